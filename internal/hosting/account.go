@@ -63,6 +63,8 @@ type AccountStore interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	// FindAccountByName returns ENOTFOUND if no account has that name.
 	FindAccountByName(ctx context.Context, name string) (*Account, error)
+	// FindAccountByDomain returns the account owning domain, or ENOTFOUND.
+	FindAccountByDomain(ctx context.Context, domain string) (*Account, error)
 	// FindAccountByID returns ENOTFOUND if no account has that id.
 	FindAccountByID(ctx context.Context, id int64) (*Account, error)
 	// ListAccounts returns every account ordered by name.
