@@ -1,0 +1,149 @@
+// Package account is the operator's side of hosting accounts (what WHM does
+// for cPanel): create an account with its home directory, change its
+// password, suspend it, give it domains, delete it. UAPI never creates
+// accounts; the admin socket and `uapid account …` call this service.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
+)
+
+// SessionCloser closes the live sessions of an account in one protocol
+// server (FTP, Web Disk) when it is suspended or deleted.
+type SessionCloser interface {
+	KillAccount(ctx context.Context, accountID int64) (int, error)
+}
+
+// Service creates and changes hosting accounts.
+type Service struct {
+	store    hosting.AccountStore
+	sessions hosting.SessionStore
+	homeRoot string // directory that holds one home directory per account
+	closers  []SessionCloser
+	log      *slog.Logger
+}
+
+// New returns a service that puts homes below homeRoot.
+func New(store hosting.AccountStore, sessions hosting.SessionStore, homeRoot string, log *slog.Logger, closers ...SessionCloser) *Service {
+	return &Service{store: store, sessions: sessions, homeRoot: homeRoot, closers: closers, log: log}
+}
+
+// CreateRequest holds what an operator gives for a new account.
+type CreateRequest struct {
+	Name     string
+	Password string
+	Domain   string
+	QuotaMB  int64    // 0: unlimited
+	Features []string // nil: every feature
+}
+
+// homeLayout is created in every new home, with cPanel's modes:
+// public_ftp 0750 and incoming 0700 mean anonymous FTP is off.
+var homeLayout = []struct {
+	name string
+	mode os.FileMode
+}{
+	{"public_html", 0o750}, {"public_ftp", 0o750}, {"public_ftp/incoming", 0o700},
+	{"logs", 0o700}, {"etc", 0o750}, {"mail", 0o751}, {"tmp", 0o755},
+}
+
+// Create validates the request, makes the home directory and then stores
+// the account; if storing fails the new home is removed again, so nothing
+// is left half-made.
+func (s *Service) Create(ctx context.Context, req CreateRequest) (*hosting.Account, error) {
+	acct, err := s.newAccount(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.makeHome(acct.HomeDir); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateAccount(ctx, acct); err != nil {
+		if rmErr := os.RemoveAll(acct.HomeDir); rmErr != nil {
+			s.log.Error("remove home after failed create", "account", acct.Name, "err", rmErr)
+		}
+		return nil, err
+	}
+	s.log.Info("account created", "account", acct.Name, "domain", acct.Domain)
+	return acct, nil
+}
+
+func (s *Service) newAccount(req CreateRequest) (*hosting.Account, error) {
+	if err := hosting.ValidateAccountName(req.Name); err != nil {
+		return nil, err
+	}
+	domain, err := hosting.NormalizeDomain(req.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePassword(req.Password); err != nil {
+		return nil, err
+	}
+	if req.QuotaMB < 0 {
+		return nil, hosting.Errorf(hosting.EINVALID, "The quota must not be negative.")
+	}
+	features, err := checkFeatures(req.Features)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(req.Password)
+	if err != nil {
+		return nil, fmt.Errorf("account: hash password: %w", err)
+	}
+	return &hosting.Account{Name: req.Name, PasswordHash: hash, Domain: domain,
+		Domains: []string{domain}, HomeDir: filepath.Join(s.homeRoot, req.Name),
+		QuotaMB: req.QuotaMB, Features: features}, nil
+}
+
+func checkFeatures(features []string) ([]string, error) {
+	if features == nil {
+		return hosting.AllFeatures(), nil
+	}
+	for _, f := range features {
+		if !slices.Contains(hosting.AllFeatures(), f) {
+			return nil, hosting.Errorf(hosting.EINVALID, "Unknown feature “%s”; known features: %v.", f, hosting.AllFeatures())
+		}
+	}
+	return features, nil
+}
+
+// validatePassword refuses passwords that are trivially weak. Strength
+// policy beyond a minimum length is the operator's concern.
+func validatePassword(p string) error {
+	if len(p) < 8 {
+		return hosting.Errorf(hosting.EINVALID, "The password must be at least 8 characters long.")
+	}
+	return nil
+}
+
+func (s *Service) makeHome(home string) error {
+	if err := os.MkdirAll(s.homeRoot, 0o711); err != nil {
+		return fmt.Errorf("account: create home root: %w", err)
+	}
+	if err := os.Mkdir(home, 0o711); errors.Is(err, os.ErrExist) {
+		return hosting.Errorf(hosting.ECONFLICT, "The home directory %s exists already.", home)
+	} else if err != nil {
+		return fmt.Errorf("account: create home: %w", err)
+	}
+	for _, d := range homeLayout {
+		p := filepath.Join(home, d.name)
+		if err := os.Mkdir(p, d.mode); err != nil {
+			return fmt.Errorf("account: create %s: %w", p, err)
+		}
+		// Mkdir's mode is filtered by the umask; the layout's modes matter
+		// (anonymous FTP reads them), so set them exactly.
+		if err := os.Chmod(p, d.mode); err != nil {
+			return fmt.Errorf("account: chmod %s: %w", p, err)
+		}
+	}
+	return nil
+}

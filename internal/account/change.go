@@ -1,0 +1,133 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
+)
+
+// Get returns an account by name.
+func (s *Service) Get(ctx context.Context, name string) (*hosting.Account, error) {
+	return s.store.FindAccountByName(ctx, name)
+}
+
+// List returns every account.
+func (s *Service) List(ctx context.Context) ([]*hosting.Account, error) {
+	return s.store.ListAccounts(ctx)
+}
+
+// SetPassword changes an account's password and ends its login sessions.
+func (s *Service) SetPassword(ctx context.Context, name, pass string) error {
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := validatePassword(pass); err != nil {
+		return err
+	}
+	hash, err := password.Hash(pass)
+	if err != nil {
+		return fmt.Errorf("account: hash password: %w", err)
+	}
+	if err := s.store.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{PasswordHash: &hash}); err != nil {
+		return err
+	}
+	return s.sessions.DeleteAccountSessions(ctx, acct.ID)
+}
+
+// ChangePassword is the account holder's own change: the old password must
+// match (UserManager::change_password).
+func (s *Service) ChangePassword(ctx context.Context, acct *hosting.Account, oldPass, newPass string) error {
+	if !password.Verify(acct.PasswordHash, oldPass) {
+		return hosting.Errorf(hosting.EINVALID, "The current password is incorrect.")
+	}
+	return s.SetPassword(ctx, acct.Name, newPass)
+}
+
+// SetSuspended suspends or unsuspends an account. Suspension ends every
+// login session and closes every live FTP and Web Disk connection at once.
+func (s *Service) SetSuspended(ctx context.Context, name string, suspended bool) error {
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := s.store.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{Suspended: &suspended}); err != nil {
+		return err
+	}
+	if suspended {
+		s.closeSessions(ctx, acct)
+	}
+	s.log.Info("account suspension changed", "account", name, "suspended", suspended)
+	return nil
+}
+
+func (s *Service) closeSessions(ctx context.Context, acct *hosting.Account) {
+	if err := s.sessions.DeleteAccountSessions(ctx, acct.ID); err != nil {
+		s.log.Error("end login sessions", "account", acct.Name, "err", err)
+	}
+	for _, c := range s.closers {
+		if _, err := c.KillAccount(ctx, acct.ID); err != nil {
+			s.log.Error("close live sessions", "account", acct.Name, "err", err)
+		}
+	}
+}
+
+// SetQuota changes the account's disk quota in MiB (0: unlimited).
+func (s *Service) SetQuota(ctx context.Context, name string, quotaMB int64) error {
+	if quotaMB < 0 {
+		return hosting.Errorf(hosting.EINVALID, "The quota must not be negative.")
+	}
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.store.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{QuotaMB: &quotaMB})
+}
+
+// Delete removes an account: sessions are closed, the store forgets it (and
+// everything it owned), and only then is the home directory removed, so a
+// crash in between leaves an orphan directory rather than a half account.
+func (s *Service) Delete(ctx context.Context, name string) error {
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	s.closeSessions(ctx, acct)
+	if err := s.store.DeleteAccount(ctx, acct.ID); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(acct.HomeDir); err != nil {
+		return fmt.Errorf("account: remove home of %q: %w", name, err)
+	}
+	s.log.Info("account deleted", "account", name)
+	return nil
+}
+
+// AddDomain gives an account another domain.
+func (s *Service) AddDomain(ctx context.Context, name, domain string) error {
+	d, err := hosting.NormalizeDomain(domain)
+	if err != nil {
+		return err
+	}
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.store.AddDomain(ctx, acct.ID, d)
+}
+
+// RemoveDomain takes a secondary domain away from an account.
+func (s *Service) RemoveDomain(ctx context.Context, name, domain string) error {
+	d, err := hosting.NormalizeDomain(domain)
+	if err != nil {
+		return err
+	}
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.store.RemoveDomain(ctx, acct.ID, d)
+}
