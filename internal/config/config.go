@@ -1,0 +1,269 @@
+// Package config is uapid's one validated configuration: defaults, then an
+// optional YAML file, then UAPID_* environment variables (a variable ending
+// in _FILE reads its value from a file, for secrets). The option table below
+// is the only list of options; docs/configuration.md is generated from it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config holds every setting. Constructors receive it (or the part they
+// need); nothing reads a global.
+type Config struct {
+	DataDir         string
+	Database        string // SQLite path or postgres:// DSN; empty: DataDir/uapid.db
+	HTTPSAddr       string
+	HTTPAddr        string // plain HTTP; empty: off
+	FTPAddr         string // empty: FTP off
+	FTPPassivePorts string // "30000-30100"; empty: any free port
+	FTPPublicHost   string // address announced in PASV replies; empty: the control connection's
+	FTPRequireTLS   bool
+	WebDAVAddr      string // empty: Web Disk off
+	TLSCert         string // PEM files; empty: a self-signed pair in DataDir/tls
+	TLSKey          string
+	Hostname        string // shown in URLs and messages
+	SessionIdle     time.Duration
+	LogFormat       string // text or json
+	LogLevel        string // debug, info, warn, error
+	AdminSocket     string // empty: DataDir/uapid.sock
+}
+
+type option struct {
+	key, env, doc string
+	def           func(c *Config) string
+	set           func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func options() []option {
+	return []option{
+		{"data_dir", "UAPID_DATA_DIR", "Directory for the database, homes, certificates and the admin socket.",
+			func(*Config) string { return defaultDataDir() }, str(func(c *Config) *string { return &c.DataDir })},
+		{"database", "UAPID_DATABASE", "SQLite file path, or a postgres:// DSN to share accounts between nodes.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.Database })},
+		{"https_addr", "UAPID_HTTPS_ADDR", "UAPI, login and web UI over TLS.",
+			func(*Config) string { return ":2083" }, str(func(c *Config) *string { return &c.HTTPSAddr })},
+		{"http_addr", "UAPID_HTTP_ADDR", "The same over plain HTTP; off when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.HTTPAddr })},
+		{"ftp_addr", "UAPID_FTP_ADDR", "FTP/FTPS control address; off when empty.",
+			func(*Config) string { return defaultFTPAddr() }, str(func(c *Config) *string { return &c.FTPAddr })},
+		{"ftp_passive_ports", "UAPID_FTP_PASSIVE_PORTS", "Passive data port range, e.g. 30000-30100; any free port when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.FTPPassivePorts })},
+		{"ftp_public_host", "UAPID_FTP_PUBLIC_HOST", "Address announced in passive replies (behind NAT).",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.FTPPublicHost })},
+		{"ftp_require_tls", "UAPID_FTP_REQUIRE_TLS", "Refuse FTP logins before AUTH TLS (true/false).",
+			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.FTPRequireTLS })},
+		{"webdav_addr", "UAPID_WEBDAV_ADDR", "Web Disk (WebDAV over TLS); off when empty.",
+			func(*Config) string { return ":2078" }, str(func(c *Config) *string { return &c.WebDAVAddr })},
+		{"tls_cert", "UAPID_TLS_CERT", "PEM certificate chain; a self-signed one is made when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.TLSCert })},
+		{"tls_key", "UAPID_TLS_KEY", "PEM private key for tls_cert.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.TLSKey })},
+		{"hostname", "UAPID_HOSTNAME", "The server's name in URLs and certificates.",
+			func(*Config) string { h, _ := os.Hostname(); return h }, str(func(c *Config) *string { return &c.Hostname })},
+		{"session_idle", "UAPID_SESSION_IDLE", "Idle time after which a login session ends (Go duration).",
+			func(*Config) string { return "15m" }, setDuration(func(c *Config) *time.Duration { return &c.SessionIdle })},
+		{"log_format", "UAPID_LOG_FORMAT", "text or json.",
+			func(*Config) string { return "text" }, str(func(c *Config) *string { return &c.LogFormat })},
+		{"log_level", "UAPID_LOG_LEVEL", "debug, info, warn or error.",
+			func(*Config) string { return "info" }, str(func(c *Config) *string { return &c.LogLevel })},
+		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
+	}
+}
+
+func setBool(p func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, not %q", v)
+		}
+		*p(c) = b
+		return nil
+	}
+}
+
+func setDuration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 15m, not %q", v)
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+func defaultDataDir() string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/uapid"
+	}
+	if d, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(d, ".local", "share", "uapid")
+	}
+	return "uapid-data"
+}
+
+// defaultFTPAddr is the standard port for root and a high one otherwise, so
+// a developer's `uapid serve` starts without privileges.
+func defaultFTPAddr() string {
+	if os.Geteuid() == 0 {
+		return ":21"
+	}
+	return ":2121"
+}
+
+// Load builds the configuration: defaults, then the YAML file at path (if
+// path is not empty), then the environment as getenv reports it.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	for _, o := range options() {
+		if err := o.set(c, o.def(c)); err != nil {
+			return nil, fmt.Errorf("config: default of %s: %w", o.key, err)
+		}
+	}
+	if path != "" {
+		if err := c.loadFile(path); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.loadEnv(getenv); err != nil {
+		return nil, err
+	}
+	c.fillDerived()
+	return c, c.Validate()
+}
+
+func (c *Config) loadFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	var raw map[string]string
+	if err := yaml.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("config: %s: %w", path, err)
+	}
+	byKey := make(map[string]option)
+	for _, o := range options() {
+		byKey[o.key] = o
+	}
+	for k, v := range raw {
+		o, ok := byKey[k]
+		if !ok {
+			return fmt.Errorf("config: %s: unknown option %q", path, k)
+		}
+		if err := o.set(c, v); err != nil {
+			return fmt.Errorf("config: %s: %s: %w", path, k, err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) loadEnv(getenv func(string) string) error {
+	for _, o := range options() {
+		v := getenv(o.env)
+		if f := getenv(o.env + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("config: %s_FILE: %w", o.env, err)
+			}
+			v = strings.TrimRight(string(b), "\r\n")
+		}
+		if v == "" {
+			continue
+		}
+		if err := o.set(c, v); err != nil {
+			return fmt.Errorf("config: %s: %w", o.env, err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) fillDerived() {
+	if c.Database == "" {
+		c.Database = filepath.Join(c.DataDir, "uapid.db")
+	}
+	if c.AdminSocket == "" {
+		c.AdminSocket = filepath.Join(c.DataDir, "uapid.sock")
+	}
+}
+
+// Validate checks values that can be wrong in ways a start-up should report.
+func (c *Config) Validate() error {
+	var errs []error
+	for name, addr := range map[string]string{"https_addr": c.HTTPSAddr, "http_addr": c.HTTPAddr,
+		"ftp_addr": c.FTPAddr, "webdav_addr": c.WebDAVAddr} {
+		if addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	if c.HTTPSAddr == "" && c.HTTPAddr == "" {
+		errs = append(errs, errors.New("https_addr and http_addr are both empty: the API would be unreachable"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls_cert and tls_key go together"))
+	}
+	if _, _, err := c.PassivePortRange(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log_format: want text or json, not %q", c.LogFormat))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// PassivePortRange parses FTPPassivePorts; (0, 0) means any free port.
+func (c *Config) PassivePortRange() (lo, hi int, err error) {
+	if c.FTPPassivePorts == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(c.FTPPassivePorts, "-")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil || lo < 1 || hi > 65535 || lo > hi {
+		return 0, 0, fmt.Errorf("ftp_passive_ports: want a range like 30000-30100, not %q", c.FTPPassivePorts)
+	}
+	return lo, hi, nil
+}
+
+// Markdown returns the option table for docs/configuration.md.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| option (YAML) | environment | default | meaning |\n|---|---|---|---|\n")
+	for _, o := range options() {
+		def := o.def(&Config{})
+		switch o.key {
+		case "data_dir":
+			def = "/var/lib/uapid (root), ~/.local/share/uapid (others)"
+		case "ftp_addr":
+			def = ":21 (root), :2121 (others)"
+		case "hostname":
+			def = "the machine's host name"
+		case "database":
+			def = "DATA_DIR/uapid.db"
+		case "admin_socket":
+			def = "DATA_DIR/uapid.sock"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", o.key, o.env, def, o.doc)
+	}
+	return b.String()
+}
