@@ -1,0 +1,28 @@
+// Package catalog lists every UAPI module uapid serves and builds the
+// registry from them, explicitly (no init-time registration). The daemon
+// builds it with real dependencies; the uapi command line builds it with
+// none, only to print help from the same declarations.
+package catalog
+
+import (
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/module/tokens"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+// Deps are the services the modules run on. Zero Deps give a registry whose
+// declarations are complete but whose handlers must not be called.
+type Deps struct {
+	Tokens hosting.TokenStore
+	Now    func() time.Time
+}
+
+// Registry returns the registry of every module. A module is listed here
+// only when all of its registered functions do the real thing.
+func Registry(d Deps) *uapi.Registry {
+	reg := uapi.NewRegistry()
+	reg.Add(tokens.New(d.Tokens, d.Now).Funcs()...)
+	return reg
+}
