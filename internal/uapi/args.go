@@ -3,7 +3,9 @@ package uapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strconv"
@@ -69,6 +71,14 @@ func ArgsFromJSON(body []byte) (a Args, nested bool, err error) {
 	if err := dec.Decode(&obj); err != nil {
 		return nil, false, fmt.Errorf("the request body is not a JSON object: %w", err)
 	}
+	// "null" decodes into a nil map without error, and Decode stops after
+	// the first value: refuse both rather than run with partial arguments.
+	if obj == nil {
+		return nil, false, errors.New("the request body is not a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false, errors.New("the request body has data after the JSON object")
+	}
 	a = make(Args, len(obj))
 	if err := flattenJSON(a, "", obj, &nested); err != nil {
 		return nil, false, err
@@ -77,8 +87,10 @@ func ArgsFromJSON(body []byte) (a Args, nested bool, err error) {
 }
 
 func flattenJSON(a Args, prefix string, obj map[string]any, nested *bool) error {
-	for k, v := range obj {
-		key := prefix + k
+	// Sorted, so that "a.b" and {"a":{"b":…}} in one body always collect
+	// in the same order.
+	for _, k := range sortedKeys(obj) {
+		key, v := prefix+k, obj[k]
 		switch v := v.(type) {
 		case map[string]any:
 			*nested = true
@@ -127,8 +139,9 @@ func (a Args) multiValues(name string) ([]string, bool) {
 	out := append([]string(nil), a[name]...)
 	found := len(a[name]) > 0
 	type numbered struct {
-		n  int
-		vs []string
+		n   int
+		key string
+		vs  []string
 	}
 	var extra []numbered
 	for k, vs := range a {
@@ -137,10 +150,17 @@ func (a Args) multiValues(name string) ([]string, bool) {
 			continue
 		}
 		if n, err := strconv.Atoi(suffix); err == nil && n >= 0 {
-			extra = append(extra, numbered{n, vs})
+			extra = append(extra, numbered{n, k, vs})
 		}
 	}
-	sort.Slice(extra, func(i, j int) bool { return extra[i].n < extra[j].n })
+	// Keys like name-1 and name-01 share a number; break the tie by key so
+	// the order never depends on map iteration.
+	sort.Slice(extra, func(i, j int) bool {
+		if extra[i].n != extra[j].n {
+			return extra[i].n < extra[j].n
+		}
+		return extra[i].key < extra[j].key
+	})
 	for _, e := range extra {
 		out = append(out, e.vs...)
 		found = true

@@ -37,10 +37,13 @@ type Engine struct {
 	observe Observer
 }
 
-// NewEngine returns an engine over reg. observe may be nil.
+// NewEngine returns an engine over reg. log and observe may be nil.
 func NewEngine(reg *Registry, log *slog.Logger, observe Observer) *Engine {
 	if observe == nil {
 		observe = func(string, string, int, time.Duration) {}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{reg: reg, log: log, observe: observe}
 }
@@ -176,6 +179,10 @@ func (c *Call) bindParam(p *Param, args Args) error {
 		return c.bindMulti(p, args)
 	}
 	raw, given := lookupArg(p, args)
+	if given && p.Type == Domain && !p.Required && strings.TrimSpace(raw) == "" {
+		// cPanel falls back to the primary domain for an empty domain too.
+		given = false
+	}
 	if !given {
 		if p.Required {
 			return missing(p)
@@ -207,6 +214,9 @@ func (c *Call) bindMulti(p *Param, args Args) error {
 		v, err := p.normalize(raw)
 		if err != nil {
 			return err
+		}
+		if p.Type == Domain && !c.Account.OwnsDomain(v) {
+			return invalidf("You do not own the domain “%s”.", v)
 		}
 		all[i] = v
 	}

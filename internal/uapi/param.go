@@ -167,7 +167,7 @@ func normalizeQuota(v string) (string, error) {
 		return "0", nil
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n < 0 || n > 1<<40 {
+	if err != nil || !(n >= 0 && n <= 1<<40) { // the negation also refuses NaN
 		return "", invalidf("The quota must be a number or “unlimited”.")
 	}
 	return strconv.FormatInt(int64(n+0.5), 10), nil
