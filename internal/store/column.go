@@ -1,0 +1,65 @@
+package store
+
+import (
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// Column encodings shared by every entity: both dialects store lists as
+// comma-separated TEXT and times as Unix seconds, so the same Go code reads
+// and writes them.
+
+// joinList encodes a list such as features. An element that is empty or
+// holds a comma could not be read back, so it is refused.
+func joinList(what string, list []string) (string, error) {
+	for _, s := range list {
+		if s == "" || strings.Contains(s, ",") {
+			return "", hosting.Errorf(hosting.EINVALID, "The %s “%s” is not valid.", what, s)
+		}
+	}
+	return strings.Join(list, ","), nil
+}
+
+// splitList decodes joinList's text; it never returns nil, so callers can
+// tell a stored empty list from a field that was not read.
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// now returns the current time at the precision the store keeps, so that a
+// value set on create compares equal to the one read back.
+func now() time.Time { return time.Unix(time.Now().Unix(), 0).UTC() }
+
+// unixTime decodes a stored time.
+func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// orNow returns t, or now() for the zero time (a caller that left it unset).
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return now()
+	}
+	return time.Unix(t.Unix(), 0).UTC()
+}
+
+// nullTime encodes an optional time.
+func nullTime(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+// timePtr decodes an optional time.
+func timePtr(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := unixTime(n.Int64)
+	return &t
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Dialects Open can speak, as (*DB).Dialect reports them.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// sqliteParams configure every SQLite connection. busy_timeout comes first so
+// that switching to WAL waits instead of failing; _txlock=immediate makes
+// writers take the write lock at BEGIN, so two writers queue on busy_timeout
+// instead of one failing with SQLITE_BUSY when it upgrades a read lock.
+// Readers use read-only transactions, which stay deferred (see beginRead).
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// DB is the store: one *sql.DB for SQLite or PostgreSQL with the schema
+// migrated. It implements hosting.AccountStore, hosting.TokenStore,
+// hosting.SessionStore and hosting.FTPAccountStore, and is safe for
+// concurrent use.
+type DB struct {
+	sql     *sql.DB
+	dialect string
+	log     *slog.Logger
+}
+
+// Open connects to the database named by dsn and migrates its schema. A dsn
+// starting with postgres:// or postgresql:// selects PostgreSQL; anything
+// else is the path of a SQLite file, optionally prefixed with "sqlite:". Open
+// refuses a database whose schema is newer than this binary knows.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{log: log}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.dialect = DialectPostgres
+		db.sql, err = openPostgres(dsn)
+	} else {
+		db.dialect = DialectSQLite
+		db.sql, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openPostgres parses dsn first so a typo fails here with pgx's message;
+// the dsn itself never appears in an error because it may hold a password.
+func openPostgres(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: parse postgres dsn: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+func openSQLite(path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("store: empty sqlite path")
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	db, err := sql.Open("sqlite", path+sep+sqliteParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)
+	}
+	// Every new connection runs the pragmas above; keep a few warm.
+	db.SetMaxIdleConns(4)
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	if err := db.sql.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns DialectSQLite or DialectPostgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// SQL returns the underlying *sql.DB, for tests and maintenance commands.
+// Its queries take the dialect's own placeholders.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Ping checks that the database answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// tx is the transaction a public method owns. Its queries are written with
+// ? placeholders and rebound for the dialect.
+type tx struct {
+	tx      *sql.Tx
+	dialect string
+}
+
+// beginWrite starts a transaction that may write. On SQLite it takes the
+// write lock at once (_txlock=immediate).
+func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
+	t, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return &tx{tx: t, dialect: db.dialect}, nil
+}
+
+// beginRead starts a read-only transaction: deferred on SQLite, so readers
+// never wait for writers under WAL, and READ ONLY on PostgreSQL.
+func (db *DB) beginRead(ctx context.Context) (*tx, error) {
+	t, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return &tx{tx: t, dialect: db.dialect}, nil
+}
+
+// commit commits; public methods return its error as their own.
+func (t *tx) commit() error {
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// rollback is deferred by every public method; after a commit it is a no-op.
+func (t *tx) rollback() { _ = t.tx.Rollback() }
+
+// exec runs a statement and returns the number of rows it affected.
+func (t *tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := t.tx.ExecContext(ctx, rebind(t.dialect, query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, rebind(t.dialect, query), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, rebind(t.dialect, query), args...)
+}
+
+// rebind turns the ? placeholders of query into PostgreSQL's $1, $2, …;
+// question marks inside '…' literals are left alone.
+func rebind(dialect, query string) string {
+	if dialect != DialectPostgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n, quoted := 0, false
+	for _, r := range query {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case r == '?' && !quoted:
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

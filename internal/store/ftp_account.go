@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// CreateFTPAccount inserts f and sets f.ID and f.CreatedAt; User and Domain
+// are stored lower-cased. Returns ECONFLICT if user@domain exists and
+// ENOTFOUND if the account does not own the domain.
+func (db *DB) CreateFTPAccount(ctx context.Context, f *hosting.FTPAccount) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	if err := createFTPAccount(ctx, tx, f); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// FindFTPAccount returns the account's FTP login user@domain or ENOTFOUND.
+func (db *DB) FindFTPAccount(ctx context.Context, accountID int64, user, domain string) (*hosting.FTPAccount, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.rollback()
+	return findFTPAccount(ctx, tx, ftpFilter{AccountID: &accountID, User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+}
+
+// FindFTPAccountByLogin finds user@domain whatever account owns it (for
+// the FTP server's login), or ENOTFOUND.
+func (db *DB) FindFTPAccountByLogin(ctx context.Context, user, domain string) (*hosting.FTPAccount, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.rollback()
+	return findFTPAccount(ctx, tx, ftpFilter{User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+}
+
+// ListFTPAccounts returns the account's FTP logins ordered by login.
+func (db *DB) ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.rollback()
+	return findFTPAccounts(ctx, tx, ftpFilter{AccountID: &accountID})
+}
+
+// UpdateFTPAccount changes the fields set in upd. Returns ENOTFOUND.
+func (db *DB) UpdateFTPAccount(ctx context.Context, id int64, upd hosting.FTPAccountUpdate) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	if err := updateFTPAccount(ctx, tx, id, upd); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// AddFTPUsage adds delta (may be negative; the total never goes below
+// zero) to the bytes used. Returns ENOTFOUND.
+func (db *DB) AddFTPUsage(ctx context.Context, id int64, delta int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	// One statement, so concurrent transfers add up instead of overwriting.
+	n, err := tx.exec(ctx, `UPDATE ftp_accounts
+		SET used_bytes = CASE WHEN used_bytes + ? < 0 THEN 0 ELSE used_bytes + ? END WHERE id = ?`,
+		delta, delta, id)
+	if err != nil {
+		return convert(err, fmt.Sprintf("add usage to ftp account %d", id), on{})
+	} else if n == 0 {
+		return ftpNotFoundByID(id)
+	}
+	return tx.commit()
+}
+
+// DeleteFTPAccount removes an FTP account. Returns ENOTFOUND.
+func (db *DB) DeleteFTPAccount(ctx context.Context, id int64) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	n, err := tx.exec(ctx, `DELETE FROM ftp_accounts WHERE id = ?`, id)
+	if err != nil {
+		return convert(err, fmt.Sprintf("delete ftp account %d", id), on{})
+	} else if n == 0 {
+		return ftpNotFoundByID(id)
+	}
+	return tx.commit()
+}
+
+func ftpNotFoundByID(id int64) error {
+	return notFound(fmt.Sprintf("The FTP account with id %d does not exist.", id))
+}
+
+func ftpLoginNotFound(user, domain string) error {
+	return notFound(fmt.Sprintf("The FTP account “%s@%s” does not exist.", strings.ToLower(user), strings.ToLower(domain)))
+}
+
+// ftpFilter selects FTP accounts; nil fields select all.
+type ftpFilter struct {
+	ID        *int64
+	AccountID *int64
+	User      *string
+	Domain    *string
+}
+
+func (f ftpFilter) where() (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.AccountID != nil {
+		conds, args = append(conds, "account_id = ?"), append(args, *f.AccountID)
+	}
+	if f.User != nil {
+		conds, args = append(conds, "username = ?"), append(args, strings.ToLower(*f.User))
+	}
+	if f.Domain != nil {
+		conds, args = append(conds, "domain = ?"), append(args, strings.ToLower(*f.Domain))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func createFTPAccount(ctx context.Context, tx *tx, f *hosting.FTPAccount) error {
+	user, domain, created := strings.ToLower(f.User), strings.ToLower(f.Domain), now()
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO ftp_accounts
+		(account_id, username, domain, password_hash, home_dir, quota_mb, used_bytes, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		f.AccountID, user, domain, f.PasswordHash, f.HomeDir, f.QuotaMB, f.UsedBytes, created.Unix()).Scan(&id)
+	if err != nil {
+		return convert(err, fmt.Sprintf("create ftp account %q", user+"@"+domain), on{
+			// The foreign key is (account_id, domain): either is missing.
+			NotFound: fmt.Sprintf("The account does not own the domain “%s”.", domain),
+			Conflict: fmt.Sprintf("The FTP account “%s@%s” already exists.", user, domain),
+		})
+	}
+	f.ID, f.User, f.Domain, f.CreatedAt = id, user, domain, created
+	return nil
+}
+
+func findFTPAccountByID(ctx context.Context, tx *tx, id int64) (*hosting.FTPAccount, error) {
+	return findFTPAccount(ctx, tx, ftpFilter{ID: &id}, ftpNotFoundByID(id))
+}
+
+// findFTPAccount returns the one FTP account f selects, or notFound.
+func findFTPAccount(ctx context.Context, tx *tx, f ftpFilter, notFound error) (*hosting.FTPAccount, error) {
+	fs, err := findFTPAccounts(ctx, tx, f)
+	if err != nil {
+		return nil, err
+	} else if len(fs) == 0 {
+		return nil, notFound
+	}
+	return fs[0], nil
+}
+
+// findFTPAccounts returns the FTP accounts f selects ordered by login.
+func findFTPAccounts(ctx context.Context, tx *tx, f ftpFilter) ([]*hosting.FTPAccount, error) {
+	where, args := f.where()
+	rows, err := tx.query(ctx, `SELECT id, account_id, username, domain, password_hash, home_dir, quota_mb, used_bytes, created_at
+		FROM ftp_accounts WHERE `+where, args...)
+	if err != nil {
+		return nil, convert(err, "find ftp accounts", on{})
+	}
+	defer rows.Close()
+	var fs []*hosting.FTPAccount
+	for rows.Next() {
+		var a hosting.FTPAccount
+		var created int64
+		if err := rows.Scan(&a.ID, &a.AccountID, &a.User, &a.Domain, &a.PasswordHash, &a.HomeDir,
+			&a.QuotaMB, &a.UsedBytes, &created); err != nil {
+			return nil, convert(err, "scan ftp account", on{})
+		}
+		a.CreatedAt = unixTime(created)
+		fs = append(fs, &a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, convert(err, "find ftp accounts", on{})
+	}
+	// By login string in Go: neither (username, domain) order nor
+	// PostgreSQL's collation gives "user@domain" byte order.
+	slices.SortFunc(fs, func(a, b *hosting.FTPAccount) int { return strings.Compare(a.Login(), b.Login()) })
+	return fs, nil
+}
+
+// updateFTPAccount builds the SET list from the fields upd names; with none
+// it only checks that the FTP account exists.
+func updateFTPAccount(ctx context.Context, tx *tx, id int64, upd hosting.FTPAccountUpdate) error {
+	var set []string
+	var args []any
+	if upd.PasswordHash != nil {
+		set, args = append(set, "password_hash = ?"), append(args, *upd.PasswordHash)
+	}
+	if upd.HomeDir != nil {
+		set, args = append(set, "home_dir = ?"), append(args, *upd.HomeDir)
+	}
+	if upd.QuotaMB != nil {
+		set, args = append(set, "quota_mb = ?"), append(args, *upd.QuotaMB)
+	}
+	if upd.UsedBytes != nil {
+		set, args = append(set, "used_bytes = ?"), append(args, max(*upd.UsedBytes, 0))
+	}
+	if len(set) == 0 {
+		_, err := findFTPAccountByID(ctx, tx, id)
+		return err
+	}
+	n, err := tx.exec(ctx, `UPDATE ftp_accounts SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, id)...)
+	if err != nil {
+		return convert(err, fmt.Sprintf("update ftp account %d", id), on{})
+	} else if n == 0 {
+		return ftpNotFoundByID(id)
+	}
+	return nil
+}
+
+// Interface guard.
+var _ hosting.FTPAccountStore = (*DB)(nil)
