@@ -506,7 +506,7 @@ func TestCallAccessors(t *testing.T) {
 	t.Parallel()
 	var call *Call
 	f := &Func{Module: "UserManager", Name: "edit_user", Nested: true,
-		Params: []Param{{Name: "quota", Type: QuotaMB}, {Name: "enabled", Type: Bool}, {Name: "services.ftp.quota", Type: QuotaMB}},
+		Params:  []Param{{Name: "quota", Type: QuotaMB}, {Name: "enabled", Type: Bool}, {Name: "services.ftp.quota", Type: QuotaMB}},
 		Handler: func(_ context.Context, c *Call) (any, error) { call = c; return nil, nil }}
 	e := mustEngine(t, nil, f)
 	args := mustCLI(t, "quota=unlimited", "enabled=on", "services.ftp.enabled=1", "services.ftp.quota=unlimited", "free=x")
