@@ -1,0 +1,85 @@
+// Command uapid is the uapid daemon and its operator commands:
+//
+//	uapid serve [--config FILE] [--demo]   run every server
+//	uapid account create|list|show|passwd|suspend|unsuspend|quota|delete …
+//	uapid domain add|remove ACCOUNT DOMAIN
+//	uapid migrate                          apply database migrations and exit
+//	uapid config                           print the option table
+//	uapid version
+//
+// Operator commands talk to a running daemon through its admin socket.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		var ue usageError
+		fmt.Fprintln(os.Stderr, "uapid:", err)
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage: uapid <command> [arguments]
+
+commands:
+  serve [--config FILE] [--demo]     run the UAPI, FTP, Web Disk and admin servers
+  account create NAME --domain D --password P [--quota MB] [--features a,b]
+  account list | show NAME | passwd NAME --password P | quota NAME MB
+  account suspend NAME | unsuspend NAME | delete NAME
+  domain add NAME DOMAIN | domain remove NAME DOMAIN
+  migrate [--config FILE]            apply database migrations and exit
+  config                             print every option with its environment variable
+  version
+
+Operator commands use the admin socket: UAPID_DATA_DIR/uapid.sock, or --socket PATH.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "account":
+		return accountCmd(ctx, args[1:], stdout)
+	case "domain":
+		return domainCmd(ctx, args[1:], stdout)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout)
+	case "config":
+		_, err := fmt.Fprint(stdout, configTable())
+		return err
+	case "version":
+		_, err := fmt.Fprintln(stdout, "uapid", version)
+		return err
+	case "help", "-h", "--help":
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}

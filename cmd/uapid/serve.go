@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/admin"
+	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/config"
+	"github.com/uapid/uapid/internal/httpapi"
+	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/tlscert"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+// Main is the daemon: every server of one uapid node, started by Run and
+// stopped by Close. End-to-end tests boot it on 127.0.0.1:0.
+type Main struct {
+	Config *config.Config
+	Demo   bool
+	Log    *slog.Logger
+
+	db       *store.DB
+	tls      *tls.Config
+	metrics  *prometheus.Registry
+	engine   *uapi.Engine
+	auth     *auth.Authenticator
+	accounts *account.Service
+	admin    *admin.Server
+	servers  []*http.Server
+	addrs    map[string]net.Addr
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	errc     chan error
+}
+
+// Run opens the database, builds the services and starts every listener.
+// It returns once all of them accept connections.
+func (m *Main) Run(ctx context.Context) error {
+	ctx, m.cancel = context.WithCancel(ctx)
+	m.errc = make(chan error, 8)
+	m.addrs = make(map[string]net.Addr)
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	db, err := store.Open(ctx, m.Config.Database, m.Log)
+	if err != nil {
+		return err
+	}
+	m.db = db
+	if m.tls, err = m.loadTLS(); err != nil {
+		return err
+	}
+	m.build()
+	if err := m.startAll(ctx); err != nil {
+		return err
+	}
+	if m.Demo {
+		if err := m.ensureDemo(ctx); err != nil {
+			return err
+		}
+	}
+	m.goBackground(ctx, func(ctx context.Context) { m.expireSessions(ctx) })
+	return nil
+}
+
+func (m *Main) loadTLS() (*tls.Config, error) {
+	if m.Config.TLSCert != "" {
+		return tlscert.Load(m.Config.TLSCert, m.Config.TLSKey)
+	}
+	cert, key, err := tlscert.SelfSigned(filepath.Join(m.Config.DataDir, "tls"), m.Config.Hostname, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return tlscert.Load(cert, key)
+}
+
+// build wires the services; the registry is built here, explicitly, rather
+// than by init-time side effects.
+func (m *Main) build() {
+	m.metrics = prometheus.NewRegistry()
+	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	lim := limiter.New(limiter.DefaultConfig(), nil)
+	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle}, m.db, m.db, m.db, lim, m.Log, nil)
+	reg := buildRegistry(m.db)
+	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
+	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log)
+	m.admin = admin.New(m.engine, m.accounts, m.Log)
+}
+
+func (m *Main) startAll(ctx context.Context) error {
+	if err := m.admin.Listen(m.Config.AdminSocket); err != nil {
+		return err
+	}
+	m.goServe("admin", m.admin.Serve)
+	api := httpapi.New(httpapi.Config{
+		Metrics:      promhttp.HandlerFor(m.metrics, promhttp.HandlerOpts{}),
+		Health:       m.db.Ping,
+		SecureCookie: true,
+	}, m.engine, m.auth, m.Log, m.metrics)
+	if m.Config.HTTPSAddr != "" {
+		if err := m.listenHTTP("https", m.Config.HTTPSAddr, api.Handler(), m.tls); err != nil {
+			return err
+		}
+	}
+	if m.Config.HTTPAddr != "" {
+		if err := m.listenHTTP("http", m.Config.HTTPAddr, api.Handler(), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Main) listenHTTP(name, addr string, h http.Handler, tlsCfg *tls.Config) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	m.addrs[name] = ln.Addr()
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 15 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	m.servers = append(m.servers, srv)
+	m.goServe(name, func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	m.Log.Info("listening", "server", name, "addr", ln.Addr().String())
+	return nil
+}
+
+func (m *Main) goServe(name string, serve func() error) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := serve(); err != nil {
+			m.errc <- fmt.Errorf("%s: %w", name, err)
+		}
+	}()
+}
+
+func (m *Main) goBackground(ctx context.Context, f func(context.Context)) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		f(ctx)
+	}()
+}
+
+// expireSessions removes idle login sessions once a minute.
+func (m *Main) expireSessions(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := m.auth.ExpireIdle(ctx); err != nil {
+				m.Log.Error("expire sessions", "err", err)
+			} else if n > 0 {
+				m.Log.Info("expired idle sessions", "count", n)
+			}
+		}
+	}
+}
+
+// Addr returns the address a server ("https", "http") listens on.
+func (m *Main) Addr(name string) net.Addr { return m.addrs[name] }
+
+// HTTPSURL returns a URL clients on this machine can reach the API at.
+func (m *Main) HTTPSURL() string {
+	a, ok := m.addrs["https"].(*net.TCPAddr)
+	if !ok {
+		return ""
+	}
+	host := a.IP.String()
+	if a.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "https://" + net.JoinHostPort(host, fmt.Sprint(a.Port))
+}
+
+// Errors reports a server that stopped on its own.
+func (m *Main) Errors() <-chan error { return m.errc }
+
+// Close stops every server gracefully (running requests may finish within
+// ten seconds) and closes the database.
+func (m *Main) Close() error {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	for _, s := range m.servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	if m.admin != nil {
+		errs = append(errs, m.admin.Shutdown(ctx))
+	}
+	m.wg.Wait()
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func newLogger(c *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", os.Getenv("UAPID_CONFIG"), "YAML configuration file")
+	demo := fs.Bool("demo", false, "create the demo account and write DATA_DIR/demo.json")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	cfg, err := config.Load(*cfgPath, os.Getenv)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Demo: *demo, Log: newLogger(cfg, stderr)}
+	if err := m.Run(ctx); err != nil {
+		_ = m.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, "uapid %s serving %s (admin socket %s)\n", version, m.HTTPSURL(), cfg.AdminSocket)
+	if m.Demo {
+		fmt.Fprintf(stdout, "demo account: see %s\n", filepath.Join(cfg.DataDir, "demo.json"))
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-m.Errors():
+	}
+	m.Log.Info("shutting down")
+	return errors.Join(err, m.Close())
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	cfgPath := fs.String("config", os.Getenv("UAPID_CONFIG"), "YAML configuration file")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	cfg, err := config.Load(*cfgPath, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.Database, newLogger(cfg, io.Discard))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "database is up to date:", redactDSN(cfg.Database))
+	return db.Close()
+}
+
+// redactDSN hides a password in a postgres:// DSN before printing it.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if j := strings.Index(dsn[i+3:], "@"); j >= 0 {
+			cred := dsn[i+3 : i+3+j]
+			if user, _, ok := strings.Cut(cred, ":"); ok {
+				return dsn[:i+3] + user + ":***" + dsn[i+3+j:]
+			}
+		}
+	}
+	return dsn
+}
+
+func configTable() string { return config.Markdown() }
