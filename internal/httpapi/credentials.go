@@ -29,6 +29,7 @@ const (
 	msgSuspended    = "This account is suspended."
 	msgExpired      = "The session has expired. Log in again."
 	msgTokenDenied  = "Token denied"
+	msgCrossSite    = "Cross-site requests are not allowed: call this URL from a script, or use a login session."
 )
 
 // Reasons for failures found before the authenticator runs.

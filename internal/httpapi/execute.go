@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/uapid/uapid/internal/auth"
@@ -12,6 +13,9 @@ import (
 // executeWithCredentials serves /execute/{module}/{function}: the caller
 // proves who it is in the Authorization header of every request.
 func (s *Server) executeWithCredentials(w http.ResponseWriter, r *http.Request) error {
+	if crossSite(r) {
+		return &httpError{code: http.StatusForbidden, msg: msgCrossSite}
+	}
 	acct, err := s.credentials(r)
 	if err != nil {
 		return err
@@ -71,4 +75,26 @@ func isSessionToken(seg string) bool {
 		}
 	}
 	return true
+}
+
+// crossSite reports a request a browser sent on behalf of another site. A
+// browser that once answered the Basic challenge attaches the credentials to
+// any request to this server, so without this check a page elsewhere could
+// run functions (UAPI changes state on GET). Scripts send neither header,
+// and no other site's JavaScript can use /execute anyway (there is no CORS),
+// so nothing legitimate is refused. Sec-Fetch-Site is sent over HTTPS;
+// Origin covers POSTs on a plain-HTTP listener.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return true
+	case "same-origin", "none":
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host != r.Host
 }

@@ -173,3 +173,29 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A browser holding cached Basic credentials must not run functions for
+// another site's page; scripts and same-origin pages must still work.
+func TestExecuteCrossSite(t *testing.T) {
+	e := mustEnv(t, nil)
+	host := strings.TrimPrefix(e.srv.URL, "https://")
+	tests := []struct {
+		name   string
+		header string
+		code   int
+	}{
+		{"script", "X-Nothing: 1", http.StatusOK},
+		{"typed into the address bar", "Sec-Fetch-Site: none", http.StatusOK},
+		{"same origin", "Sec-Fetch-Site: same-origin", http.StatusOK},
+		{"same origin by Origin", "Origin: https://" + host, http.StatusOK},
+		{"cross site", "Sec-Fetch-Site: cross-site", http.StatusForbidden},
+		{"sibling subdomain", "Sec-Fetch-Site: same-site", http.StatusForbidden},
+		{"other Origin", "Origin: https://evil.example", http.StatusForbidden},
+		{"opaque Origin", "Origin: null", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.do(t, "GET", whoami, nil, demoBasic(), tt.header).wantStatus(t, tt.code)
+		})
+	}
+}
