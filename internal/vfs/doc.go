@@ -1,0 +1,11 @@
+// Package vfs is the one jailed file layer of uapid: FTP, Web Disk and the
+// API's disk-usage functions reach an account's files only through it.
+//
+// An Fs is an afero.Fs over an os.Root, so every path resolution, symlinks
+// included, stays inside the root directory: the kernel resolves each
+// component relative to the root's descriptor and refuses any step out of
+// it. On top of that the Fs adds what the protocols share: a read-only
+// mode, upload-only drop boxes (anonymous FTP's incoming/), a quota checked
+// on every write and persisted as usage deltas, and hooks that tell the
+// protocol adapter which file a transfer is moving.
+package vfs

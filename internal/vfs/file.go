@@ -1,0 +1,148 @@
+package vfs
+
+import (
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/spf13/afero"
+)
+
+// File is a file or directory opened on an Fs. It implements afero.File and
+// counts every byte its writes add to the file against the Fs's quota. Its
+// methods are safe for concurrent use; Close may come from another goroutine
+// (a killed session) while a Read or Write is running.
+type File struct {
+	v          *Fs
+	f          *os.File
+	name       string // as the client named it
+	rel        string // root-relative, for errors
+	appendMode bool
+	done       func() // ends the transfer hook
+
+	mu   sync.Mutex
+	pos  int64 // offset of the next Read or Write
+	size int64 // the file's size as far as this handle knows
+
+	once     sync.Once
+	closeErr error
+}
+
+// Name returns the name the file was opened with, never a host path.
+func (f *File) Name() string { return f.name }
+
+// Close closes the file, ends its transfer hook and persists the quota
+// change its writes made. Further calls return the first result.
+func (f *File) Close() error {
+	f.once.Do(func() {
+		// Closing first, without f.mu, makes a Read or Write blocked in
+		// another goroutine return at once.
+		f.closeErr = f.f.Close()
+		_ = f.v.opts.Quota.Flush() // a failure stays pending for the next flush
+		if f.done != nil {
+			f.done()
+		}
+		f.v.forget(f)
+	})
+	return f.closeErr
+}
+
+// Read reads from the current offset.
+func (f *File) Read(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.f.Read(p)
+	f.pos += int64(n)
+	return n, err
+}
+
+// ReadAt reads at off without moving the offset.
+func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }
+
+// Seek moves the offset of the next Read or Write.
+func (f *File) Seek(offset int64, whence int) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	pos, err := f.f.Seek(offset, whence)
+	if err == nil {
+		f.pos = pos
+	}
+	return pos, err
+}
+
+// Write writes at the current offset (at the end in append mode). When the
+// quota cannot hold all of p it writes what fits and returns a *QuotaError
+// (wrapped in an *fs.PathError) with the count of bytes written.
+func (f *File) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.appendMode {
+		f.pos = f.size
+	}
+	n, err := f.writeAt(p, f.pos, f.f.Write)
+	f.pos += int64(n)
+	return n, err
+}
+
+// WriteAt writes at off without moving the offset, under the quota as Write.
+func (f *File) WriteAt(p []byte, off int64) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.writeAt(p, off, func(b []byte) (int, error) { return f.f.WriteAt(b, off) })
+}
+
+// WriteString writes s like Write.
+func (f *File) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
+
+// writeAt writes p at off through w, the quota granting the bytes that grow
+// the file; bytes that overwrite existing content are free. f.mu is held.
+func (f *File) writeAt(p []byte, off int64, w func([]byte) (int, error)) (int, error) {
+	q := f.v.opts.Quota
+	growth := max(off+int64(len(p))-f.size, 0)
+	granted := q.reserve(growth)
+	allowed := max(len(p)-int(growth-granted), 0)
+	n, err := w(p[:allowed])
+	var grew int64
+	if n > 0 {
+		grew = max(off+int64(n)-f.size, 0)
+		f.size += grew
+	}
+	q.release(granted - grew)
+	if err == nil && allowed < len(p) {
+		err = &fs.PathError{Op: "write", Path: f.rel, Err: q.error()}
+	}
+	return n, err
+}
+
+// Truncate changes the file's size; growing it needs quota.
+func (f *File) Truncate(size int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.v.opts.Quota
+	growth := max(size-f.size, 0)
+	if granted := q.reserve(growth); granted < growth {
+		q.release(granted)
+		return &fs.PathError{Op: "truncate", Path: f.rel, Err: q.error()}
+	}
+	if err := f.f.Truncate(size); err != nil {
+		q.release(growth)
+		return err
+	}
+	q.release(f.size - size) // what shrinking freed
+	f.size = size
+	return nil
+}
+
+// Readdir reads directory entries; symlinks are reported, not followed.
+func (f *File) Readdir(count int) ([]fs.FileInfo, error) { return f.f.Readdir(count) }
+
+// Readdirnames reads directory entry names.
+func (f *File) Readdirnames(n int) ([]string, error) { return f.f.Readdirnames(n) }
+
+// Stat returns the open file's information.
+func (f *File) Stat() (fs.FileInfo, error) { return f.f.Stat() }
+
+// Sync commits the file to stable storage.
+func (f *File) Sync() error { return f.f.Sync() }
+
+var _ afero.File = (*File)(nil)

@@ -1,0 +1,240 @@
+package vfs
+
+import (
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// writeFlags are the open flags that can change a file.
+const writeFlags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREATE | os.O_TRUNC
+
+// denied is the error for an operation the Fs's rules refuse.
+func denied(op, rel string) error {
+	return &fs.PathError{Op: op, Path: rel, Err: fs.ErrPermission}
+}
+
+// dropBox returns the drop box holding rel, if any.
+func (v *Fs) dropBox(rel string) (string, bool) {
+	for _, b := range v.boxes {
+		if within(rel, b) {
+			return b, true
+		}
+	}
+	return "", false
+}
+
+// change checks that rel may be created, removed, renamed or modified.
+func (v *Fs) change(op, rel string) error {
+	if _, box := v.dropBox(rel); box || v.opts.ReadOnly {
+		return denied(op, rel)
+	}
+	return nil
+}
+
+// changeEntry is change for operations that remove or move rel, which the
+// root itself never allows.
+func (v *Fs) changeEntry(op, rel string) error {
+	if rel == "." {
+		return denied(op, rel)
+	}
+	return v.change(op, rel)
+}
+
+// Create creates or truncates the named file for reading and writing.
+func (v *Fs) Create(name string) (afero.File, error) {
+	return v.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// Open opens the named file or directory for reading.
+func (v *Fs) Open(name string) (afero.File, error) {
+	return v.OpenFile(name, os.O_RDONLY, 0)
+}
+
+// OpenFile opens the named file with the os.OpenFile flags. A file it
+// creates gets perm without execute bits (before the umask). Writes to a
+// read-only Fs fail with fs.ErrPermission, and inside a drop box only the
+// creation of a new file succeeds.
+func (v *Fs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	rel := Clean(name)
+	write := flag&writeFlags != 0
+	if box, ok := v.dropBox(rel); ok {
+		return v.openInBox(name, rel, box, flag)
+	}
+	if write && v.opts.ReadOnly {
+		return nil, denied("open", rel)
+	}
+	return v.open(v.root, name, rel, rel, flag, perm&0o666)
+}
+
+// openInBox creates a new file in a drop box. The box is opened as a root
+// of its own, so a symlink inside it cannot lead an upload elsewhere.
+func (v *Fs) openInBox(name, rel, box string, flag int) (afero.File, error) {
+	if flag&os.O_CREATE == 0 || flag&os.O_APPEND != 0 || rel == box {
+		return nil, denied("open", rel)
+	}
+	r, err := v.root.OpenRoot(box)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close() // the file stays open without it
+	return v.open(r, name, rel, inner(rel, box), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+}
+
+// open opens rel in root (rel is relative to the Fs root for errors and
+// hooks, relIn relative to root), wraps it and tracks it.
+func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.FileMode) (afero.File, error) {
+	q := v.opts.Quota
+	truncate := flag&os.O_TRUNC != 0 && q != nil
+	if truncate {
+		flag &^= os.O_TRUNC // truncated below, once the freed size is known
+	}
+	osf, err := root.OpenFile(relIn, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	f, err := v.wrap(osf, name, rel, flag)
+	if err == nil && truncate {
+		err = f.Truncate(0)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// wrap turns an open *os.File into a tracked File and starts the transfer
+// hook for regular files.
+func (v *Fs) wrap(osf *os.File, name, rel string, flag int) (*File, error) {
+	f := &File{v: v, f: osf, name: name, rel: rel, appendMode: flag&os.O_APPEND != 0}
+	fi, err := osf.Stat()
+	if err != nil {
+		return f, err
+	}
+	f.size = fi.Size()
+	if fi.Mode().IsRegular() && v.opts.Hooks.Transfer != nil {
+		f.done = v.opts.Hooks.Transfer(rel, flag&writeFlags != 0)
+	}
+	if !v.track(f) {
+		return f, &fs.PathError{Op: "open", Path: rel, Err: fs.ErrClosed}
+	}
+	return f, nil
+}
+
+// Mkdir creates a directory.
+func (v *Fs) Mkdir(name string, perm os.FileMode) error {
+	rel := Clean(name)
+	if err := v.change("mkdir", rel); err != nil {
+		return err
+	}
+	return v.root.Mkdir(rel, perm&fs.ModePerm)
+}
+
+// MkdirAll creates a directory and any missing parents.
+func (v *Fs) MkdirAll(name string, perm os.FileMode) error {
+	rel := Clean(name)
+	if err := v.change("mkdir", rel); err != nil {
+		return err
+	}
+	return v.root.MkdirAll(rel, perm&fs.ModePerm)
+}
+
+// Remove removes a file or an empty directory and uncounts a file's bytes.
+func (v *Fs) Remove(name string) error {
+	rel := Clean(name)
+	if err := v.changeEntry("remove", rel); err != nil {
+		return err
+	}
+	freed := v.fileSize(rel)
+	if err := v.root.Remove(rel); err != nil {
+		return err
+	}
+	v.free(freed)
+	return nil
+}
+
+// RemoveAll removes a tree and uncounts the bytes it held.
+func (v *Fs) RemoveAll(name string) error {
+	rel := Clean(name)
+	if err := v.changeEntry("remove", rel); err != nil {
+		return err
+	}
+	if v.opts.Quota == nil {
+		return v.root.RemoveAll(rel)
+	}
+	before, _ := usage(v.root, rel)
+	err := v.root.RemoveAll(rel)
+	after, _ := usage(v.root, rel) // what a partial failure left
+	v.free(before - after)
+	return err
+}
+
+// Rename moves a file or directory inside the root. A regular file it
+// replaces is uncounted.
+func (v *Fs) Rename(oldname, newname string) error {
+	from, to := Clean(oldname), Clean(newname)
+	if err := v.changeEntry("rename", from); err != nil {
+		return err
+	}
+	if err := v.changeEntry("rename", to); err != nil {
+		return err
+	}
+	var freed int64
+	if from != to {
+		freed = v.fileSize(to)
+	}
+	if err := v.root.Rename(from, to); err != nil {
+		return err
+	}
+	v.free(freed)
+	return nil
+}
+
+// Chmod changes the permission bits; setuid, setgid and sticky bits are
+// never set.
+func (v *Fs) Chmod(name string, mode os.FileMode) error {
+	rel := Clean(name)
+	if err := v.change("chmod", rel); err != nil {
+		return err
+	}
+	return v.root.Chmod(rel, mode&fs.ModePerm)
+}
+
+// Chown always fails: a login cannot give its files away.
+func (v *Fs) Chown(name string, _, _ int) error {
+	return denied("chown", Clean(name))
+}
+
+// Chtimes changes the access and modification times.
+func (v *Fs) Chtimes(name string, atime, mtime time.Time) error {
+	rel := Clean(name)
+	if err := v.change("chtimes", rel); err != nil {
+		return err
+	}
+	return v.root.Chtimes(rel, atime, mtime)
+}
+
+// fileSize returns the size of rel if the quota counts it (a regular file,
+// not followed through a symlink), else 0.
+func (v *Fs) fileSize(rel string) int64 {
+	if v.opts.Quota == nil {
+		return 0
+	}
+	fi, err := v.root.Lstat(rel)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
+}
+
+// free uncounts n bytes and persists the change. A failed persist is kept
+// by the quota and retried by the next flush, so the removal still succeeds.
+func (v *Fs) free(n int64) {
+	if n > 0 {
+		v.opts.Quota.release(n)
+		_ = v.opts.Quota.Flush()
+	}
+}

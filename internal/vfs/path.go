@@ -1,0 +1,35 @@
+package vfs
+
+import (
+	"path"
+	"strings"
+)
+
+// Clean turns a client path (absolute or relative to the root, with any
+// number of "." and ".." components) into the root-relative form os.Root
+// takes: "." for the root itself, otherwise a slash-separated path with no
+// leading slash and no "." or ".." components. ".." above the root stops at
+// the root, as it does at "/" on a real system.
+func Clean(name string) string {
+	rel := strings.TrimPrefix(path.Clean("/"+name), "/")
+	if rel == "" {
+		return "."
+	}
+	return rel
+}
+
+// within reports whether the root-relative rel is dir or lies below it.
+func within(rel, dir string) bool {
+	return dir == "." || rel == dir || strings.HasPrefix(rel, dir+"/")
+}
+
+// inner returns rel relative to dir, which within(rel, dir) confirmed.
+func inner(rel, dir string) string {
+	switch {
+	case rel == dir:
+		return "."
+	case dir == ".":
+		return rel
+	}
+	return rel[len(dir)+1:]
+}

@@ -1,0 +1,218 @@
+package vfs
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// ledger records the usage deltas a Quota persists.
+type ledger struct {
+	mu    sync.Mutex
+	total int64
+	fail  bool
+}
+
+func (l *ledger) persist(delta int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fail {
+		return errors.New("store down")
+	}
+	l.total += delta
+	return nil
+}
+
+func (l *ledger) sum() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
+func mustQuotaFs(tb testing.TB, limit, used int64) (*Fs, *ledger, tree) {
+	tb.Helper()
+	tr := mustTree(tb)
+	l := &ledger{}
+	return mustOpen(tb, tr.home, Options{Quota: NewQuota(limit, used, l.persist)}), l, tr
+}
+
+func TestQuotaStopsWriteAndCountsWrittenBytes(t *testing.T) {
+	t.Parallel()
+	v, l, tr := mustQuotaFs(t, 100, 40)
+	f, err := v.Create("up.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.Write(make([]byte, 50))
+	if n != 50 || err != nil {
+		t.Fatalf("first write = %d, %v", n, err)
+	}
+	n, err = f.Write(make([]byte, 30))
+	var qe *QuotaError
+	if n != 10 || !errors.As(err, &qe) || qe.Limit != 100 {
+		t.Fatalf("second write = %d, %v; want 10 bytes and a QuotaError", n, err)
+	}
+	if n, err := f.Write([]byte("x")); n != 0 || !errors.As(err, &qe) {
+		t.Fatalf("write at the limit = %d, %v", n, err)
+	}
+	f.Close()
+	if fi, _ := os.Stat(filepath.Join(tr.home, "up.bin")); fi.Size() != 60 {
+		t.Errorf("file holds %d bytes, want 60", fi.Size())
+	}
+	if got := v.Quota().Used(); got != 100 {
+		t.Errorf("used = %d, want 100", got)
+	}
+	if got := l.sum(); got != 60 {
+		t.Errorf("persisted %d, want 60", got)
+	}
+}
+
+func TestQuotaAccounting(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		do   func(t *testing.T, v *Fs)
+		want int64 // usage change from 0
+	}{
+		{"create", func(t *testing.T, v *Fs) { mustPut(t, v, "a", 10, os.O_TRUNC) }, 10},
+		{"overwrite shorter", func(t *testing.T, v *Fs) { mustPut(t, v, "file.txt", 2, os.O_TRUNC) }, 2 - 5},
+		{"overwrite in place", func(t *testing.T, v *Fs) { mustPut(t, v, "file.txt", 3, 0) }, 0},
+		{"append", func(t *testing.T, v *Fs) { mustPut(t, v, "file.txt", 4, os.O_APPEND) }, 4},
+		{"remove", func(t *testing.T, v *Fs) { mustDo(t, v.Remove("file.txt")) }, -5},
+		{"remove symlink", func(t *testing.T, v *Fs) { mustDo(t, v.Remove("in")) }, 0},
+		{"remove all", func(t *testing.T, v *Fs) { mustDo(t, v.RemoveAll("dir")) }, -3},
+		{"rename over", func(t *testing.T, v *Fs) { mustDo(t, v.Rename("dir/sub.txt", "file.txt")) }, -5},
+		{"rename", func(t *testing.T, v *Fs) { mustDo(t, v.Rename("file.txt", "moved.txt")) }, 0},
+		{"truncate", func(t *testing.T, v *Fs) {
+			f, err := v.OpenFile("file.txt", os.O_RDWR, 0)
+			mustDo(t, err)
+			mustDo(t, f.Truncate(20))
+			mustDo(t, f.Truncate(1))
+			f.Close()
+		}, -4},
+		{"seek and write past end", func(t *testing.T, v *Fs) {
+			f, err := v.OpenFile("file.txt", os.O_WRONLY, 0)
+			mustDo(t, err)
+			_, err = f.Seek(3, io.SeekStart)
+			mustDo(t, err)
+			_, err = f.Write([]byte("abcd"))
+			mustDo(t, err)
+			f.Close()
+		}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, l, _ := mustQuotaFs(t, 0, 1000)
+			tt.do(t, v)
+			if got := v.Quota().Used() - 1000; got != tt.want {
+				t.Errorf("usage changed by %d, want %d", got, tt.want)
+			}
+			if got := l.sum(); got != tt.want {
+				t.Errorf("persisted %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuotaTruncateBeyondLimit(t *testing.T) {
+	t.Parallel()
+	v, _, _ := mustQuotaFs(t, 10, 5)
+	f, err := v.OpenFile("file.txt", os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qe *QuotaError
+	if err := f.Truncate(100); !errors.As(err, &qe) {
+		t.Fatalf("Truncate = %v", err)
+	}
+	if got := v.Quota().Used(); got != 5 {
+		t.Errorf("used = %d after a refused truncate", got)
+	}
+}
+
+// TestQuotaSharedBetweenFs: two sessions of one login share the limit.
+func TestQuotaSharedBetweenFs(t *testing.T) {
+	t.Parallel()
+	tr := mustTree(t)
+	q := NewQuota(30, 0, nil)
+	a := mustOpen(t, tr.home, Options{Quota: q})
+	b := mustOpen(t, tr.home, Options{Quota: q})
+	fa, _ := a.Create("a")
+	fb, _ := b.Create("b")
+	defer fa.Close()
+	defer fb.Close()
+	if _, err := fa.Write(make([]byte, 20)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := fb.Write(make([]byte, 20)); n != 10 || err == nil {
+		t.Errorf("second session wrote %d, %v; want 10 and a quota error", n, err)
+	}
+}
+
+func TestQuotaFlushRetriesAfterFailure(t *testing.T) {
+	t.Parallel()
+	l := &ledger{fail: true}
+	q := NewQuota(0, 0, l.persist)
+	q.reserve(7)
+	if err := q.Flush(); err == nil || !strings.Contains(err.Error(), "store down") {
+		t.Fatalf("Flush = %v", err)
+	}
+	l.fail = false
+	q.release(2)
+	if err := q.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.sum(); got != 5 {
+		t.Errorf("persisted %d, want 5", got)
+	}
+}
+
+func TestNilQuota(t *testing.T) {
+	t.Parallel()
+	var q *Quota
+	if q.reserve(5) != 5 || q.Used() != 0 || q.Limit() != 0 || q.Flush() != nil {
+		t.Error("nil quota limits or counts")
+	}
+	q.release(3)
+}
+
+func TestDiskUsage(t *testing.T) {
+	t.Parallel()
+	tr := mustTree(t)
+	// file.txt 5 + dir/sub.txt 3 + public_ftp/pub.txt 3; symlinks, even
+	// to the 6-byte secret outside, do not count.
+	if got, err := DiskUsage(tr.home); err != nil || got != 11 {
+		t.Errorf("DiskUsage = %d, %v; want 11", got, err)
+	}
+	v := mustOpen(t, tr.home, Options{})
+	for name, want := range map[string]int64{"dir": 3, "/": 11, "indir": 3, "missing": 0, "file.txt": 5} {
+		if got, err := v.DiskUsage(name); err != nil || got != want {
+			t.Errorf("DiskUsage(%q) = %d, %v; want %d", name, got, err, want)
+		}
+	}
+	if _, err := v.DiskUsage("outdir"); err == nil {
+		t.Error("DiskUsage through a symlink out of the root succeeded")
+	}
+}
+
+func mustPut(tb testing.TB, v *Fs, name string, n int, flag int) {
+	tb.Helper()
+	f, err := v.OpenFile(name, os.O_WRONLY|os.O_CREATE|flag, 0o644)
+	mustDo(tb, err)
+	_, err = f.Write(make([]byte, n))
+	mustDo(tb, err)
+	mustDo(tb, f.Close())
+}
+
+func mustDo(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
