@@ -41,6 +41,7 @@ type Authenticator struct {
 	limit    *limiter.Limiter
 	log      *slog.Logger
 	now      func() time.Time
+	verified *verifiedCache
 }
 
 // New returns an authenticator. now may be nil (time.Now).
@@ -53,13 +54,21 @@ func New(cfg Config, accounts hosting.AccountStore, tokens hosting.TokenStore, s
 		now = time.Now
 	}
 	return &Authenticator{cfg: cfg, accounts: accounts, tokens: tokens, sessions: sessions,
-		limit: limit, log: log, now: now}
+		limit: limit, log: log, now: now, verified: newVerifiedCache(time.Minute, 10000)}
 }
 
 // Password checks an account name and password (HTTP Basic, session login).
 func (a *Authenticator) Password(ctx context.Context, name, pass, remote string) (*hosting.Account, error) {
 	return a.guarded(ctx, name, remote, func(acct *hosting.Account) bool {
-		return password.Verify(acct.PasswordHash, pass)
+		now := a.now()
+		if a.verified.hit(acct.PasswordHash, pass, now) {
+			return true
+		}
+		if !password.Verify(acct.PasswordHash, pass) {
+			return false
+		}
+		a.verified.add(acct.PasswordHash, pass, now)
+		return true
 	})
 }
 

@@ -154,3 +154,28 @@ func TestLogoutAndExpireIdle(t *testing.T) {
 		t.Errorf("ExpireIdle = %d, %v; want 1", n, err)
 	}
 }
+
+func TestPasswordCacheFollowsPasswordChanges(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := 0; i < 2; i++ { // the second check is served by the cache
+		if _, err := e.au.Password(ctx, "carol", "carol-password", "10.0.0.1"); err != nil {
+			t.Fatalf("check %d: %v", i, err)
+		}
+	}
+	svc := fixture.Accounts(t, e.db)
+	if err := svc.SetPassword(ctx, "carol", "another-password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.au.Password(ctx, "carol", "carol-password", "10.0.0.1"); !errors.Is(err, auth.ErrInvalid) {
+		t.Errorf("old password after a change: %v", err)
+	}
+	if _, err := e.au.Password(ctx, "carol", "another-password", "10.0.0.1"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+	e.now = e.now.Add(2 * time.Minute)
+	if _, err := e.au.Password(ctx, "carol", "wrong", "10.0.0.1"); !errors.Is(err, auth.ErrInvalid) {
+		t.Errorf("wrong password: %v", err)
+	}
+}
