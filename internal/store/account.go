@@ -182,7 +182,7 @@ func findAccounts(ctx context.Context, tx *tx, f accountFilter) ([]*hosting.Acco
 		return nil, convert(err, "find accounts", on{})
 	}
 	defer rows.Close()
-	var as []*hosting.Account
+	as := []*hosting.Account{}
 	for rows.Next() {
 		var a hosting.Account
 		var features string
@@ -268,7 +268,7 @@ func createAccount(ctx context.Context, tx *tx, a *hosting.Account) error {
 }
 
 // accountDomains returns a's domains lower-cased, without repeats, primary
-// first: a.Domain, or a.Domains[0] when a.Domain is empty.
+// first: a.Domain, or a.Domains[0] when a.Domain is empty, then by name.
 func accountDomains(a *hosting.Account) ([]string, error) {
 	var ds []string
 	for _, d := range append([]string{a.Domain}, a.Domains...) {
@@ -279,6 +279,7 @@ func accountDomains(a *hosting.Account) ([]string, error) {
 	if len(ds) == 0 {
 		return nil, hosting.Errorf(hosting.EINVALID, "The account “%s” needs a primary domain.", a.Name)
 	}
+	slices.Sort(ds[1:]) // the order every find returns
 	return ds, nil
 }
 

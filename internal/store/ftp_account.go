@@ -179,7 +179,7 @@ func findFTPAccounts(ctx context.Context, tx *tx, f ftpFilter) ([]*hosting.FTPAc
 		return nil, convert(err, "find ftp accounts", on{})
 	}
 	defer rows.Close()
-	var fs []*hosting.FTPAccount
+	fs := []*hosting.FTPAccount{}
 	for rows.Next() {
 		var a hosting.FTPAccount
 		var created int64

@@ -126,7 +126,7 @@ func findTokens(ctx context.Context, tx *tx, f tokenFilter) ([]*hosting.Token, e
 		return nil, convert(err, fmt.Sprintf("find tokens of account %d", f.AccountID), on{})
 	}
 	defer rows.Close()
-	var ts []*hosting.Token
+	ts := []*hosting.Token{}
 	for rows.Next() {
 		var t hosting.Token
 		var created int64
