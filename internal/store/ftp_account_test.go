@@ -138,7 +138,9 @@ func TestUpdateFTPAccount(t *testing.T) {
 			{"password", f.ID, hosting.FTPAccountUpdate{PasswordHash: &hash}, "",
 				func(f *hosting.FTPAccount) bool { return f.PasswordHash == hash }},
 			{"home, quota, usage", f.ID, hosting.FTPAccountUpdate{HomeDir: &home, QuotaMB: &quota, UsedBytes: &used}, "",
-				func(f *hosting.FTPAccount) bool { return f.HomeDir == home && f.QuotaMB == quota && f.UsedBytes == used }},
+				func(f *hosting.FTPAccount) bool {
+					return f.HomeDir == home && f.QuotaMB == quota && f.UsedBytes == used
+				}},
 			{"nothing", f.ID, hosting.FTPAccountUpdate{}, "",
 				func(f *hosting.FTPAccount) bool { return f.PasswordHash == hash && f.HomeDir == home }},
 			{"negative usage is zero", f.ID, hosting.FTPAccountUpdate{UsedBytes: &negative}, "",
