@@ -520,3 +520,36 @@ func TestCallAccessors(t *testing.T) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
+
+// BenchmarkExecuteList measures the engine around a handler that returns
+// 100 records: binding, invocation and post-processing, without and with
+// api.* arguments.
+func BenchmarkExecuteList(b *testing.B) {
+	records := make([]ftpRecord, 100)
+	for i := range records {
+		records[i] = ftpRecord{User: fmt.Sprintf("user%03d@example.com", (i*37)%100), Type: "sub",
+			DiskQuota: fmt.Sprint(i * 10), DiskUsed: float64(i) / 3, IP: fmt.Sprintf("10.0.%d.%d", i/10, i%10)}
+	}
+	e := mustEngine(b, nil, &Func{Module: "Ftp", Name: "list_ftp",
+		Params:  []Param{{Name: "include_acct_types"}, {Name: "skip_acct_types"}},
+		Handler: func(context.Context, *Call) (any, error) { return records, nil }})
+	account := mustAccount(b)
+	for _, bc := range []struct {
+		name  string
+		words []string
+	}{
+		{"plain", []string{"include_acct_types=sub"}},
+		{"api", []string{"include_acct_types=sub", "api.filter_column=type", "api.filter_term=sub",
+			"api.sort_column=user", "api.paginate_start=11", "api.paginate_size=20", "api.columns_1=user"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := Request{Account: account, Module: "Ftp", Function: "list_ftp", Args: mustCLI(b, bc.words...)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if res := e.Execute(context.Background(), req); res.Status != 1 {
+					b.Fatalf("status 0: %q", res.Errors)
+				}
+			}
+		})
+	}
+}

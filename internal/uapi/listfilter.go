@@ -13,6 +13,7 @@ import (
 // listFilter is one api.filter_column/_type/_term triple.
 type listFilter struct {
 	column, typ, term string
+	lower             string         // term in lower case, for the string operators
 	re                *regexp.Regexp // matches
 	bound             float64        // lt, gt and the _handle_unlimited forms
 }
@@ -64,6 +65,7 @@ func (f *listFilter) prepare() error {
 	if !filterTypes[f.typ] {
 		return fmt.Errorf("unknown filter type %q", f.typ)
 	}
+	f.lower = strings.ToLower(f.term)
 	var err error
 	switch f.typ {
 	case "matches":
@@ -121,11 +123,11 @@ func (f *listFilter) accepts(rec map[string]any) bool {
 	s := scalarString(v)
 	switch f.typ {
 	case "contains":
-		return strings.Contains(strings.ToLower(s), strings.ToLower(f.term))
+		return strings.Contains(strings.ToLower(s), f.lower)
 	case "begins":
-		return strings.HasPrefix(strings.ToLower(s), strings.ToLower(f.term))
+		return strings.HasPrefix(strings.ToLower(s), f.lower)
 	case "ends":
-		return strings.HasSuffix(strings.ToLower(s), strings.ToLower(f.term))
+		return strings.HasSuffix(strings.ToLower(s), f.lower)
 	case "matches":
 		return f.re.MatchString(s)
 	case "eq":

@@ -7,8 +7,13 @@ import (
 	"strings"
 )
 
-// Default page size of api.paginate_* (SPEC 1.4).
-const defaultPageSize = 100
+const (
+	// defaultPageSize is the api.paginate_size cPanel uses (SPEC 1.4).
+	defaultPageSize = 100
+	// maxPageNumber bounds start, size and page so that no arithmetic on
+	// them can overflow.
+	maxPageNumber = 1 << 30
+)
 
 // postProcess applies the generic list transformations of SPEC 1.4 to a
 // result whose data is a list: filters, then sorts, then the page, then the
@@ -234,7 +239,7 @@ func (o *listOps) parsePage(args map[string]string) {
 			o.addInvalid("paginate", "api.paginate_"+name, args[name])
 		case v == "":
 			// Empty means the default, silently.
-		case err != nil || n < 0 || (n == 0 && name != "start"):
+		case err != nil || n < 0 || n > maxPageNumber || (n == 0 && name != "start"):
 			o.addInvalid("paginate", "api.paginate_"+name, args[name])
 		case name == "start" && n > 0:
 			p.start = n - 1
@@ -242,7 +247,8 @@ func (o *listOps) parsePage(args map[string]string) {
 			p.size = n
 		}
 	}
-	if page, err := strconv.Atoi(strings.TrimSpace(args["page"])); err == nil && page > 1 && args["start"] == "" {
+	page, err := strconv.Atoi(strings.TrimSpace(args["page"]))
+	if err == nil && page > 1 && page <= maxPageNumber && args["start"] == "" {
 		p.start = (page - 1) * p.size
 	}
 }

@@ -193,6 +193,8 @@ func TestPaginate(t *testing.T) {
 		{"bad values are coerced and reported", []string{"api.paginate_start=abc", "api.paginate_size=0"}, []string{"carol", "Eve", "alice", "dave", "Bob"},
 			`{"paginate":{"current_page":1,"results_per_page":100,"start_result":1,"total_pages":1,"total_results":5},"transformed":1}`,
 			[]string{"The following “paginate” arguments are invalid: api.paginate_size=0, api.paginate_start=abc"}},
+		{"huge values are refused", []string{"api.paginate_start=99999999999", "api.paginate_size=4294967296"}, []string{"carol", "Eve", "alice", "dave", "Bob"}, "",
+			[]string{"The following “paginate” arguments are invalid: api.paginate_size=4294967296, api.paginate_start=99999999999"}},
 		{"empty values are the defaults", []string{"api.paginate_start=", "api.paginate_size="}, []string{"carol", "Eve", "alice", "dave", "Bob"}, "", nil},
 		{"after the filter", []string{"api.filter_column=type", "api.filter_term=sub", "api.paginate_size=1"}, []string{"carol"},
 			`{"paginate":{"current_page":1,"results_per_page":1,"start_result":1,"total_pages":2,"total_results":2},"records_before_filter":5,"transformed":1}`, nil},
