@@ -198,7 +198,10 @@ func findAccounts(ctx context.Context, tx *tx, f accountFilter) ([]*hosting.Acco
 	}
 	// Byte order in Go: PostgreSQL's collation would otherwise differ from SQLite's.
 	slices.SortFunc(as, func(a, b *hosting.Account) int { return strings.Compare(a.Name, b.Name) })
-	return as, attachDomains(ctx, tx, as, where, args)
+	if err := attachDomains(ctx, tx, as, where, args); err != nil {
+		return nil, err
+	}
+	return as, nil
 }
 
 // attachDomains fills Domain and Domains (primary first, then by name) of
@@ -230,13 +233,16 @@ func attachDomains(ctx context.Context, tx *tx, as []*hosting.Account, where str
 			a.Domains = append(a.Domains, domain)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return convert(err, "find domains", on{})
+	}
 	for _, a := range as {
 		slices.Sort(a.Domains)
 		if a.Domain != "" {
 			a.Domains = append([]string{a.Domain}, a.Domains...)
 		}
 	}
-	return convert(rows.Err(), "find domains", on{})
+	return nil
 }
 
 // createAccount inserts the account row, then its domains.

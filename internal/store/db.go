@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,8 @@ func openSQLite(path string) (*sql.DB, error) {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
+	} else if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	db, err := sql.Open("sqlite", path+sep+sqliteParams)
 	if err != nil {
@@ -97,6 +100,17 @@ func openSQLite(path string) (*sql.DB, error) {
 	// Every new connection runs the pragmas above; keep a few warm.
 	db.SetMaxIdleConns(4)
 	return db, nil
+}
+
+// createPrivate creates the database file readable by its owner only, as it
+// holds password hashes; SQLite gives the -wal and -shm files the same mode.
+// An existing file keeps its mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: open sqlite %q: %w", path, err)
+	}
+	return f.Close()
 }
 
 // Close closes every connection.

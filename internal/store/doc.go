@@ -45,7 +45,8 @@
 //
 // Add migrations/NNNN_name.sql with the next number; never edit one that has
 // been released. Each file runs in its own transaction on both databases and
-// is recorded in schema_migrations. Write {{id}} for a self-numbering
+// is recorded in schema_migrations; the file runs as written, so it has no
+// placeholders and may hold several statements. Write {{id}} for a self-numbering
 // primary key (see substitute in migrate.go for the other dialect words),
 // BIGINT for times, BOOLEAN for flags, and reference accounts (id) ON DELETE
 // CASCADE so that deleting an account removes everything it owns. A service

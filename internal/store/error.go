@@ -24,7 +24,6 @@ type on struct {
 // row or a dangling foreign key becomes ENOTFOUND, a unique violation
 // ECONFLICT, and anything else is wrapped with op as context.
 func convert(err error, op string, m on) error {
-	var herr *hosting.Error
 	switch {
 	case err == nil:
 		return nil
@@ -32,8 +31,6 @@ func convert(err error, op string, m on) error {
 		return notFound(m.NotFound)
 	case m.Conflict != "" && isUniqueViolation(err):
 		return conflict(m.Conflict)
-	case errors.As(err, &herr):
-		return err // converted already, by a helper
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }

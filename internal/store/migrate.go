@@ -48,6 +48,9 @@ func loadMigrations(fsys fs.FS, dialect string) ([]migration, error) {
 		}
 		ms = append(ms, migration{version: version, name: base, sql: substitute(string(body), dialect)})
 	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("store: no migrations found")
+	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i := 1; i < len(ms); i++ {
 		if ms[i].version == ms[i-1].version {

@@ -22,6 +22,7 @@ func TestLoadMigrations(t *testing.T) {
 			"migrations/0001_init.sql":  file("CREATE TABLE t (id {{id}})"),
 			"migrations/README":         file("not a migration"),
 		}, "", []int{1, 2, 10}},
+		{"none", fstest.MapFS{"migrations/README": file("")}, "no migrations", nil},
 		{"no number", fstest.MapFS{"migrations/init.sql": file("")}, "NNNN_name.sql", nil},
 		{"short number", fstest.MapFS{"migrations/1_init.sql": file("")}, "NNNN_name.sql", nil},
 		{"zero", fstest.MapFS{"migrations/0000_init.sql": file("")}, "NNNN_name.sql", nil},

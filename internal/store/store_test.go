@@ -222,6 +222,22 @@ func TestOpenConcurrent(t *testing.T) {
 	})
 }
 
+// TestSQLiteFilesPrivate: the database holds password hashes.
+func TestSQLiteFilesPrivate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "uapid.db")
+	mustAccount(t, mustOpen(t, path), "alice", "alice.example")
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s: mode %o, want 600", filepath.Base(name), mode)
+		}
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, dsn string }{
