@@ -1,0 +1,246 @@
+package ftp
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
+)
+
+// AddRequest describes a new virtual FTP login.
+type AddRequest struct {
+	User   string // local part, without "@domain"
+	Domain string // one of the account's domains
+	// Password is the plain-text password; PassHash a crypt(3) hash. Exactly
+	// one of them must be set.
+	Password string
+	PassHash string
+	// HomeDir is relative to the account home and already cleaned; "" is
+	// the home itself. DefaultHomeDir gives cPanel's default.
+	HomeDir string
+	QuotaMB int64 // 0 means unlimited
+}
+
+// AddFTP creates a virtual FTP login: it validates the request, creates the
+// home directory if it is missing, measures what it already holds, and then
+// stores the login; if storing fails, the directories it created are
+// removed again. Returns EINVALID for a bad request and ECONFLICT if the
+// login exists.
+func (s *Service) AddFTP(ctx context.Context, acct *hosting.Account, req AddRequest) (*hosting.FTPAccount, error) {
+	if err := validateNewUser(acct, req.User, req.Domain); err != nil {
+		return nil, err
+	}
+	if !acct.OwnsDomain(req.Domain) {
+		return nil, hosting.Errorf(hosting.EINVALID, "You do not own the domain “%s”.", req.Domain)
+	}
+	hash, err := passwordHash(req.Password, req.PassHash)
+	if err != nil {
+		return nil, err
+	}
+	if req.QuotaMB < 0 {
+		return nil, hosting.Errorf(hosting.EINVALID, "The quota must be a number or “unlimited”.")
+	}
+	login := req.User + "@" + req.Domain
+	if _, err := s.store.FindFTPAccount(ctx, acct.ID, req.User, req.Domain); err == nil {
+		return nil, alreadyExists(login)
+	} else if hosting.ErrorCode(err) != hosting.ENOTFOUND {
+		return nil, err
+	}
+	f := &hosting.FTPAccount{AccountID: acct.ID, User: req.User, Domain: req.Domain,
+		PasswordHash: hash, HomeDir: req.HomeDir, QuotaMB: req.QuotaMB}
+	if err := s.withNewDir(ctx, acct, req.HomeDir, func(used int64) error {
+		f.UsedBytes = used
+		return s.store.CreateFTPAccount(ctx, f)
+	}); err != nil {
+		if hosting.ErrorCode(err) == hosting.ECONFLICT {
+			return nil, alreadyExists(login)
+		}
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "ftp account created", "account", acct.Name, "login", login, "homedir", f.HomeDir)
+	return f, nil
+}
+
+// passwordHash returns the hash to store from exactly one of a plain-text
+// password and a crypt(3) hash.
+func passwordHash(plain, hash string) (string, error) {
+	if (plain == "") == (hash == "") {
+		return "", hosting.Errorf(hosting.EINVALID, "add_ftp: You must specify either a password or a password hash.")
+	}
+	if hash != "" {
+		if !password.IsHash(hash) {
+			return "", hosting.Errorf(hosting.EINVALID, "The “pass_hash” parameter is not a password hash the system can verify (for example “$6$…” SHA-512 crypt).")
+		}
+		return hash, nil
+	}
+	h, err := password.Hash(plain)
+	if err != nil {
+		return "", fmt.Errorf("ftp: hash password: %w", err)
+	}
+	return h, nil
+}
+
+func alreadyExists(login string) error {
+	return hosting.Errorf(hosting.ECONFLICT, "The FTP account “%s” already exists.", login)
+}
+
+// withNewDir creates rel below the account home, measures its disk usage and
+// runs commit with it; if anything after the directory's creation fails,
+// the directories it created are removed, so a failed change leaves nothing
+// half-made.
+func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel string, commit func(used int64) error) error {
+	root, err := openHome(acct)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	created, err := makeDir(root, rel)
+	if err == nil {
+		var used int64
+		if used, err = s.usage(ctx, acct.HomeDir, rel); err == nil {
+			err = commit(used)
+		} else {
+			err = fmt.Errorf("ftp: disk usage of %q: %w", rel, err)
+		}
+	}
+	if err != nil {
+		s.undoDir(root, acct, created)
+	}
+	return err
+}
+
+// Get returns one of the account's virtual logins. Returns ENOTFOUND with
+// cPanel's "does not exist" text.
+func (s *Service) Get(ctx context.Context, acct *hosting.Account, user, domain string) (*hosting.FTPAccount, error) {
+	f, err := s.store.FindFTPAccount(ctx, acct.ID, user, domain)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return nil, notExist(user, domain)
+	}
+	return f, err
+}
+
+// List returns the account's virtual logins ordered by login.
+func (s *Service) List(ctx context.Context, acct *hosting.Account) ([]*hosting.FTPAccount, error) {
+	return s.store.ListFTPAccounts(ctx, acct.ID)
+}
+
+// SetPassword changes a login's password and closes its live sessions.
+// Returns EINVALID for an empty password and ENOTFOUND.
+func (s *Service) SetPassword(ctx context.Context, acct *hosting.Account, user, domain, pass string) error {
+	if pass == "" {
+		return hosting.Errorf(hosting.EINVALID, "You must specify a password.")
+	}
+	f, err := s.Get(ctx, acct, user, domain)
+	if err != nil {
+		return err
+	}
+	hash, err := password.Hash(pass)
+	if err != nil {
+		return fmt.Errorf("ftp: hash password: %w", err)
+	}
+	if err := s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{PasswordHash: &hash}); err != nil {
+		return err
+	}
+	s.closeLogin(ctx, acct, f.Login())
+	s.log.InfoContext(ctx, "ftp password changed", "account", acct.Name, "login", f.Login())
+	return nil
+}
+
+// SetQuota changes a login's quota (MiB, 0 unlimited) and recounts the
+// bytes below its home directory, as cPanel runs pure-quotacheck. Returns
+// EINVALID and ENOTFOUND.
+func (s *Service) SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) error {
+	if quotaMB < 0 {
+		return hosting.Errorf(hosting.EINVALID, "The quota must be a number or “unlimited”.")
+	}
+	f, err := s.Get(ctx, acct, user, domain)
+	if err != nil {
+		return err
+	}
+	used, err := s.usage(ctx, acct.HomeDir, f.HomeDir)
+	if err != nil {
+		return fmt.Errorf("ftp: disk usage of %s: %w", f.Login(), err)
+	}
+	if err := s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{QuotaMB: &quotaMB, UsedBytes: &used}); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "ftp quota changed", "account", acct.Name, "login", f.Login(), "quota_mb", quotaMB)
+	return nil
+}
+
+// SetHomedir moves a login's root to rel (relative to the account home,
+// cleaned; "" is the home itself), creating it if missing, recounting its
+// usage and closing the login's live sessions, which still hold the old
+// root. Returns EINVALID and ENOTFOUND.
+func (s *Service) SetHomedir(ctx context.Context, acct *hosting.Account, user, domain, rel string) error {
+	f, err := s.Get(ctx, acct, user, domain)
+	if err != nil {
+		return err
+	}
+	if err := s.withNewDir(ctx, acct, rel, func(used int64) error {
+		return s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{HomeDir: &rel, UsedBytes: &used})
+	}); err != nil {
+		return err
+	}
+	s.closeLogin(ctx, acct, f.Login())
+	s.log.InfoContext(ctx, "ftp homedir changed", "account", acct.Name, "login", f.Login(), "homedir", rel)
+	return nil
+}
+
+// DeleteFTP removes a login and closes its live sessions. With destroy it
+// then removes the login's home directory recursively, unless that is the
+// home itself or part of the home layout (skipped silently, as cPanel does)
+// or another login's root lies in it (skipped with a warning). Problems
+// after the deletion is committed come back as warnings. Returns ENOTFOUND.
+func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) (warnings []string, err error) {
+	f, err := s.store.FindFTPAccount(ctx, acct.ID, user, domain)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return nil, hosting.Errorf(hosting.ENOTFOUND, "The FTP account “%s” cannot be removed because it does not exist.", user+"@"+domain)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteFTPAccount(ctx, f.ID); err != nil {
+		return nil, err
+	}
+	s.closeLogin(ctx, acct, f.Login())
+	s.log.InfoContext(ctx, "ftp account deleted", "account", acct.Name, "login", f.Login(), "destroy", destroy)
+	if destroy && !isProtected(f.HomeDir) {
+		if w := s.destroyHome(ctx, acct, f); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	return warnings, nil
+}
+
+// destroyHome removes a deleted login's directory and returns a warning
+// for the caller when it did not.
+func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, f *hosting.FTPAccount) string {
+	dir := filepath.Join(acct.HomeDir, f.HomeDir)
+	others, err := s.store.ListFTPAccounts(ctx, acct.ID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "list ftp accounts before destroy", "account", acct.Name, "err", err)
+		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other FTP accounts use it.", dir)
+	}
+	for _, o := range others {
+		if o.HomeDir == f.HomeDir || isBelow(o.HomeDir, f.HomeDir) {
+			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login())
+		}
+	}
+	root, err := openHome(acct)
+	if err == nil {
+		defer root.Close()
+		err = root.RemoveAll(f.HomeDir)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "remove ftp home", "account", acct.Name, "dir", f.HomeDir, "err", err)
+		return fmt.Sprintf("The system could not remove the directory “%s”.", dir)
+	}
+	return ""
+}
+
+// isBelow reports whether rel lies inside dir (both cleaned, relative).
+func isBelow(rel, dir string) bool {
+	return dir == "" || len(rel) > len(dir) && rel[len(dir)] == '/' && rel[:len(dir)] == dir
+}

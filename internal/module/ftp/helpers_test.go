@@ -1,0 +1,276 @@
+package ftp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current results")
+
+// env is one test's world: a real SQLite store, two tenants with real
+// homes, the module registered in a real engine, and a session registry.
+type env struct {
+	db       *store.DB
+	accounts *account.Service
+	svc      *Service
+	eng      *uapi.Engine
+	sessions *fakeSessions
+	a, b     *hosting.Account // "cpuser" (example.com, example.net) and "other" (other.org)
+}
+
+func mustEnv(tb testing.TB) *env {
+	tb.Helper()
+	return mustEnvWith(tb, Config{Port: 2121}, nil)
+}
+
+// mustEnvWith builds an env; wrap, when set, wraps the store the service sees.
+func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) hosting.FTPAccountStore) *env {
+	tb.Helper()
+	e := &env{db: fixture.Store(tb), sessions: newFakeSessions()}
+	e.accounts = fixture.Accounts(tb, e.db)
+	e.a = fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
+	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
+		tb.Fatal(err)
+	}
+	e.a = mustGetAccount(tb, e.accounts, "cpuser")
+	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
+	var st hosting.FTPAccountStore = e.db
+	if wrap != nil {
+		st = wrap(st)
+	}
+	svc, err := New(cfg, st, e.sessions, walkUsage, fixture.Logger(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc.loc = time.UTC
+	e.svc = svc
+	reg := uapi.NewRegistry()
+	reg.Add(svc.Funcs()...)
+	e.eng = uapi.NewEngine(reg, fixture.Logger(tb), nil)
+	return e
+}
+
+func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
+	tb.Helper()
+	a, err := svc.Get(context.Background(), name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+// call runs Ftp::fn for acct with "key=value" arguments.
+func (e *env) call(acct *hosting.Account, fn string, kv ...string) *uapi.Result {
+	args := uapi.Args{}
+	for _, w := range kv {
+		k, v, _ := strings.Cut(w, "=")
+		args.Add(k, v)
+	}
+	return e.eng.Execute(context.Background(), uapi.Request{Account: acct, Module: "Ftp", Function: fn, Args: args, Transport: "test"})
+}
+
+// mustOK runs a call that must succeed.
+func (e *env) mustOK(tb testing.TB, acct *hosting.Account, fn string, kv ...string) *uapi.Result {
+	tb.Helper()
+	r := e.call(acct, fn, kv...)
+	if r.Status != 1 {
+		tb.Fatalf("%s %v: status %d, errors %q", fn, kv, r.Status, r.Errors)
+	}
+	return r
+}
+
+// mustJSON renders a result as the HTTP body would carry it, with the
+// tenants' temporary home directories replaced by /home/NAME.
+func (e *env) mustJSON(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(b), e.a.HomeDir, "/home/cpuser")
+	return strings.ReplaceAll(s, e.b.HomeDir, "/home/other")
+}
+
+// checkResult compares a whole result object with want (JSON).
+func (e *env) checkResult(tb testing.TB, r *uapi.Result, want string) {
+	tb.Helper()
+	var w any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		tb.Fatalf("bad want: %v", err)
+	}
+	if got, exp := e.mustJSON(tb, r), e.mustJSON(tb, w); got != exp {
+		tb.Errorf("result:\n%s\nwant:\n%s", got, exp)
+	}
+}
+
+// checkGolden compares a result with testdata/NAME.golden (-update rewrites it).
+func (e *env) checkGolden(tb testing.TB, name string, r *uapi.Result) {
+	tb.Helper()
+	got := e.mustJSON(tb, r) + "\n"
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		tb.Errorf("%s differs from %s:\n%s", name, path, got)
+	}
+}
+
+// mustWrite creates a file of size bytes below an account's home.
+func mustWrite(tb testing.TB, acct *hosting.Account, rel string, size int) {
+	tb.Helper()
+	p := filepath.Join(acct.HomeDir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, make([]byte, size), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func mustMode(tb testing.TB, acct *hosting.Account, rel string) fs.FileMode {
+	tb.Helper()
+	fi, err := os.Lstat(filepath.Join(acct.HomeDir, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fi.Mode()
+}
+
+func exists(acct *hosting.Account, rel string) bool {
+	_, err := os.Lstat(filepath.Join(acct.HomeDir, rel))
+	return err == nil
+}
+
+// walkUsage is the test's disk-usage function: the bytes of the regular
+// files below rel, counted through os.Root so it never leaves the home.
+func walkUsage(_ context.Context, home, rel string) (int64, error) {
+	root, err := os.OpenRoot(home)
+	if err != nil {
+		return 0, err
+	}
+	defer root.Close()
+	if rel == "" {
+		rel = "."
+	}
+	var total int64
+	err = fs.WalkDir(root.FS(), rel, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			total += fi.Size()
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	return total, err
+}
+
+// fakeSessions is a session registry for unit tests: it holds sessions
+// in memory and closes them by removing them. It is never registered in
+// the product, where internal/ftpd provides the registry.
+type fakeSessions struct {
+	mu     sync.Mutex
+	live   []hosting.FTPSession
+	killed []string // "ACCOUNTID:login" for each KillLogin call
+}
+
+func newFakeSessions() *fakeSessions { return &fakeSessions{} }
+
+func (f *fakeSessions) add(s hosting.FTPSession) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.live = append(f.live, s)
+}
+
+// killedLogins returns the KillLogin calls so far.
+func (f *fakeSessions) killedLogins() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.killed)
+}
+
+func (f *fakeSessions) ids() []int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []int64
+	for _, s := range f.live {
+		out = append(out, s.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (f *fakeSessions) ListFTPSessions(_ context.Context, accountID int64) ([]hosting.FTPSession, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []hosting.FTPSession
+	for _, s := range f.live {
+		if s.AccountID == accountID {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b hosting.FTPSession) int { return int(a.ID - b.ID) })
+	return out, nil
+}
+
+func (f *fakeSessions) KillFTPSessions(_ context.Context, accountID int64, flt hosting.FTPSessionFilter) (int, error) {
+	return f.remove(func(s hosting.FTPSession) bool {
+		return s.AccountID == accountID && (flt.ID == 0 || s.ID == flt.ID) && (flt.Login == "" || s.Login == flt.Login)
+	}), nil
+}
+
+func (f *fakeSessions) KillLogin(_ context.Context, accountID int64, login string) (int, error) {
+	f.mu.Lock()
+	f.killed = append(f.killed, fmt.Sprintf("%d:%s", accountID, login))
+	f.mu.Unlock()
+	return f.remove(func(s hosting.FTPSession) bool { return s.AccountID == accountID && s.Login == login }), nil
+}
+
+func (f *fakeSessions) remove(match func(hosting.FTPSession) bool) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	kept := f.live[:0]
+	n := 0
+	for _, s := range f.live {
+		if match(s) {
+			n++
+			continue
+		}
+		kept = append(kept, s)
+	}
+	f.live = kept
+	return n
+}
+
+var _ Sessions = (*fakeSessions)(nil)
