@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -72,19 +73,28 @@ func (a *Authenticator) Password(ctx context.Context, name, pass, remote string)
 	})
 }
 
-// Token checks an API token of the named account.
+// Token checks an API token of the named account. A token without full
+// access narrows the returned account's features to the token's, so the
+// engine's feature gate enforces the token's limits.
 func (a *Authenticator) Token(ctx context.Context, name, token, remote string) (*hosting.Account, error) {
-	var expired bool
+	var found *hosting.Token
 	acct, err := a.guarded(ctx, name, remote, func(acct *hosting.Account) bool {
 		t, err := a.tokens.FindTokenByHash(ctx, acct.ID, HashSecret(token))
 		if err != nil {
 			return false
 		}
-		expired = t.Expired(a.now())
-		return !expired
+		found = t
+		return !t.Expired(a.now())
 	})
-	if errors.Is(err, ErrInvalid) && expired {
+	if errors.Is(err, ErrInvalid) && found != nil {
 		return nil, ErrTokenExpired
+	}
+	if err == nil && !found.FullAccess {
+		narrowed := *acct
+		narrowed.Features = slices.DeleteFunc(slices.Clone(acct.Features), func(f string) bool {
+			return !slices.Contains(found.Features, f)
+		})
+		acct = &narrowed
 	}
 	return acct, err
 }

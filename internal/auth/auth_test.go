@@ -98,6 +98,24 @@ func TestToken(t *testing.T) {
 	}
 }
 
+func TestLimitedTokenNarrowsFeatures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	secret := auth.NewAPIToken()
+	err := e.db.CreateToken(context.Background(), &hosting.Token{AccountID: e.acct.ID, Name: "ftp-only",
+		Hash: auth.HashSecret(secret), CreatedAt: e.now, Features: []string{hosting.FeatureFTPAccounts, "not-granted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.au.Token(context.Background(), "carol", secret, "10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Features) != 1 || a.Features[0] != hosting.FeatureFTPAccounts {
+		t.Errorf("features = %v, want only %s", a.Features, hosting.FeatureFTPAccounts)
+	}
+}
+
 func mustToken(t *testing.T, e *env, name, secret string, exp *time.Time) {
 	t.Helper()
 	err := e.db.CreateToken(context.Background(), &hosting.Token{AccountID: e.acct.ID, Name: name,
