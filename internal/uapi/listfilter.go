@@ -32,6 +32,9 @@ var filterTypes = map[string]bool{
 func (o *listOps) parseFilters(groups map[string]map[string]string) {
 	for _, suffix := range orderedSuffixes(groups) {
 		g := groups[suffix]
+		if blank(g) {
+			continue
+		}
 		f := listFilter{column: g["column"], typ: strings.ToLower(g["type"]), term: g["term"]}
 		if f.typ == "" {
 			f.typ = "contains"

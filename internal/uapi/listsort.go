@@ -26,6 +26,9 @@ var sortMethods = map[string]bool{
 func (o *listOps) parseSorts(groups map[string]map[string]string) {
 	for _, suffix := range orderedSuffixes(groups) {
 		g := groups[suffix]
+		if blank(g) {
+			continue
+		}
 		k := sortKey{column: g["column"], method: strings.ToLower(g["method"])}
 		if !sortMethods[k.method] {
 			k.method = "lexicographic"

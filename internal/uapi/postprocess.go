@@ -21,6 +21,15 @@ const (
 //
 // Only requests with api.* arguments pay for converting the handler's typed
 // data into the generic tree; all others keep their data untouched.
+//
+// Where SPEC 1.4 is silent we chose: eq/ne compare numbers by value and
+// anything else as text ignoring case; lexicographic sorting ignores case;
+// matches uses Go (RE2) syntax; plain lt/gt read values as Perl does
+// ("unlimited" is 0); a filter or sort on a column no record has is skipped
+// with a message rather than emptying the list; blank form fields are no
+// request; api.paginate_page works when no start is given; a start past the
+// end is an error except on an empty list; when every api.columns_* name is
+// unknown the records stay whole. Invalid arguments are listed as key=value.
 func postProcess(res *Result, args Args) {
 	res.Metadata["transformed"] = 1
 	ops, requested := parseListOps(args)
@@ -48,8 +57,9 @@ type listOps struct {
 	sorts   []sortKey
 	page    *pageRequest
 	columns []string
-	// invalid holds, per kind ("filter", "sort", "paginate", "columns"),
-	// the arguments that could not be used, as key=value.
+	// invalid holds, per kind ("filter", "sort", "paginate"), the
+	// arguments that could not be used, as key=value. (Unknown column
+	// names are data, reported in metadata.invalid_columns instead.)
 	invalid map[string][]string
 }
 
@@ -68,7 +78,7 @@ func (o *listOps) addInvalid(kind, key, value string) {
 // message per kind, in a fixed order.
 func (o *listOps) invalidMessages() []string {
 	var out []string
-	for _, kind := range []string{"filter", "sort", "paginate", "columns"} {
+	for _, kind := range []string{"filter", "sort", "paginate"} {
 		if bad := o.invalid[kind]; len(bad) > 0 {
 			sort.Strings(bad)
 			out = append(out, fmt.Sprintf("The following “%s” arguments are invalid: %s", kind, strings.Join(bad, ", ")))
@@ -121,6 +131,14 @@ func objectColumns(list []any) map[string]bool {
 // parseListOps reads the api.* arguments. requested reports whether there
 // was any api.* key at all, so the common call without them stays cheap.
 func parseListOps(args Args) (ops listOps, requested bool) {
+	for key := range args {
+		if requested = strings.HasPrefix(key, "api."); requested {
+			break
+		}
+	}
+	if !requested {
+		return ops, false
+	}
 	filters := make(map[string]map[string]string)
 	sorts := make(map[string]map[string]string)
 	paginate := make(map[string]string)
@@ -130,7 +148,6 @@ func parseListOps(args Args) (ops listOps, requested bool) {
 		if !ok {
 			continue
 		}
-		requested = true
 		value, _ := args.First(key)
 		switch {
 		case strings.HasPrefix(rest, "filter_"):
@@ -142,9 +159,6 @@ func parseListOps(args Args) (ops listOps, requested bool) {
 		case strings.HasPrefix(rest, "columns_"):
 			columns[key] = value
 		}
-	}
-	if !requested {
-		return ops, false
 	}
 	ops.parseFilters(filters)
 	ops.parseSorts(sorts)
@@ -181,6 +195,17 @@ func isDigits(s string) bool {
 	}
 	for _, c := range s {
 		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// blank reports whether every field of a group is empty, as a web form
+// sends its unused filter and sort fields: that is no request at all.
+func blank(g map[string]string) bool {
+	for _, v := range g {
+		if strings.TrimSpace(v) != "" {
 			return false
 		}
 	}

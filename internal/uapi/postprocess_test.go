@@ -119,6 +119,7 @@ func TestFilter(t *testing.T) {
 		{"defined", []string{"api.filter_column=note", "api.filter_type=defined"}, []string{"alice", "dave"}, filtered, nil},
 		{"undefined", []string{"api.filter_column=note", "api.filter_type=undefined"}, []string{"carol", "Eve", "Bob"}, filtered, nil},
 		{"empty term is a no-op", []string{"api.filter_column=user", "api.filter_term="}, all, `{"transformed":1}`, nil},
+		{"blank form fields do nothing", []string{"api.filter_column=", "api.filter_type=", "api.filter_term=", "api.sort_column=", "api.sort_reverse="}, all, `{"transformed":1}`, nil},
 		{"switch alone does nothing", []string{"api.filter=1"}, all, `{"transformed":1}`, nil},
 		{"several filters combine", []string{
 			"api.filter_column_1=user", "api.filter_term_1=a",

@@ -32,8 +32,20 @@ func WriteResult(w io.Writer, r *Result) error {
 //
 //   - json: one line and a newline.
 //   - jsonpretty: indented by three spaces, like cPanel's.
-//   - yaml: a document starting with "---", keys sorted, null as "~".
-//   - xml: see writeXML.
+//   - yaml: a document starting with "---", keys sorted, null as "~";
+//     strings are quoted only where YAML would read them as something
+//     else, so "1" and 1 stay apart.
+//   - xml: cPanel deprecated its XML output; this is our own simple form.
+//     The root element is <result>; each object key becomes one child
+//     element, keys sorted. A list under a key becomes that element
+//     repeated, once per item; an empty list is one empty element with
+//     list="empty"; a list inside a list holds its items as <item>
+//     elements. null is an empty element with null="true"; true and false
+//     are 1 and 0. A key that is not a valid XML name is rewritten (letters,
+//     digits, "_", "-" and "." kept, anything else as "_", and a "_" put in
+//     front of a leading digit, "-", "." or "xml") with the original in a
+//     key attribute. Text is escaped by encoding/xml, which also replaces
+//     characters XML cannot carry, so the output is always well-formed.
 func WriteWrapped(w io.Writer, format string, wr *Wrapped) error {
 	tree, err := Generic(wr)
 	if err != nil {
@@ -129,22 +141,7 @@ func yamlNode(v any) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: fmt.Sprint(v)}
 }
 
-// writeXML prints tree as XML (cPanel deprecated its XML output; this is
-// our own simple, documented form):
-//
-//   - the root element is <result>; each object key becomes one child
-//     element, keys sorted;
-//   - a list under a key becomes that element repeated, once per item; an
-//     empty list is one empty element with list="empty"; a list inside a
-//     list holds its items as <item> elements;
-//   - null is an empty element with null="true"; true and false are 1 and 0;
-//   - a key that is not a valid XML name is rewritten ([A-Za-z_] then
-//     [A-Za-z0-9._-]; other characters become "_", and a leading digit,
-//     "-", "." or reserved "xml" prefix gets a "_" in front) and the
-//     original kept in a key attribute.
-//
-// Text goes through encoding/xml's escaping, which also replaces characters
-// XML cannot carry, so the output is always well-formed.
+// writeXML prints tree in the XML form WriteWrapped describes.
 func writeXML(w io.Writer, tree any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
