@@ -1,7 +1,9 @@
 package ftp
 
 import (
+	"errors"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 
@@ -49,7 +51,11 @@ func checkTypeList(name string) func(string) error {
 
 func checkRegex(v string) error {
 	if _, err := regexp.Compile("(?i)" + v); err != nil {
-		return hosting.Errorf(hosting.EINVALID, "The “regex” parameter is not a valid regular expression: %v", err)
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			err = errors.New(se.Code.String())
+		}
+		return hosting.Errorf(hosting.EINVALID, "The “regex” parameter is not a valid regular expression: %v.", err)
 	}
 	return nil
 }

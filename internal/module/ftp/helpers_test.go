@@ -100,11 +100,14 @@ func (e *env) mustOK(tb testing.TB, acct *hosting.Account, fn string, kv ...stri
 // tenants' temporary home directories replaced by /home/NAME.
 func (e *env) mustJSON(tb testing.TB, v any) string {
 	tb.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		tb.Fatal(err)
 	}
-	s := strings.ReplaceAll(string(b), e.a.HomeDir, "/home/cpuser")
+	s := strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), e.a.HomeDir, "/home/cpuser")
 	return strings.ReplaceAll(s, e.b.HomeDir, "/home/other")
 }
 
