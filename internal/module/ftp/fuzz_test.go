@@ -1,0 +1,90 @@
+package ftp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+// FuzzSplitLogin checks that whatever a caller sends as user, a login that
+// passes validation names one of the caller's domains and a local part
+// within the rules.
+func FuzzSplitLogin(f *testing.F) {
+	for _, s := range []string{"bob", "Bob@Example.COM", "a@b@c", " x @ example.net ", "@", "ftp@example.com", "é@example.com", "../x", "a..b", "cpuser"} {
+		f.Add(s, "")
+		f.Add(s, "example.net")
+	}
+	acct := &hosting.Account{Name: "cpuser", Domain: "example.com", Domains: []string{"example.com", "example.net"}}
+	f.Fuzz(func(t *testing.T, user, domain string) {
+		if domain != "" && !acct.OwnsDomain(domain) {
+			return // the engine refuses such a domain parameter before the handler runs
+		}
+		u, d, err := splitLogin(acct, user, domain)
+		if err != nil {
+			return
+		}
+		if !acct.OwnsDomain(d) {
+			t.Fatalf("%q → domain %q the account does not own", user, d)
+		}
+		if validateNewUser(acct, u, d) == nil && (!userRE.MatchString(u) || strings.ContainsAny(u, "@/ ") || isReserved(acct, u)) {
+			t.Fatalf("%q → accepted local part %q", user, u)
+		}
+	})
+}
+
+// FuzzMakeDir checks that a homedir, once the engine has cleaned it, is
+// created inside the home and nowhere else, even past a symlink that points
+// out of it.
+func FuzzMakeDir(f *testing.F) {
+	for _, s := range []string{"a/b", "out/x", "link/../../x", "/abs/x", "a/./b/../c", "...", "a\\..\\b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		base := t.TempDir()
+		home, outside := filepath.Join(base, "home"), filepath.Join(base, "outside")
+		for _, d := range []string{home, outside} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(outside, filepath.Join(home, "out")); err != nil {
+			t.Fatal(err)
+		}
+		rel, err := normalizeForTest(raw)
+		if err != nil {
+			return
+		}
+		root, err := os.OpenRoot(home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer root.Close()
+		_, _ = makeDir(root, rel)
+		if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+			t.Fatalf("homedir %q (cleaned %q) created %s outside the home", raw, rel, entries[0].Name())
+		}
+	})
+}
+
+// normalizeForTest cleans a homedir exactly as the engine does for the
+// handlers, by declaring it in a throwaway function.
+func normalizeForTest(raw string) (string, error) {
+	var got string
+	reg := uapi.NewRegistry()
+	reg.Add(&uapi.Func{Module: "Test", Name: "clean", Params: []uapi.Param{{Name: "homedir", Type: uapi.RelPath}},
+		Handler: func(_ context.Context, c *uapi.Call) (any, error) { got = c.String("homedir"); return nil, nil }})
+	acct := &hosting.Account{Name: "t", Domain: "example.com", Domains: []string{"example.com"}}
+	r := uapi.NewEngine(reg, slog.New(slog.DiscardHandler), nil).Execute(context.Background(),
+		uapi.Request{Account: acct, Module: "Test", Function: "clean", Args: uapi.Args{"homedir": {raw}}})
+	if r.Status != 1 {
+		return "", errors.New(strings.Join(r.Errors, "; "))
+	}
+	return got, nil
+}
