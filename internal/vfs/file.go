@@ -38,7 +38,11 @@ func (f *File) Close() error {
 		// Closing first, without f.mu, makes a Read or Write blocked in
 		// another goroutine return at once.
 		f.closeErr = f.f.Close()
+		// Taking f.mu waits for that Read or Write to finish its
+		// accounting, so that the flush below includes it.
+		f.mu.Lock()
 		_ = f.v.opts.Quota.Flush() // a failure stays pending for the next flush
+		f.mu.Unlock()
 		if f.done != nil {
 			f.done()
 		}

@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"time"
@@ -80,7 +81,12 @@ func (v *Fs) openInBox(name, rel, box string, flag int) (afero.File, error) {
 		return nil, err
 	}
 	defer r.Close() // the file stays open without it
-	return v.open(r, name, rel, inner(rel, box), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := v.open(r, name, rel, inner(rel, box), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = rel // name the file as the client sees it, not inside the box
+	}
+	return f, err
 }
 
 // open opens rel in root (rel is relative to the Fs root for errors and

@@ -1,0 +1,83 @@
+package ftpd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	ftpserver "github.com/fclairamb/ftpserverlib"
+	"github.com/spf13/afero"
+
+	"github.com/uapid/uapid/internal/vfs"
+)
+
+// clientDriver is one session's ftpserverlib ClientDriver: the session's
+// vfs.Fs, with transfers whose errors speak FTP.
+type clientDriver struct {
+	*vfs.Fs
+}
+
+// GetHandle implements ftpserver.ClientDriverExtentionFileTransfer, so that
+// STOR, APPE and RETR go through transferFile. ftpserverlib seeks to the
+// REST offset itself.
+func (c *clientDriver) GetHandle(name string, flags int, _ int64) (ftpserver.FileTransfer, error) {
+	f, err := c.OpenFile(name, flags, 0o666)
+	if err != nil {
+		return nil, ftpError(err)
+	}
+	return &transferFile{File: f}, nil
+}
+
+// transferFile maps a quota stop to ftpserverlib's ErrStorageExceeded, which
+// it answers with 552.
+type transferFile struct {
+	afero.File
+}
+
+// Write implements io.Writer.
+func (t *transferFile) Write(p []byte) (int, error) {
+	n, err := t.File.Write(p)
+	return n, ftpError(err)
+}
+
+// ftpError is the one mapping of vfs errors to FTP replies.
+func ftpError(err error) error {
+	var qe *vfs.QuotaError
+	if errors.As(err, &qe) {
+		return fmt.Errorf("%w: %w", ftpserver.ErrStorageExceeded, err)
+	}
+	return err
+}
+
+// welcomeMessage returns the account's ~/public_ftp/welcome.msg, cut to a
+// sane size and stripped of control characters that would break the reply.
+// It is read through the home's os.Root, so a symlink cannot make it show
+// a file from elsewhere.
+func welcomeMessage(home string) string {
+	root, err := os.OpenRoot(home)
+	if err != nil {
+		return ""
+	}
+	defer root.Close()
+	f, err := root.Open("public_ftp/welcome.msg")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, welcomeMaxBytes))
+	clean := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || r >= ' ' && r != 0x7f {
+			return r
+		}
+		return -1
+	}, strings.ToValidUTF8(string(b), ""))
+	return strings.TrimRight(clean, "\n ")
+}
+
+var (
+	_ ftpserver.ClientDriver                      = (*clientDriver)(nil)
+	_ ftpserver.ClientDriverExtentionFileTransfer = (*clientDriver)(nil)
+	_ ftpserver.FileTransfer                      = (*transferFile)(nil)
+)

@@ -1,0 +1,173 @@
+package ftpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"time"
+
+	ftpserver "github.com/fclairamb/ftpserverlib"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/vfs"
+)
+
+// Replies that do not depend on the login.
+const (
+	msgBanner       = "uapid FTP server ready."
+	msgLoginFailed  = "Login authentication failed." // every failure, whatever the reason
+	msgLoginOK      = "Login successful."
+	msgGoodbye      = "Goodbye."
+	lookupTimeout   = 10 * time.Second // a login's store lookups
+	persistTimeout  = 10 * time.Second // one usage update
+	welcomeMaxBytes = 4096
+)
+
+// driver is ftpserverlib's MainDriver: it authenticates logins and opens
+// each session's file system.
+type driver struct {
+	settings    *ftpserver.Settings
+	tls         *tls.Config
+	accounts    hosting.AccountStore
+	ftpAccounts hosting.FTPAccountStore
+	lim         *limiter.Limiter
+	log         *slog.Logger
+	sessions    *Registry
+	quotas      *quotaTable
+	conns       *listener // set by Listen, before any client arrives
+	dummyHash   string
+}
+
+// GetSettings implements ftpserver.MainDriver.
+func (d *driver) GetSettings() (*ftpserver.Settings, error) { return d.settings, nil }
+
+// GetTLSConfig implements ftpserver.MainDriver; without TLS, AUTH TLS fails.
+func (d *driver) GetTLSConfig() (*tls.Config, error) {
+	if d.tls == nil {
+		return nil, errors.New("TLS is not enabled on this server")
+	}
+	return d.tls, nil
+}
+
+// ClientConnected implements ftpserver.MainDriver.
+func (d *driver) ClientConnected(cc ftpserver.ClientContext) (string, error) {
+	d.connLog(cc).Debug("ftp connection")
+	return msgBanner, nil
+}
+
+// ClientDisconnected implements ftpserver.MainDriver.
+func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
+	if s, ok := cc.Extra().(*session); ok {
+		d.sessions.remove(s)
+		s.end()
+		s.log.Info("ftp logout")
+	}
+	d.conns.forget(cc.RemoteAddr().String())
+}
+
+// QuitMessage implements ftpserver.MainDriverExtensionQuitMessage.
+func (d *driver) QuitMessage() string { return msgGoodbye }
+
+// PostAuthMessage implements ftpserver.MainDriverExtensionPostAuthMessage:
+// one message for every failure, and the account's welcome message, if
+// any, before the success line.
+func (d *driver) PostAuthMessage(cc ftpserver.ClientContext, _ string, authErr error) string {
+	if authErr != nil {
+		return msgLoginFailed
+	}
+	if s, ok := cc.Extra().(*session); ok && s.welcome != "" {
+		return s.welcome + "\n" + msgLoginOK
+	}
+	return msgLoginOK
+}
+
+// AuthUser implements ftpserver.MainDriver: every attempt passes the
+// brute-force limiter, and every failure gets the same reply.
+func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	ip, login := remoteIP(cc.RemoteAddr()), normaliseLogin(user)
+	log := d.connLog(cc).With("login", login)
+	p, err := d.login(ctx, ip, login, pass)
+	if err != nil {
+		d.logFailure(log, err)
+		return nil, errInvalid
+	}
+	c, err := d.startSession(cc, p, log.With("account", p.account.Name))
+	if err != nil {
+		log.Error("ftp: start session", "err", err)
+		return nil, errInvalid
+	}
+	return c, nil
+}
+
+// login checks the credentials under the limiter. Like the web login, a
+// suspended account or a store failure is not counted as a guess.
+func (d *driver) login(ctx context.Context, ip, login, pass string) (*principal, error) {
+	if !d.lim.Allowed(ip, login) {
+		return nil, errLimited
+	}
+	p, err := d.authenticate(ctx, login, pass)
+	if errors.Is(err, errInvalid) {
+		d.lim.Failure(ip, login)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.lim.Success(login)
+	return p, nil
+}
+
+func (d *driver) logFailure(log *slog.Logger, err error) {
+	if errors.Is(err, errInvalid) || errors.Is(err, errSuspended) || errors.Is(err, errLimited) {
+		log.Warn("ftp login failed", "reason", err.Error())
+		return
+	}
+	log.Error("ftp login failed", "err", err)
+}
+
+// startSession opens the principal's jailed file system and registers the
+// session.
+func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slog.Logger) (ftpserver.ClientDriver, error) {
+	s := &session{id: int64(cc.ID()), accountID: p.account.ID, login: p.login, remote: remoteIP(cc.RemoteAddr()),
+		loginTime: time.Now(), log: log, status: hosting.FTPIdle, release: func() {}}
+	quota := d.quotas.acquire(p.ftp)
+	if p.ftp != nil {
+		s.release = func() { d.quotas.release(p.ftp.ID) }
+	}
+	fsys, err := vfs.OpenIn(p.account.HomeDir, p.dir, vfs.Options{ReadOnly: p.readOnly, DropBoxes: p.dropBoxes,
+		Quota: quota, Hooks: vfs.Hooks{Transfer: s.transfer}})
+	if err != nil {
+		s.release()
+		return nil, err
+	}
+	s.fs = fsys
+	s.closeConn = d.conns.closer(cc.RemoteAddr().String())
+	s.welcome = welcomeMessage(p.account.HomeDir)
+	cc.SetExtra(s)
+	d.sessions.add(s)
+	log.Info("ftp login", "type", p.kind)
+	return &clientDriver{Fs: fsys}, nil
+}
+
+// connLog returns the logger for one connection.
+func (d *driver) connLog(cc ftpserver.ClientContext) *slog.Logger {
+	return d.log.With("conn_id", cc.ID(), "remote", remoteIP(cc.RemoteAddr()))
+}
+
+// remoteIP returns the IP address of addr without the port.
+func remoteIP(addr net.Addr) string {
+	if host, _, err := net.SplitHostPort(addr.String()); err == nil {
+		return host
+	}
+	return addr.String()
+}
+
+var (
+	_ ftpserver.MainDriver                         = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionPostAuthMessage = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionQuitMessage     = (*driver)(nil)
+)

@@ -1,0 +1,179 @@
+package ftpd
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/vfs"
+)
+
+// session is one logged-in FTP connection.
+type session struct {
+	id        int64
+	accountID int64
+	login     string // normalised
+	remote    string // client IP
+	loginTime time.Time
+	welcome   string // shown with the 230 reply
+	log       *slog.Logger
+	fs        *vfs.Fs
+	closeConn func() error // closes the control connection
+	release   func()       // returns the shared quota
+
+	mu     sync.Mutex
+	status string
+	file   string
+
+	endOnce sync.Once
+}
+
+// transfer is the vfs hook that shows a running transfer in list_sessions.
+func (s *session) transfer(name string, write bool) func() {
+	s.setStatus(map[bool]string{false: hosting.FTPDownload, true: hosting.FTPUpload}[write], name)
+	return func() { s.setStatus(hosting.FTPIdle, "") }
+}
+
+func (s *session) setStatus(status, file string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status, s.file = status, file
+}
+
+func (s *session) snapshot() hosting.FTPSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return hosting.FTPSession{ID: s.id, AccountID: s.accountID, Login: s.login, RemoteAddr: s.remote,
+		LoginTime: s.loginTime, Status: s.status, File: s.file}
+}
+
+// kill closes the session at once: the control connection, which makes
+// ftpserverlib close the data connection too, and every open file, which
+// stops a transfer even while the command loop waits for it.
+func (s *session) kill() {
+	if err := s.closeConn(); err != nil {
+		s.log.Debug("ftp: close killed connection", "err", err)
+	}
+	s.end()
+}
+
+// end releases the session's files and quota; it runs once, on kill or
+// on disconnect, whichever comes first.
+func (s *session) end() {
+	s.endOnce.Do(func() {
+		if err := s.fs.Close(); err != nil {
+			s.log.Error("ftp: close session files", "err", err)
+		}
+		s.release()
+	})
+}
+
+// Registry holds every live FTP session of a server, indexed by hosting
+// account so that one account can only ever reach its own. It implements
+// hosting.FTPSessions and is safe for concurrent use.
+type Registry struct {
+	mu       sync.RWMutex
+	accounts map[int64]map[int64]*session // account id → session id → session
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{accounts: make(map[int64]map[int64]*session)}
+}
+
+func (r *Registry) add(s *session) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.accounts[s.accountID]
+	if m == nil {
+		m = make(map[int64]*session)
+		r.accounts[s.accountID] = m
+	}
+	m[s.id] = s
+}
+
+func (r *Registry) remove(s *session) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removeLocked(s)
+}
+
+func (r *Registry) removeLocked(s *session) {
+	m := r.accounts[s.accountID]
+	if m[s.id] != s {
+		return
+	}
+	delete(m, s.id)
+	if len(m) == 0 {
+		delete(r.accounts, s.accountID)
+	}
+}
+
+// ListFTPSessions returns the account's live sessions ordered by ID.
+func (r *Registry) ListFTPSessions(_ context.Context, accountID int64) ([]hosting.FTPSession, error) {
+	r.mu.RLock()
+	list := make([]hosting.FTPSession, 0, len(r.accounts[accountID]))
+	for _, s := range r.accounts[accountID] {
+		list = append(list, s.snapshot())
+	}
+	r.mu.RUnlock()
+	slices.SortFunc(list, func(a, b hosting.FTPSession) int { return cmp.Compare(a.ID, b.ID) })
+	return list, nil
+}
+
+// KillFTPSessions closes the account's sessions that f selects (Login is
+// compared in normalised form: "anonymous" is "ftp"), at once, idle or
+// mid-transfer: the client sees its connections close. It returns how many
+// it closed. Sessions of other accounts are never selected.
+func (r *Registry) KillFTPSessions(_ context.Context, accountID int64, f hosting.FTPSessionFilter) (int, error) {
+	login := normaliseLogin(f.Login)
+	r.mu.Lock()
+	var victims []*session
+	for _, s := range r.accounts[accountID] {
+		if (f.ID == 0 || s.id == f.ID) && (login == "" || s.login == login) {
+			victims = append(victims, s)
+			r.removeLocked(s)
+		}
+	}
+	r.mu.Unlock()
+	for _, s := range victims {
+		s.log.Info("ftp session killed")
+		s.kill()
+	}
+	return len(victims), nil
+}
+
+// KillLogin closes every session of one login of the account, for an FTP
+// account that was deleted or got a new password.
+func (r *Registry) KillLogin(ctx context.Context, accountID int64, login string) (int, error) {
+	if strings.TrimSpace(login) == "" {
+		return 0, nil // an empty filter would select every session
+	}
+	return r.KillFTPSessions(ctx, accountID, hosting.FTPSessionFilter{Login: login})
+}
+
+// KillAccount closes every session of the account, for an account that was
+// suspended, deleted or got a new password.
+func (r *Registry) KillAccount(ctx context.Context, accountID int64) (int, error) {
+	return r.KillFTPSessions(ctx, accountID, hosting.FTPSessionFilter{})
+}
+
+// killAll closes every session of every account.
+func (r *Registry) killAll() {
+	r.mu.Lock()
+	var ids []int64
+	for id := range r.accounts {
+		ids = append(ids, id)
+	}
+	r.mu.Unlock()
+	for _, id := range ids {
+		_, _ = r.KillAccount(context.Background(), id)
+	}
+}
+
+var _ hosting.FTPSessions = (*Registry)(nil)
