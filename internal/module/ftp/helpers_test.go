@@ -55,7 +55,15 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 	if wrap != nil {
 		st = wrap(st)
 	}
-	svc, err := New(cfg, st, e.sessions, walkUsage, fixture.Logger(tb))
+	e.wire(tb, cfg, st, e.sessions)
+	return e
+}
+
+// wire builds the service over st and sessions and registers it in a new
+// engine.
+func (e *env) wire(tb testing.TB, cfg Config, st hosting.FTPAccountStore, sessions Sessions) {
+	tb.Helper()
+	svc, err := New(cfg, st, sessions, walkUsage, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -64,7 +72,6 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 	reg := uapi.NewRegistry()
 	reg.Add(svc.Funcs()...)
 	e.eng = uapi.NewEngine(reg, fixture.Logger(tb), nil)
-	return e
 }
 
 func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
