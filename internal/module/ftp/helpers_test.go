@@ -3,7 +3,6 @@ package ftp
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -20,6 +19,7 @@ import (
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
+	"github.com/uapid/uapid/internal/vfs"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current results")
@@ -63,7 +63,7 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 // engine.
 func (e *env) wire(tb testing.TB, cfg Config, st hosting.FTPAccountStore, sessions Sessions) {
 	tb.Helper()
-	svc, err := New(cfg, st, sessions, walkUsage, fixture.Logger(tb))
+	svc, err := New(cfg, st, sessions, vfsUsage, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -175,35 +175,15 @@ func exists(acct *hosting.Account, rel string) bool {
 	return err == nil
 }
 
-// walkUsage is the test's disk-usage function: the bytes of the regular
-// files below rel, counted through os.Root so it never leaves the home.
-func walkUsage(_ context.Context, home, rel string) (int64, error) {
-	root, err := os.OpenRoot(home)
+// vfsUsage is the disk-usage function cmd/uapid wires in: vfs's jailed
+// walk below the account home.
+func vfsUsage(_ context.Context, home, rel string) (int64, error) {
+	fsys, err := vfs.Open(home, vfs.Options{})
 	if err != nil {
 		return 0, err
 	}
-	defer root.Close()
-	if rel == "" {
-		rel = "."
-	}
-	var total int64
-	err = fs.WalkDir(root.FS(), rel, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			fi, err := d.Info()
-			if err != nil {
-				return err
-			}
-			total += fi.Size()
-		}
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
-	}
-	return total, err
+	defer fsys.Close()
+	return fsys.DiskUsage(rel)
 }
 
 // fakeSessions is a session registry for unit tests: it holds sessions

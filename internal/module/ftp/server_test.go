@@ -38,12 +38,12 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"daemon", Config{Daemon: "vsftpd"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := New(tc.cfg, e.db, nil, walkUsage, nil); err == nil {
+			if _, err := New(tc.cfg, e.db, nil, vfsUsage, nil); err == nil {
 				t.Error("New accepted it")
 			}
 		})
 	}
-	if _, err := New(Config{}, nil, nil, walkUsage, nil); err == nil {
+	if _, err := New(Config{}, nil, nil, vfsUsage, nil); err == nil {
 		t.Error("New accepted a nil store")
 	}
 }
