@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -47,6 +48,7 @@ func TestAddFTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := mustEnv(t)
 	tests := []struct {
 		name   string
 		args   []string
@@ -66,8 +68,9 @@ func TestAddFTP(t *testing.T) {
 		{"dotdot dropped", []string{"user=hal", "pass=x", "homedir=../../etc/x/../y"}, [2]string{"hal", "example.com"}, "etc/x/y", 0, "x"},
 		{"empty homedir is default", []string{"user=ivy", "pass=x", "homedir="}, [2]string{"ivy", "example.com"}, "ivy@example.com", 0, "x"},
 		{"spaces stripped", []string{"user= jo ", "pass=x"}, [2]string{"jo", "example.com"}, "jo@example.com", 0, "x"},
+		{"absolute homedir as listed", []string{"user=kim", "pass=x", "homedir=" + e.a.HomeDir + "/public_html/kim"},
+			[2]string{"kim", "example.com"}, "public_html/kim", 0, "x"},
 	}
-	e := mustEnv(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.checkResult(t, e.call(e.a, "add_ftp", tt.args...), nullOK)
@@ -78,7 +81,7 @@ func TestAddFTP(t *testing.T) {
 			if f.HomeDir != tt.home || f.QuotaMB != tt.quota || !password.Verify(f.PasswordHash, tt.secret) {
 				t.Errorf("stored %+v", f)
 			}
-			if tt.home != "" && mustMode(t, e.a, tt.home).Perm() != 0o755 && tt.home != "etc/x/y" {
+			if tt.home != "" && mustMode(t, e.a, tt.home).Perm() != 0o755 {
 				t.Errorf("homedir mode %v", mustMode(t, e.a, tt.home))
 			}
 		})
@@ -327,14 +330,16 @@ func TestExistsQuotaPasswdHomedir(t *testing.T) {
 func TestSetHomedir(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		args []string
-		home string
+		name    string
+		homedir string // HOME stands for the account's absolute home
+		given   bool
+		home    string
 	}{
-		{"default", nil, "bob@example.com"},
-		{"empty is public_html", []string{"homedir="}, "public_html"},
-		{"root is the home", []string{"homedir=/"}, ""},
-		{"nested", []string{"homedir=public_html/../x/y"}, "public_html/x/y"},
+		{"default", "", false, "bob@example.com"},
+		{"empty is public_html", "", true, "public_html"},
+		{"root is the home", "/", true, ""},
+		{"nested", "public_html/../x/y", true, "public_html/x/y"},
+		{"absolute as listed", "HOME/public_html/z", true, "public_html/z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,7 +347,11 @@ func TestSetHomedir(t *testing.T) {
 			e := mustEnv(t)
 			e.mustOK(t, e.a, "add_ftp", "user=bob", "pass=x", "homedir=start", "quota=1")
 			mustWrite(t, e.a, filepath.Join(tt.home, "data.bin"), 3000)
-			e.checkResult(t, e.call(e.a, "set_homedir", append([]string{"user=bob"}, tt.args...)...), nullOK)
+			args := []string{"user=bob"}
+			if tt.given {
+				args = append(args, "homedir="+strings.ReplaceAll(tt.homedir, "HOME", e.a.HomeDir))
+			}
+			e.checkResult(t, e.call(e.a, "set_homedir", args...), nullOK)
 			f, err := e.svc.Get(context.Background(), e.a, "bob", "example.com")
 			if err != nil || f.HomeDir != tt.home || f.UsedBytes < 3000 {
 				t.Errorf("stored %+v %v", f, err)

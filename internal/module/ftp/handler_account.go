@@ -2,6 +2,7 @@ package ftp
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -21,7 +22,21 @@ func homedirArg(c *uapi.Call, def string) string {
 	if raw, ok := c.Raw("homedir"); !ok || strings.TrimSpace(raw) == "" {
 		return def
 	}
-	return c.String("homedir")
+	return underHome(c.Account, c.String("homedir"))
+}
+
+// underHome accepts the absolute form list_ftp shows ("/home/cpuser/x"),
+// which the engine has cleaned to "home/cpuser/x", as the same directory
+// "x", so a script can hand a listed homedir back.
+func underHome(acct *hosting.Account, rel string) string {
+	home := strings.Trim(filepath.ToSlash(acct.HomeDir), "/")
+	if rel == home {
+		return ""
+	}
+	if inner, ok := strings.CutPrefix(rel, home+"/"); ok {
+		return inner
+	}
+	return rel
 }
 
 func (s *Service) addFTP(ctx context.Context, c *uapi.Call) (any, error) {
@@ -117,7 +132,7 @@ func (s *Service) setHomedir(ctx context.Context, c *uapi.Call) (any, error) {
 	}
 	rel := DefaultHomeDir(user, domain)
 	if raw, given := c.Raw("homedir"); given {
-		rel = c.String("homedir")
+		rel = underHome(c.Account, c.String("homedir"))
 		if strings.TrimSpace(raw) == "" {
 			rel = "public_html"
 		}
