@@ -150,3 +150,6 @@ func TestSessionsOfTheRealFTPServer(t *testing.T) {
 		}
 	})
 }
+
+// The FTP server's registry is what cmd/uapid hands to New.
+var _ Sessions = (*ftpd.Registry)(nil)

@@ -35,12 +35,12 @@ func (s *Service) listSessions(ctx context.Context, c *uapi.Call) (any, error) {
 		return nil, err
 	}
 	out := make([]sessionRecord, 0, len(ss))
-	for _, fs := range ss {
-		if fs.AccountID != c.Account.ID {
+	for _, sess := range ss {
+		if sess.AccountID != c.Account.ID {
 			continue // the registry filters by account; never trust a stray one
 		}
-		out = append(out, sessionRecord{Cmdline: s.cmdline(fs), File: fs.File, Host: hostOf(fs.RemoteAddr),
-			Login: fs.LoginTime.In(s.loc).Format(time.ANSIC), PID: fs.ID, Status: fs.Status, User: fs.Login})
+		out = append(out, sessionRecord{Cmdline: s.cmdline(sess), File: sess.File, Host: hostOf(sess.RemoteAddr),
+			Login: sess.LoginTime.In(s.loc).Format(time.ANSIC), PID: sess.ID, Status: sess.Status, User: sess.Login})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		return strconv.FormatInt(out[i].PID, 10) < strconv.FormatInt(out[j].PID, 10)
@@ -49,11 +49,11 @@ func (s *Service) listSessions(ctx context.Context, c *uapi.Call) (any, error) {
 }
 
 // cmdline is the process title the configured daemon shows in ps.
-func (s *Service) cmdline(fs hosting.FTPSession) string {
+func (s *Service) cmdline(sess hosting.FTPSession) string {
 	if s.cfg.Daemon == DaemonProFTPD {
-		return "proftpd: " + fs.Login + " - " + hostOf(fs.RemoteAddr) + ": " + fs.Status
+		return "proftpd: " + sess.Login + " - " + hostOf(sess.RemoteAddr) + ": " + sess.Status
 	}
-	switch fs.Status {
+	switch sess.Status {
 	case hosting.FTPUpload:
 		return "pure-ftpd (UPLOAD)"
 	case hosting.FTPDownload:
