@@ -1,0 +1,8 @@
+// Package ftp measures what uapid's FTP server (internal/ftpd over
+// internal/vfs: jailed paths, quota accounting on every write, session
+// hooks, usage persisted per file) costs on top of a bare ftpserverlib
+// server over afero's BasePathFs, both on 127.0.0.1 and driven by the same
+// jlaffaye/ftp client in the same run. Run:
+//
+//	go test -run=^$ -bench=. -benchmem ./bench/ftp/
+package ftp
