@@ -42,6 +42,14 @@ func (t *transferFile) Write(p []byte) (int, error) {
 	return n, ftpError(err)
 }
 
+// WriteTo passes a download on to the file, which may hand it to the kernel.
+func (t *transferFile) WriteTo(w io.Writer) (int64, error) {
+	if wt, ok := t.File.(io.WriterTo); ok {
+		return wt.WriteTo(w)
+	}
+	return io.Copy(w, struct{ io.Reader }{t.File})
+}
+
 // ftpError is the one mapping of vfs errors to FTP replies.
 func ftpError(err error) error {
 	var qe *vfs.QuotaError
@@ -80,4 +88,5 @@ var (
 	_ ftpserver.ClientDriver                      = (*clientDriver)(nil)
 	_ ftpserver.ClientDriverExtentionFileTransfer = (*clientDriver)(nil)
 	_ ftpserver.FileTransfer                      = (*transferFile)(nil)
+	_ io.WriterTo                                 = (*transferFile)(nil)
 )

@@ -107,7 +107,8 @@ func TestLimiterBlocksAfterFailures(t *testing.T) {
 	t.Parallel()
 	strict := limiter.Rule{MaxFailures: 3, Window: time.Hour, Block: time.Hour}
 	f := mustServer(t, ftpd.Config{}, limiter.Config{PerAddress: strict, PerAccount: strict})
-	f.mustAccount(t, "cpuser", "main-pass", "example.com")
+	a := f.mustAccount(t, "cpuser", "main-pass", "example.com")
+	mustChmod(t, filepath.Join(a.HomeDir, "public_ftp"), 0o755) // anonymous would be let in
 	for range 3 {
 		if err := loginErr(t, f.addr, "cpuser", "wrong"); replyCode(err) != 530 {
 			t.Fatalf("wrong password: %v", err)
@@ -160,8 +161,8 @@ func TestRequireTLS(t *testing.T) {
 	serverTLS, clientTLS := mustTLS(t)
 	f := mustServer(t, ftpd.Config{TLS: serverTLS, RequireTLS: true}, lenientLimits())
 	f.mustAccount(t, "cpuser", "main-pass", "example.com")
-	if err := loginErr(t, f.addr, "cpuser", "main-pass"); err == nil {
-		t.Fatal("plain login succeeded on a server that requires TLS")
+	if err := loginErr(t, f.addr, "cpuser", "main-pass"); err == nil || !strings.Contains(err.Error(), "TLS is required") {
+		t.Fatalf("plain login on a server that requires TLS: %v", err)
 	}
 	c := mustLogin(t, f.addr, "cpuser", "main-pass", ftp.DialWithExplicitTLS(clientTLS))
 	if got := mustRetr(t, c, "marker.txt"); got != "home of cpuser" {

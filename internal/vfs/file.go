@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"sync"
@@ -18,6 +19,7 @@ type File struct {
 	name       string // as the client named it
 	rel        string // root-relative, for errors
 	appendMode bool
+	writable   bool
 	done       func() // ends the transfer hook
 
 	mu   sync.Mutex
@@ -59,6 +61,21 @@ func (f *File) Read(p []byte) (int, error) {
 	f.pos += int64(n)
 	return n, err
 }
+
+// WriteTo copies the rest of the file to w. For a file opened read-only it
+// hands the copy to os.File, which lets the kernel send a download straight
+// to a socket (sendfile); Close still stops it, since closing the file makes
+// the next chunk fail.
+func (f *File) WriteTo(w io.Writer) (int64, error) {
+	if f.writable {
+		return io.Copy(w, onlyReader{f})
+	}
+	return f.f.WriteTo(w)
+}
+
+// onlyReader hides every method but Read, so io.Copy does not come back to
+// WriteTo.
+type onlyReader struct{ io.Reader }
 
 // ReadAt reads at off without moving the offset.
 func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }

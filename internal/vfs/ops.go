@@ -115,7 +115,8 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 // wrap turns an open *os.File into a tracked File and starts the transfer
 // hook for regular files.
 func (v *Fs) wrap(osf *os.File, name, rel string, flag int) (*File, error) {
-	f := &File{v: v, f: osf, name: name, rel: rel, appendMode: flag&os.O_APPEND != 0}
+	f := &File{v: v, f: osf, name: name, rel: rel, appendMode: flag&os.O_APPEND != 0,
+		writable: flag&(os.O_WRONLY|os.O_RDWR) != 0}
 	fi, err := osf.Stat()
 	if err != nil {
 		return f, err
