@@ -28,7 +28,9 @@ type Server struct {
 	ln *listener
 }
 
-// New returns a server for cfg. It fails on an invalid configuration.
+// New returns a server for cfg. It fails on an invalid configuration. A nil
+// lim gets a limiter of its own with limiter.DefaultConfig; pass the shared
+// one so that FTP and web logins count together.
 func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccountStore,
 	lim *limiter.Limiter, log *slog.Logger) (*Server, error) {
 	settings, err := cfg.settings()
@@ -40,6 +42,9 @@ func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccou
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if lim == nil {
+		lim = limiter.New(limiter.DefaultConfig(), nil)
 	}
 	dummy, err := password.Hash("uapid dummy password")
 	if err != nil {

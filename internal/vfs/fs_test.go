@@ -243,3 +243,26 @@ func TestCreatedModes(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTo: a download handed to WriteTo sends the whole file from the
+// current offset, for read-only and read-write handles alike.
+func TestWriteTo(t *testing.T) {
+	t.Parallel()
+	tr := mustTree(t)
+	v := mustOpen(t, tr.home, Options{})
+	for _, flag := range []int{os.O_RDONLY, os.O_RDWR} {
+		f, err := v.OpenFile("file.txt", flag, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Seek(1, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		n, err := f.(io.WriterTo).WriteTo(&b)
+		f.Close()
+		if err != nil || n != 4 || b.String() != "ello" {
+			t.Errorf("flag %d: WriteTo = %d, %v, %q", flag, n, err, b.String())
+		}
+	}
+}
