@@ -1,0 +1,9 @@
+package web
+
+// tokenRevoke removes an API token (Tokens::revoke). Revoking a token that
+// is already gone succeeds (data 0), as the function does.
+func tokenRevoke() *action {
+	return &action{name: "token-revoke", page: "tokens", path: "/tokens/revoke",
+		module: "Tokens", function: "revoke", fields: []string{"name"},
+		item: field("name"), row: true, done: "The API token “%s” was revoked."}
+}
