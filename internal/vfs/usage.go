@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -55,4 +56,17 @@ func DiskUsage(dir string) (int64, error) {
 	}
 	defer root.Close()
 	return usage(root, ".")
+}
+
+// UsageBelow returns the bytes of the regular files below rel inside home,
+// resolved inside home (no "..", absolute path or symlink in rel leaves it);
+// a missing rel has no usage. Its signature is the disk-usage function the
+// Ftp and Email modules take.
+func UsageBelow(_ context.Context, home, rel string) (int64, error) {
+	fsys, err := Open(home, Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer fsys.Close()
+	return fsys.DiskUsage(rel)
 }

@@ -63,7 +63,7 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 // engine.
 func (e *env) wire(tb testing.TB, cfg Config, st hosting.FTPAccountStore, sessions Sessions) {
 	tb.Helper()
-	svc, err := New(cfg, st, sessions, vfsUsage, fixture.Logger(tb))
+	svc, err := New(cfg, st, sessions, vfs.UsageBelow, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -173,17 +173,6 @@ func mustMode(tb testing.TB, acct *hosting.Account, rel string) fs.FileMode {
 func exists(acct *hosting.Account, rel string) bool {
 	_, err := os.Lstat(filepath.Join(acct.HomeDir, rel))
 	return err == nil
-}
-
-// vfsUsage is the disk-usage function cmd/uapid wires in: vfs's jailed
-// walk below the account home.
-func vfsUsage(_ context.Context, home, rel string) (int64, error) {
-	fsys, err := vfs.Open(home, vfs.Options{})
-	if err != nil {
-		return 0, err
-	}
-	defer fsys.Close()
-	return fsys.DiskUsage(rel)
 }
 
 // fakeSessions is a session registry for unit tests: it holds sessions

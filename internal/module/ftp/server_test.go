@@ -1,6 +1,10 @@
 package ftp
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/uapid/uapid/internal/vfs"
+)
 
 func TestServerInfo(t *testing.T) {
 	t.Parallel()
@@ -38,12 +42,12 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"daemon", Config{Daemon: "vsftpd"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := New(tc.cfg, e.db, nil, vfsUsage, nil); err == nil {
+			if _, err := New(tc.cfg, e.db, nil, vfs.UsageBelow, nil); err == nil {
 				t.Error("New accepted it")
 			}
 		})
 	}
-	if _, err := New(Config{}, nil, nil, vfsUsage, nil); err == nil {
+	if _, err := New(Config{}, nil, nil, vfs.UsageBelow, nil); err == nil {
 		t.Error("New accepted a nil store")
 	}
 }

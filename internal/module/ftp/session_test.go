@@ -1,6 +1,7 @@
 package ftp
 
 import (
+	"github.com/uapid/uapid/internal/vfs"
 	"slices"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestListSessions(t *testing.T) {
 		LoginTime: time.Date(2026, 4, 3, 6, 5, 4, 0, time.UTC), Status: hosting.FTPIdle})
 	pro.checkGolden(t, "list_sessions_proftpd", pro.mustOK(t, pro.a, "list_sessions"))
 
-	none, err := New(Config{}, e.db, nil, vfsUsage, nil)
+	none, err := New(Config{}, e.db, nil, vfs.UsageBelow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
