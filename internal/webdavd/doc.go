@@ -1,0 +1,18 @@
+// Package webdavd is uapid's embedded Web Disk server: WebDAV
+// (golang.org/x/net/webdav) as a thin adapter over the hosting stores and
+// the jailed file layer (internal/vfs).
+//
+// Every request authenticates: a Web Disk login user@domain (HTTP Basic over
+// TLS, or RFC 7616 MD5 Digest when the login has Digest enabled) reaches its
+// own directory, read-only or read-write; the hosting account's own name
+// and password reach the whole home (cPanel's "main" Web Disk account).
+// Failed logins go through the shared brute-force limiter and all look the
+// same: one 401. Suspended accounts are refused.
+//
+// Files are reached only through a vfs.Fs opened on os.Root for the login's
+// directory, so "..", absolute paths and symlinks cannot leave it; a
+// read-only login is refused every write method with 403 before WebDAV
+// runs. A registry tracks live connections per login so that KillLogin and
+// KillAccount close them at once. Locks and dead properties are kept in
+// memory per login.
+package webdavd

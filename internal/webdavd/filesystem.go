@@ -1,0 +1,106 @@
+package webdavd
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+	"os"
+
+	"github.com/spf13/afero"
+	"github.com/uapid/uapid/internal/vfs"
+	"golang.org/x/net/webdav"
+)
+
+// Modes of what clients create: never group- or world-writable, whatever
+// the client or x/net/webdav asks for (MKCOL asks for 0777).
+const (
+	dirMode  os.FileMode = 0o755
+	fileMode os.FileMode = 0o644
+)
+
+// fileSystem is the webdav.FileSystem of one request: a vfs.Fs jailed in
+// the login's directory, so every name, "..", absolute or through a
+// symlink, resolves inside it, plus the login's dead properties.
+type fileSystem struct {
+	v        *vfs.Fs
+	props    *propStore
+	readOnly bool
+}
+
+// Mkdir creates a directory.
+func (f *fileSystem) Mkdir(_ context.Context, name string, perm os.FileMode) error {
+	return f.v.Mkdir(name, perm&dirMode)
+}
+
+// OpenFile opens a file or directory.
+func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.FileMode) (webdav.File, error) {
+	// x/net/webdav opens a resource O_RDWR without O_CREATE only to patch
+	// its dead properties, which live in memory: read-only is enough, and
+	// works on directories, which cannot be opened for writing.
+	if flag == os.O_RDWR {
+		flag = os.O_RDONLY
+	}
+	af, err := f.v.OpenFile(name, flag, perm&fileMode)
+	if err != nil {
+		return nil, err
+	}
+	return &davFile{File: af, fs: f, name: vfs.Clean(name)}, nil
+}
+
+// RemoveAll removes a file or a tree and forgets its dead properties.
+func (f *fileSystem) RemoveAll(_ context.Context, name string) error {
+	if err := f.v.RemoveAll(name); err != nil {
+		return err
+	}
+	f.props.removeTree(vfs.Clean(name))
+	return nil
+}
+
+// Rename moves a file or a tree with its dead properties.
+func (f *fileSystem) Rename(_ context.Context, oldName, newName string) error {
+	if err := f.v.Rename(oldName, newName); err != nil {
+		return err
+	}
+	f.props.move(vfs.Clean(oldName), vfs.Clean(newName))
+	return nil
+}
+
+// Stat returns a file's information, following symlinks that stay inside
+// the directory; one that leads out of it fails, so a listing skips it.
+func (f *fileSystem) Stat(_ context.Context, name string) (os.FileInfo, error) {
+	return f.v.Stat(name)
+}
+
+// davFile is an open file that also holds its dead properties.
+type davFile struct {
+	afero.File
+	fs   *fileSystem
+	name string // vfs.Clean form, the propStore key
+}
+
+// DeadProps implements webdav.DeadPropsHolder.
+func (d *davFile) DeadProps() (map[xml.Name]webdav.Property, error) {
+	return d.fs.props.get(d.name), nil
+}
+
+// Patch implements webdav.DeadPropsHolder. A read-only login never gets
+// here (PROPPATCH is refused first); the check keeps it so if that changes.
+func (d *davFile) Patch(patches []webdav.Proppatch) ([]webdav.Propstat, error) {
+	if d.fs.readOnly {
+		var names []webdav.Property
+		for _, p := range patches {
+			for _, prop := range p.Props {
+				names = append(names, webdav.Property{XMLName: prop.XMLName})
+			}
+		}
+		return []webdav.Propstat{{Status: http.StatusForbidden, Props: names}}, nil
+	}
+	return d.fs.props.patch(d.name, patches), nil
+}
+
+// Interface guards.
+var (
+	_ webdav.FileSystem      = (*fileSystem)(nil)
+	_ webdav.File            = (*davFile)(nil)
+	_ webdav.DeadPropsHolder = (*davFile)(nil)
+)

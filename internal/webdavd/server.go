@@ -1,0 +1,292 @@
+package webdavd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/vfs"
+	"golang.org/x/net/webdav"
+)
+
+// Config configures the server.
+type Config struct {
+	// TLS, when set, is used by Serve for every listener it is given.
+	TLS *tls.Config
+	// Realm is the authentication realm; "" means
+	// hosting.DefaultWebDiskRealm. Stored Digest hashes are bound to it, so
+	// the Web Disk module must compute them with the same realm.
+	Realm string
+	// BasicWithoutTLS accepts Basic credentials on plain-HTTP requests,
+	// for a server behind a TLS-terminating proxy. Otherwise plain HTTP
+	// offers and accepts Digest only, so no password crosses the network
+	// in clear.
+	BasicWithoutTLS bool
+}
+
+// validate fills in the defaults and checks the values.
+func (c *Config) validate() error {
+	if c.Realm == "" {
+		c.Realm = hosting.DefaultWebDiskRealm
+	}
+	// The realm goes into quoted header values that simple clients split on
+	// commas; keep it to printable ASCII without quotes, backslashes or
+	// commas.
+	for _, r := range c.Realm {
+		if r < 0x20 || r > 0x7e || strings.ContainsRune(`"\,`, r) {
+			return fmt.Errorf("webdavd: realm %q: use printable ASCII without quotes, backslashes or commas", c.Realm)
+		}
+	}
+	return nil
+}
+
+// verifiedTTL is how long a successful password check is remembered.
+const verifiedTTL = time.Minute
+
+// Server is the Web Disk server. It is an http.Handler; Serve runs it on a
+// listener with connection tracking, so that KillLogin and KillAccount can
+// close live connections.
+type Server struct {
+	cfg       Config
+	accounts  hosting.AccountStore
+	disks     hosting.WebDiskAccountStore
+	lim       *limiter.Limiter
+	log       *slog.Logger
+	nonces    *nonces
+	verified  *verifiedCache
+	dummyHash string
+	reg       *registry
+
+	mu      sync.Mutex
+	servers []*http.Server
+	closed  bool
+}
+
+// New returns a server. lim may be nil (a limiter of its own with the
+// default rules) and log may be nil. It returns an error for an invalid
+// cfg or a missing store.
+func New(cfg Config, accounts hosting.AccountStore, disks hosting.WebDiskAccountStore, lim *limiter.Limiter, log *slog.Logger) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if accounts == nil || disks == nil {
+		return nil, errors.New("webdavd: New needs the account and Web Disk stores")
+	}
+	if lim == nil {
+		lim = limiter.New(limiter.DefaultConfig(), nil)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dummy, err := password.Hash("webdavd dummy password")
+	if err != nil {
+		return nil, fmt.Errorf("webdavd: dummy hash: %w", err)
+	}
+	return &Server{cfg: cfg, accounts: accounts, disks: disks, lim: lim, log: log.With("proto", "webdav"),
+		nonces: newNonces(time.Now), verified: newVerifiedCache(verifiedTTL, time.Now), dummyHash: dummy,
+		reg: newRegistry()}, nil
+}
+
+// Handler returns the server as an http.Handler, for tests and embedding.
+// Connections served by another http.Server are not tracked: a kill then
+// closes only the file systems of the login's running requests.
+func (s *Server) Handler() http.Handler { return s }
+
+// Serve accepts connections on ln, over TLS when Config.TLS is set, until
+// Shutdown; it then returns nil.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.cfg.TLS != nil {
+		cfg := s.cfg.TLS.Clone()
+		// WebDAV clients speak HTTP/1.1; one request per connection keeps
+		// a killed login from taking other logins' streams along.
+		cfg.NextProtos = []string{"http/1.1"}
+		ln = tls.NewListener(ln, cfg)
+	}
+	return s.ServePlain(ln)
+}
+
+// ServePlain accepts connections on ln as they are (plain HTTP, or a
+// listener that does TLS itself) until Shutdown; it then returns nil.
+func (s *Server) ServePlain(ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ConnContext:       s.reg.connContext,
+		ConnState:         s.reg.connState,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ln.Close()
+	}
+	s.servers = append(s.servers, srv)
+	s.mu.Unlock()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("webdavd: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for running requests
+// until ctx ends; then it closes whatever is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.closed = true
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		s.reg.closeAll()
+		for _, srv := range servers {
+			_ = srv.Close()
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// KillLogin closes, at once, every live connection and request of the
+// hosting account's login (normalised: "bob@example.com", or the account
+// name for its own login) and returns how many connections it closed. The
+// login's in-memory locks and dead properties go with them. It never fails;
+// the error is for the interface UserManager and the Web Disk module use.
+func (s *Server) KillLogin(_ context.Context, accountID int64, login string) (int, error) {
+	login = normaliseLogin(login)
+	n := s.reg.kill(func(k loginKey) bool { return k.accountID == accountID && k.login == login })
+	if n > 0 {
+		s.log.Info("webdav connections closed", "account_id", accountID, "login", login, "count", n)
+	}
+	return n, nil
+}
+
+// KillAccount closes, at once, every live connection of every login of the
+// hosting account (for suspension and deletion) and returns how many.
+func (s *Server) KillAccount(_ context.Context, accountID int64) (int, error) {
+	n := s.reg.kill(func(k loginKey) bool { return k.accountID == accountID })
+	if n > 0 {
+		s.log.Info("webdav connections closed", "account_id", accountID, "count", n)
+	}
+	return n, nil
+}
+
+// ServeHTTP authenticates the request, applies the login's permissions and
+// serves WebDAV on the login's directory.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start, sw := time.Now(), &statusWriter{ResponseWriter: w}
+	log := s.requestLog(r)
+	p, fsys, done, err := s.login(r)
+	if err != nil {
+		s.refuse(sw, r, log, err)
+		return
+	}
+	defer done()
+	log = log.With("account", p.account.Name, "login", p.login)
+	switch {
+	case p.readOnly && !readMethod(r.Method):
+		http.Error(sw, "This Web Disk account is read-only.", http.StatusForbidden)
+	case copiesIntoItself(r):
+		http.Error(sw, "A collection cannot be copied into itself.", http.StatusForbidden)
+	default:
+		if status := checkXMLBody(r); status != 0 {
+			http.Error(sw, http.StatusText(status), status)
+			break
+		}
+		sp := s.reg.space(p.key())
+		locks := &condLocks{LockSystem: sp.locks, fs: fsys}
+		h := &webdav.Handler{FileSystem: fsys, LockSystem: locks, Logger: func(r *http.Request, err error) {
+			if err != nil {
+				log.Debug("webdav error", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+		}}
+		h.ServeHTTP(sw, r)
+	}
+	log.Debug("webdav request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		"duration", time.Since(start).Round(time.Microsecond))
+}
+
+// requestLog returns the logger of one request with its connection.
+func (s *Server) requestLog(r *http.Request) *slog.Logger {
+	if lc := connFrom(r.Context()); lc != nil {
+		return s.log.With("conn_id", lc.id, "remote", lc.remote)
+	}
+	return s.log.With("remote", r.RemoteAddr)
+}
+
+// login authenticates the request, opens the login's directory and
+// attaches the request to the registry; done releases both. A kill
+// between the check and the attachment makes it check again, so a request
+// never runs on credentials or rights that a kill has revoked.
+func (s *Server) login(r *http.Request) (*principal, *fileSystem, func(), error) {
+	lc := connFrom(r.Context())
+	for {
+		gen := s.reg.generation()
+		p, err := s.authenticate(r.Context(), r)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		v, err := s.open(p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		a, ok := s.reg.attach(lc, p.key(), v, gen)
+		if !ok {
+			_ = v.Close()
+			continue
+		}
+		fsys := &fileSystem{v: v, props: s.reg.space(p.key()).props, readOnly: p.readOnly}
+		return p, fsys, func() { s.reg.detach(a); _ = v.Close() }, nil
+	}
+}
+
+// open opens the login's directory as a jailed file system: the whole home
+// for the account's own login, else the Web Disk directory, resolved
+// inside the home so that even a symlink there cannot lead out.
+func (s *Server) open(p *principal) (*vfs.Fs, error) {
+	opts := vfs.Options{ReadOnly: p.readOnly}
+	if p.disk == nil {
+		return vfs.Open(p.account.HomeDir, opts)
+	}
+	return vfs.OpenIn(p.account.HomeDir, p.disk.HomeDir, opts)
+}
+
+// refuse answers a request that did not get in: one generic 401 for every
+// login failure, the reason only in the log.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		log.Warn("webdav directory missing", "err", err)
+		http.Error(w, "The Web Disk directory does not exist.", http.StatusNotFound)
+		return
+	case errors.Is(err, errNoCredentials):
+	case errors.Is(err, errStale), errors.Is(err, errBasicNoTLS), errors.Is(err, errMalformed):
+		log.Debug("webdav login refused", "reason", err)
+	case errors.Is(err, errLimited), errors.Is(err, errInvalid), errors.Is(err, errSuspended):
+		log.Info("webdav login refused", "reason", err)
+	default:
+		log.Error("webdav login failed", "err", err)
+		http.Error(w, "Internal server error.", http.StatusInternalServerError)
+		return
+	}
+	s.challenge(w, r, errors.Is(err, errStale))
+	http.Error(w, "Unauthorized.", http.StatusUnauthorized)
+}
+
+// Interface guard.
+var _ http.Handler = (*Server)(nil)
