@@ -143,6 +143,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("session login", s.testSession)
 	t.Run("uapi formats and exit status", s.testUAPIFormats)
 	t.Run("operator commands", s.testOperator)
+	t.Run("seed: Ftp kill_session by every invocation", s.testKillSessionSeed)
 	t.Run("health and metrics", s.testHealthMetrics)
 }
 

@@ -5,15 +5,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/uapid/uapid/internal/catalog"
-	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
 )
-
-// buildRegistry builds the registry of every module on the daemon's services.
-func buildRegistry(db *store.DB) *uapi.Registry {
-	return catalog.Registry(catalog.Deps{Tokens: db})
-}
 
 // engineObserver counts calls and their duration. Unknown functions share
 // one label value so that callers cannot grow the series without bound.

@@ -23,12 +23,16 @@ import (
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/admin"
 	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/catalog"
 	"github.com/uapid/uapid/internal/config"
+	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
+	"github.com/uapid/uapid/internal/vfs"
 )
 
 // Main is the daemon: every server of one uapid node, started by Run and
@@ -45,6 +49,7 @@ type Main struct {
 	auth     *auth.Authenticator
 	accounts *account.Service
 	admin    *admin.Server
+	ftp      *ftpd.Server
 	servers  []*http.Server
 	addrs    map[string]net.Addr
 	cancel   context.CancelFunc
@@ -69,8 +74,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.tls, err = m.loadTLS(); err != nil {
 		return err
 	}
-	m.build()
-	if err := m.startAll(ctx); err != nil {
+	if err := m.build(ctx); err != nil {
+		return err
+	}
+	if err := m.startAll(); err != nil {
 		return err
 	}
 	if m.Demo {
@@ -93,20 +100,52 @@ func (m *Main) loadTLS() (*tls.Config, error) {
 	return tlscert.Load(cert, key)
 }
 
-// build wires the services; the registry is built here, explicitly, rather
-// than by init-time side effects.
-func (m *Main) build() {
+// build wires the services and starts the FTP server (the Ftp module needs
+// its session registry and port). The registry is built here, explicitly,
+// rather than by init-time side effects.
+func (m *Main) build(ctx context.Context) error {
 	m.metrics = prometheus.NewRegistry()
 	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	lim := limiter.New(limiter.DefaultConfig(), nil)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle}, m.db, m.db, m.db, lim, m.Log, nil)
-	reg := buildRegistry(m.db)
+	ftpSvc, err := m.startFTP(ctx, lim)
+	if err != nil {
+		return err
+	}
+	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc})
 	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
-	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log)
+	var closers []account.SessionCloser
+	if m.ftp != nil {
+		closers = append(closers, m.ftp.Sessions())
+	}
+	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
 	m.admin = admin.New(m.engine, m.accounts, m.Log)
+	return nil
 }
 
-func (m *Main) startAll(ctx context.Context) error {
+// startFTP starts the embedded FTP/FTPS server unless ftp_addr is empty,
+// and returns the Ftp module's service on top of it.
+func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service, error) {
+	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
+	var sessions ftp.Sessions
+	if m.Config.FTPAddr != "" {
+		srv, err := ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
+			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS}, m.db, m.db, lim, m.Log)
+		if err != nil {
+			return nil, err
+		}
+		if err := srv.Start(ctx); err != nil {
+			return nil, fmt.Errorf("ftp: %w", err)
+		}
+		m.ftp, sessions = srv, srv.Sessions()
+		m.addrs["ftp"] = srv.Addr()
+		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
+		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
+	}
+	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
+}
+
+func (m *Main) startAll() error {
 	if err := m.admin.Listen(m.Config.AdminSocket); err != nil {
 		return err
 	}
@@ -220,6 +259,9 @@ func (m *Main) Close() error {
 	}
 	if m.admin != nil {
 		errs = append(errs, m.admin.Shutdown(ctx))
+	}
+	if m.ftp != nil {
+		errs = append(errs, m.ftp.Shutdown(ctx))
 	}
 	m.wg.Wait()
 	if m.db != nil {

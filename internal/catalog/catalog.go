@@ -1,21 +1,23 @@
 // Package catalog lists every UAPI module uapid serves and builds the
 // registry from them, explicitly (no init-time registration). The daemon
-// builds it with real dependencies; the uapi command line builds it with
-// none, only to print help from the same declarations.
+// builds it with real services; the uapi command line builds it with none,
+// only to print help from the same declarations.
 package catalog
 
 import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/tokens"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
-// Deps are the services the modules run on. Zero Deps give a registry whose
-// declarations are complete but whose handlers must not be called.
+// Deps are the services the modules run on. With zero Deps the registry's
+// declarations are complete but its handlers must not be called.
 type Deps struct {
 	Tokens hosting.TokenStore
+	FTP    *ftp.Service
 	Now    func() time.Time
 }
 
@@ -24,5 +26,10 @@ type Deps struct {
 func Registry(d Deps) *uapi.Registry {
 	reg := uapi.NewRegistry()
 	reg.Add(tokens.New(d.Tokens, d.Now).Funcs()...)
+	ftpSvc := d.FTP
+	if ftpSvc == nil {
+		ftpSvc = &ftp.Service{} // declarations only, for help and docs
+	}
+	reg.Add(ftpSvc.Funcs()...)
 	return reg
 }
