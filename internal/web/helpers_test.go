@@ -178,6 +178,18 @@ func (e *env) do(tb testing.TB, method, path, cookie string, form url.Values) re
 	return resp{code: rec.Code, header: rec.Header(), body: rec.Body.String()}
 }
 
+// doHeader sends a GET with extra headers and returns the status.
+func (e *env) doHeader(tb testing.TB, path string, h http.Header) int {
+	tb.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
 // get fetches a page below the session prefix ("/ftp/accounts").
 func (b *browser) get(tb testing.TB, path string) resp {
 	tb.Helper()

@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestWebDiskAccounts(t *testing.T) {
+	e := mustEnv(t, webDiskFuncs()...)
+	b := e.login(t, "cpuser", passA)
+	mustContain(t, b.mustPage(t, "/"), `id="nav-webdisk"`)
+
+	page := b.mustDone(t, "/webdisk/add", "/webdisk", "user=dav", "domain=example.com", "password=Dav-Pass-1",
+		"perms=ro", "enabledigest=1")
+	mustContain(t, page, "The Web Disk account “dav@example.com” was created.")
+	r := row(page, "webdisk-row-dav@example.com")
+	mustContain(t, r, "public_html/dav", "Read-Only", "<td>on</td>", "Make Read-Write")
+
+	page = b.mustDone(t, "/webdisk/perms", "/webdisk", "user=dav@example.com", "perms=rw")
+	mustContain(t, row(page, "webdisk-row-dav@example.com"), "Read-Write", "Make Read-Only")
+
+	page = b.mustDone(t, "/webdisk/passwd", "/webdisk", "user=dav@example.com", "password=Dav-Pass-2")
+	mustContain(t, row(page, "webdisk-row-dav@example.com"), "<td>off</td>")
+
+	body := b.mustFail(t, "/webdisk/perms", "user=dav@example.com", "perms=all")
+	mustContain(t, between(row(body, "webdisk-row-dav@example.com"), `id="webdisk-perms-`, "</form>"),
+		"The “perms” parameter must be one of: ro, rw.")
+
+	body = b.mustFail(t, "/webdisk/add", "user=dav", "domain=example.com", "password=Dav-Pass-3", "perms=ro")
+	mustContain(t, between(body, `id="webdisk-add"`, "</form>"), "already exists", `value="ro" checked`)
+
+	page = b.mustDone(t, "/webdisk/delete", "/webdisk", "user=dav@example.com", "destroy=0")
+	mustContain(t, page, "The Web Disk account “dav@example.com” was deleted.", "There are no Web Disk accounts yet.")
+}
+
+func TestWebDiskOfOneAccountOnly(t *testing.T) {
+	e := mustEnv(t, webDiskFuncs()...)
+	e.mustCall(t, e.b, "WebDisk", "add_user", "user=files", "domain=other.org", "password=Files-Pass-1")
+	b := e.login(t, "cpuser", passA)
+	mustNotContain(t, b.mustPage(t, "/webdisk"), "files@", "other.org")
+	if r := e.login(t, "other", passB).get(t, "/webdisk"); r.code != http.StatusOK {
+		t.Fatalf("%d", r.code)
+	} else {
+		mustContain(t, r.body, `data-testid="webdisk-row-files@other.org"`)
+	}
+}
