@@ -89,5 +89,9 @@ func (ui *UI) Handler() http.Handler { return ui.handler }
 // hasModule reports whether the engine serves a module. Pages of modules
 // that are not registered answer 404 and stay out of the navigation.
 func (ui *UI) hasModule(module string) bool {
-	return module == "" || len(ui.eng.Registry().Funcs(module)) > 0
+	if module == "" {
+		return true
+	}
+	_, found := ui.eng.Registry().Lookup(module, "")
+	return found
 }
