@@ -6,10 +6,19 @@ import (
 )
 
 // loginNotice is why the login form shows up; the text is ours, the URL
-// only picks one.
+// only picks one. Besides expired (set by this package), the failed-login
+// reasons let the login endpoint send a browser without JavaScript back to
+// the form instead of answering JSON.
 func loginNotice(reason string) string {
-	if reason == "expired" {
+	switch reason {
+	case "expired":
 		return "Your session has expired. Log in again."
+	case "invalid":
+		return "The login is invalid."
+	case "limited":
+		return "Too many failed logins. Try again later."
+	case "suspended":
+		return "This account is suspended."
 	}
 	return ""
 }

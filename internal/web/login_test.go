@@ -19,6 +19,7 @@ func TestLoginPage(t *testing.T) {
 		{"goto elsewhere dropped", "/login/?goto_uri=https%3A%2F%2Fevil.example%2F", nil, []string{"goto_uri", "evil"}},
 		{"goto protocol-relative dropped", "/login/?goto_uri=%2F%2Fevil.example%2F", nil, []string{"goto_uri", "evil"}},
 		{"expired", "/login/?reason=expired", []string{"Your session has expired."}, nil},
+		{"invalid", "/login/?reason=invalid", []string{`id="login-notice">The login is invalid.<`}, nil},
 		{"unknown reason", "/login/?reason=%3Cb%3Ehi", nil, []string{"<b>hi", `id="login-notice"`}},
 	}
 	for _, tt := range tests {
