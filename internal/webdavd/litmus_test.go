@@ -31,10 +31,13 @@ var (
 // TestLitmus runs the litmus WebDAV compliance suite (apt package litmus)
 // against the server over plain HTTP, where it logs in with Digest, so the
 // run exercises the Digest implementation as much as WebDAV. It is skipped
-// when litmus is not installed.
+// when litmus is not installed, unless UAPID_REQUIRE_LITMUS is set
+// (scripts/litmus.sh sets it).
 func TestLitmus(t *testing.T) {
 	bin, err := exec.LookPath("litmus")
-	if err != nil {
+	if err != nil && os.Getenv("UAPID_REQUIRE_LITMUS") != "" {
+		t.Fatal("litmus is not on PATH (apt-get install litmus) and UAPID_REQUIRE_LITMUS is set")
+	} else if err != nil {
 		t.Skip("litmus is not on PATH (apt-get install litmus)")
 	}
 	t.Parallel()
