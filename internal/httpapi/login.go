@@ -40,7 +40,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, sess, secret, err := s.auth.Login(r.Context(), r.FormValue("user"), r.FormValue("pass"), remoteAddr(r))
 	if err != nil {
-		return s.loginFailed(r, r.FormValue("user"), err)
+		failed := s.loginFailed(r, r.FormValue("user"), err)
+		if !loginOnly(r.FormValue("login_only")) && strings.Contains(r.Header.Get("Accept"), "text/html") {
+			return s.loginPageAgain(w, r, err, failed)
+		}
+		return failed
 	}
 	infoFrom(r.Context()).account = acct.Name
 	http.SetCookie(w, s.sessionCookie(secret))
@@ -69,6 +73,26 @@ func (s *Server) loginFailed(r *http.Request, name string, err error) error {
 	}
 	he.body = loginReply{Status: 0, Message: code}
 	return he
+}
+
+// loginPageAgain sends a browser that posted the login form without
+// JavaScript back to the login page with the reason, instead of a JSON body
+// it would show raw. Unexpected errors keep their own answer.
+func (s *Server) loginPageAgain(w http.ResponseWriter, r *http.Request, err, failed error) error {
+	var he *httpError
+	if !errors.As(failed, &he) {
+		return failed
+	}
+	_, reason := authAnswer(err, 0)
+	if _, known := loginMessages[reason]; !known {
+		reason = "invalid"
+	}
+	q := url.Values{"reason": {reason}}
+	if g := r.FormValue("goto_uri"); g != "" {
+		q.Set("goto_uri", sessionPath(g))
+	}
+	http.Redirect(w, r, "/login/?"+q.Encode(), http.StatusSeeOther)
+	return nil
 }
 
 // logout serves /logout/: the session ends, the cookie is cleared, and the

@@ -145,6 +145,22 @@ func TestLoginFailure(t *testing.T) {
 	}
 }
 
+// A browser posting the login form without JavaScript (and so without
+// login_only) goes back to the login page with the reason, not to JSON.
+func TestLoginFailureFromBrowserForm(t *testing.T) {
+	e := mustEnv(t, nil)
+	r := e.do(t, "POST", "/login/", form("user", testUser, "pass", "wrong", "goto_uri", "/ftp/accounts"), formType,
+		"Accept: text/html,application/xhtml+xml").wantStatus(t, http.StatusSeeOther)
+	if loc := r.header.Get("Location"); loc != "/login/?goto_uri=%2Fftp%2Faccounts&reason=invalid" {
+		t.Errorf("Location = %q", loc)
+	}
+	if r.header.Get("Set-Cookie") != "" {
+		t.Error("a failed login set a cookie")
+	}
+	e.do(t, "POST", "/login/", form("user", testUser, "pass", "wrong"), formType).
+		wantStatus(t, http.StatusUnauthorized)
+}
+
 func TestLoginRedirect(t *testing.T) {
 	e := mustEnv(t, nil)
 	tests := []struct{ name, gotoURI, wantPath string }{
