@@ -145,6 +145,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("operator commands", s.testOperator)
 	t.Run("seed: Ftp kill_session by every invocation", s.testKillSessionSeed)
 	t.Run("health and metrics", s.testHealthMetrics)
+	t.Run("web UI login page and pages", s.testWebUI)
 }
 
 func (s *server) testDemoFile(t *testing.T) {
@@ -319,5 +320,29 @@ func (s *server) testHealthMetrics(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(b), `uapid_uapi_calls_total{function="list",module="Tokens",status="1"}`) {
 		t.Errorf("metrics lack the engine counter:\n%.2000s", b)
+	}
+}
+
+func (s *server) testWebUI(t *testing.T) {
+	resp, err := s.http.Get(s.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `name="pass"`) {
+		t.Fatalf("login page: HTTP %d\n%.500s", resp.StatusCode, b)
+	}
+	c, prefix := s.sessionLogin(t)
+	for _, page := range []string{"/", "/ftp/accounts", "/ftp/connections", "/tokens"} {
+		resp, err := c.Get(s.url + prefix + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "demo") {
+			t.Errorf("%s: HTTP %d", page, resp.StatusCode)
+		}
 	}
 }

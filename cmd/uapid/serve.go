@@ -33,6 +33,7 @@ import (
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
 	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/web"
 )
 
 // Main is the daemon: every server of one uapid node, started by Run and
@@ -150,18 +151,24 @@ func (m *Main) startAll() error {
 		return err
 	}
 	m.goServe("admin", m.admin.Serve)
-	api := httpapi.New(httpapi.Config{
-		Metrics:      promhttp.HandlerFor(m.metrics, promhttp.HandlerOpts{}),
-		Health:       m.db.Ping,
-		SecureCookie: true,
-	}, m.engine, m.auth, m.Log, m.metrics)
+	ui := web.New(web.Config{}, m.engine, m.auth, m.Log).Handler()
+	// One API server per listener: the session cookie is Secure only where
+	// the listener speaks TLS, or browsers on plain HTTP would never send it.
+	api := func(secure bool) http.Handler {
+		return httpapi.New(httpapi.Config{
+			Metrics:      promhttp.HandlerFor(m.metrics, promhttp.HandlerOpts{}),
+			Health:       m.db.Ping,
+			SecureCookie: secure,
+			Web:          ui,
+		}, m.engine, m.auth, m.Log, m.metrics).Handler()
+	}
 	if m.Config.HTTPSAddr != "" {
-		if err := m.listenHTTP("https", m.Config.HTTPSAddr, api.Handler(), m.tls); err != nil {
+		if err := m.listenHTTP("https", m.Config.HTTPSAddr, api(true), m.tls); err != nil {
 			return err
 		}
 	}
 	if m.Config.HTTPAddr != "" {
-		if err := m.listenHTTP("http", m.Config.HTTPAddr, api.Handler(), nil); err != nil {
+		if err := m.listenHTTP("http", m.Config.HTTPAddr, api(false), nil); err != nil {
 			return err
 		}
 	}
