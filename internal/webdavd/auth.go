@@ -27,7 +27,12 @@ var (
 	errLimited       = errors.New("too many failed logins")
 	errSuspended     = errors.New("account suspended")
 	errStale         = errors.New("stale digest nonce")
+	errBusy          = errors.New("logins of this account were killed during every attempt")
 )
+
+// maxLoginLen bounds the login names looked up (and kept by the limiter):
+// user@domain is at most a DNS name long.
+const maxLoginLen = 320
 
 // principal is who a request authenticated as and what it may reach.
 type principal struct {
@@ -80,6 +85,10 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*principal,
 
 // basicLogin checks a login and password under the limiter.
 func (s *Server) basicLogin(ctx context.Context, addr, login, pass string) (*principal, error) {
+	if len(login) > maxLoginLen {
+		s.lim.Failure(addr, "")
+		return nil, errInvalid
+	}
 	if !s.lim.Allowed(addr, login) {
 		return nil, errLimited
 	}
@@ -105,6 +114,10 @@ func (s *Server) basicLogin(ctx context.Context, addr, login, pass string) (*pri
 // stale.
 func (s *Server) digestLogin(ctx context.Context, r *http.Request, d *digestCreds) (*principal, error) {
 	addr, login := remoteIP(r), normaliseLogin(d.username)
+	if len(login) > maxLoginLen {
+		s.lim.Failure(addr, "")
+		return nil, errInvalid
+	}
 	if !s.lim.Allowed(addr, login) {
 		return nil, errLimited
 	}

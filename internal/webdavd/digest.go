@@ -218,7 +218,9 @@ func (n *nonces) mac(b []byte) []byte {
 // higher than any count used with it before, and records nc. A false
 // answer means stale: the client should retry with a fresh nonce.
 func (n *nonces) use(nonce string, nc uint64) bool {
-	b, err := base64.RawURLEncoding.DecodeString(nonce)
+	// Strict: one nonce has one spelling, so its count cannot be dodged by
+	// re-spelling the unused bits of the last character.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(nonce)
 	if err != nil || len(b) != nonceLen {
 		return false
 	}

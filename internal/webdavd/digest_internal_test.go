@@ -66,8 +66,10 @@ func TestNonces(t *testing.T) {
 		t.Error("a repeated or lower count was accepted (replay)")
 	}
 	forged := []byte(a)
-	forged[len(forged)-1] ^= 1
-	if n.use(string(forged), 1) || n.use("not base64!", 1) || n.use("", 1) {
+	forged[10] = map[bool]byte{true: 'B', false: 'A'}[forged[10] == 'A']
+	respelled := []byte(a)
+	respelled[len(respelled)-1] ^= 1 // may decode to the same bytes unless decoding is strict
+	if n.use(string(forged), 1) || n.use(string(respelled), 9) || n.use("not base64!", 1) || n.use("", 1) {
 		t.Error("a nonce the server did not issue was accepted")
 	}
 	b := n.issue()

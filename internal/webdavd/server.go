@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -235,7 +234,7 @@ func (s *Server) requestLog(r *http.Request) *slog.Logger {
 // never runs on credentials or rights that a kill has revoked.
 func (s *Server) login(r *http.Request) (*principal, *fileSystem, func(), error) {
 	lc := connFrom(r.Context())
-	for {
+	for range maxAttach {
 		gen := s.reg.generation()
 		p, err := s.authenticate(r.Context(), r)
 		if err != nil {
@@ -243,7 +242,7 @@ func (s *Server) login(r *http.Request) (*principal, *fileSystem, func(), error)
 		}
 		v, err := s.open(p)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, &dirError{err: err}
 		}
 		a, ok := s.reg.attach(lc, p.key(), v, gen)
 		if !ok {
@@ -253,7 +252,12 @@ func (s *Server) login(r *http.Request) (*principal, *fileSystem, func(), error)
 		fsys := &fileSystem{v: v, props: s.reg.space(p.key()).props, readOnly: p.readOnly}
 		return p, fsys, func() { s.reg.detach(a); _ = v.Close() }, nil
 	}
+	return nil, nil, nil, errBusy
 }
+
+// maxAttach bounds login's retries; kills are rare, so only a storm of
+// them makes a request give up (503) rather than spin.
+const maxAttach = 3
 
 // open opens the login's directory as a jailed file system: the whole home
 // for the account's own login, else the Web Disk directory, resolved
@@ -266,13 +270,25 @@ func (s *Server) open(p *principal) (*vfs.Fs, error) {
 	return vfs.OpenIn(p.account.HomeDir, p.disk.HomeDir, opts)
 }
 
+// dirError is a login's directory that cannot be opened: removed, replaced
+// by a file, or a symlink out of the home, which os.Root refuses.
+type dirError struct{ err error }
+
+func (e *dirError) Error() string { return "webdavd: open directory: " + e.err.Error() }
+func (e *dirError) Unwrap() error { return e.err }
+
 // refuse answers a request that did not get in: one generic 401 for every
 // login failure, the reason only in the log.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var de *dirError
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		log.Warn("webdav directory missing", "err", err)
+	case errors.As(err, &de):
+		log.Warn("webdav directory cannot be opened", "err", de.err)
 		http.Error(w, "The Web Disk directory does not exist.", http.StatusNotFound)
+		return
+	case errors.Is(err, errBusy):
+		log.Warn("webdav login retried too often", "err", err)
+		http.Error(w, "The server is busy; try again.", http.StatusServiceUnavailable)
 		return
 	case errors.Is(err, errNoCredentials):
 	case errors.Is(err, errStale), errors.Is(err, errBasicNoTLS), errors.Is(err, errMalformed):

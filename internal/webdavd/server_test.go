@@ -219,8 +219,8 @@ func TestHomedirSymlinkOut(t *testing.T) {
 	if err := e.db.UpdateWebDiskAccount(context.Background(), d.ID, hosting.WebDiskAccountUpdate{HomeDir: &home}); err != nil {
 		t.Fatal(err)
 	}
-	if s := e.do(t, "PROPFIND", "/", "link@example.com", "link-pass", "", map[string]string{"Depth": "1"}).StatusCode; s < 400 {
-		t.Errorf("PROPFIND through a symlinked homedir: %d", s)
+	if s := e.do(t, "PROPFIND", "/", "link@example.com", "link-pass", "", map[string]string{"Depth": "1"}).StatusCode; s != http.StatusNotFound {
+		t.Errorf("PROPFIND through a symlinked homedir: %d, want 404", s)
 	}
 }
 
