@@ -1,0 +1,155 @@
+package email
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// Modes of the directories a new mailbox gets: mail/ is part of the home
+// layout (0751, so the mail server may pass through), a domain's directory
+// and the maildir are private to their owner.
+const (
+	mailDirMode   = 0o751
+	domainDirMode = 0o750
+	maildirMode   = 0o700
+)
+
+// maildirSubdirs are the directories every maildir holds.
+var maildirSubdirs = []string{"cur", "new", "tmp"}
+
+// openHome opens the account's home directory as the root every file
+// operation of this module goes through.
+func openHome(acct *hosting.Account) (*os.Root, error) {
+	root, err := os.OpenRoot(acct.HomeDir)
+	if err != nil {
+		return nil, fmt.Errorf("email: open home of %s: %w", acct.Name, err)
+	}
+	return root, nil
+}
+
+// layoutDir is one directory of a maildir and the mode it is created with.
+type layoutDir struct {
+	path string
+	mode os.FileMode
+}
+
+// maildirLayout lists the directories of the maildir rel ("mail/DOMAIN/USER")
+// from the top, with their modes.
+func maildirLayout(rel string) []layoutDir {
+	domainDir := path.Dir(rel)
+	out := []layoutDir{{path.Dir(domainDir), mailDirMode}, {domainDir, domainDirMode}, {rel, maildirMode}}
+	for _, sub := range maildirSubdirs {
+		out = append(out, layoutDir{path.Join(rel, sub), maildirMode})
+	}
+	return out
+}
+
+// makeMaildir creates the maildir rel below root with whatever parents are
+// missing, gives the directories it creates to uid:gid (uid < 0 keeps the
+// process's own), and returns the top-most directory it created ("" if all
+// existed) so that a caller whose commit fails removes exactly that. An
+// existing maildir, such as one delete_pop kept, is reused with its mail.
+func makeMaildir(root *os.Root, rel string, uid, gid int) (created string, err error) {
+	for _, d := range maildirLayout(rel) {
+		err := root.Mkdir(d.path, d.mode)
+		switch {
+		case err == nil:
+			if created == "" {
+				created = d.path
+			}
+			if err := settle(root, d.path, d.mode, uid, gid); err != nil {
+				return created, fmt.Errorf("email: set up %s: %w", d.path, err)
+			}
+		case errors.Is(err, fs.ErrExist):
+			fi, err := root.Stat(d.path)
+			if err != nil {
+				return created, dirError(rel, err)
+			}
+			if !fi.IsDir() {
+				return created, hosting.Errorf(hosting.EINVALID, "The mail directory “%s” cannot be created: “%s” exists and is not a directory.", rel, d.path)
+			}
+		default:
+			return created, dirError(rel, err)
+		}
+	}
+	return created, nil
+}
+
+// dirError words a failure to create a maildir for the caller; the
+// underlying error (permission denied, path escapes from parent, …) is about
+// the caller's own home, so it is safe to show.
+func dirError(rel string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return hosting.Errorf(hosting.EINVALID, "The mail directory “%s” cannot be created: %v.", rel, err)
+}
+
+// settle gives a new directory its exact mode (Mkdir's passes through the
+// umask) and, when the mail server runs as another user, that owner.
+func settle(root *os.Root, name string, mode os.FileMode, uid, gid int) error {
+	if err := root.Chmod(name, mode); err != nil {
+		return err
+	}
+	if uid < 0 || uid == os.Geteuid() && gid == os.Getegid() {
+		return nil
+	}
+	// Lchown: never follow a link a tenant may have planted.
+	return root.Lchown(name, uid, gid)
+}
+
+// removeTree removes rel and everything below it, never following a
+// symlink; a missing rel is no error.
+func removeTree(root *os.Root, rel string) error {
+	if rel == "" {
+		return nil
+	}
+	if err := root.RemoveAll(rel); err != nil {
+		return fmt.Errorf("email: remove %s: %w", rel, err)
+	}
+	return nil
+}
+
+// usage returns the bytes of the regular files below the maildir rel and
+// its latest modification time (of the maildir, cur and new, which every
+// delivery or read touches). A maildir that is missing or that a tenant
+// replaced with a symlink has neither: fs.WalkDir would follow a symlink
+// given as its root, and a link out of the home would fail the whole
+// listing. Below the top, WalkDir follows no symlink.
+func usage(root *os.Root, rel string) (bytes, mtime int64, err error) {
+	if fi, err := root.Lstat(rel); err != nil || !fi.IsDir() {
+		return 0, 0, nil // missing, a symlink, or a parent leads out of the home
+	}
+	err = fs.WalkDir(root.FS(), rel, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // vanished during the walk
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err == nil {
+				bytes += fi.Size()
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("email: disk usage of %s: %w", rel, err)
+	}
+	for _, p := range []string{rel, path.Join(rel, "cur"), path.Join(rel, "new")} {
+		if fi, err := root.Stat(p); err == nil && fi.ModTime().Unix() > mtime {
+			mtime = fi.ModTime().Unix()
+		}
+	}
+	return bytes, mtime, nil
+}
