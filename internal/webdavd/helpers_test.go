@@ -26,6 +26,10 @@ import (
 
 const realm = "uapid-test"
 
+// Interface guard: the account service closes a suspended or deleted
+// account's Web Disk connections through the server.
+var _ account.SessionCloser = (*webdavd.Server)(nil)
+
 // env is one test's world: a real store, two tenants with real homes, the
 // server on 127.0.0.1:0 over TLS and over plain HTTP, and an HTTPS client
 // that trusts the server's certificate.
