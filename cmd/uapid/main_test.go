@@ -146,6 +146,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("seed: Ftp kill_session by every invocation", s.testKillSessionSeed)
 	t.Run("health and metrics", s.testHealthMetrics)
 	t.Run("web UI login page and pages", s.testWebUI)
+	t.Run("Web Disk account over WebDAV", s.testWebDisk)
 }
 
 func (s *server) testDemoFile(t *testing.T) {

@@ -26,14 +26,17 @@ import (
 	"github.com/uapid/uapid/internal/catalog"
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/ftpd"
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/module/ftp"
+	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
 	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/web"
+	"github.com/uapid/uapid/internal/webdavd"
 )
 
 // Main is the daemon: every server of one uapid node, started by Run and
@@ -51,6 +54,7 @@ type Main struct {
 	accounts *account.Service
 	admin    *admin.Server
 	ftp      *ftpd.Server
+	webdav   *webdavd.Server
 	servers  []*http.Server
 	addrs    map[string]net.Addr
 	cancel   context.CancelFunc
@@ -113,11 +117,18 @@ func (m *Main) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc})
+	webdiskSvc, err := m.startWebDAV(lim)
+	if err != nil {
+		return err
+	}
+	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, WebDisk: webdiskSvc})
 	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	var closers []account.SessionCloser
 	if m.ftp != nil {
 		closers = append(closers, m.ftp.Sessions())
+	}
+	if m.webdav != nil {
+		closers = append(closers, m.webdav)
 	}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
 	m.admin = admin.New(m.engine, m.accounts, m.Log)
@@ -144,6 +155,39 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
 	}
 	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
+}
+
+// startWebDAV starts the Web Disk server on its TLS and plain listeners
+// (each unless empty) and returns the WebDisk module's service on top of it.
+func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
+	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
+	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
+		return webdisk.New(cfg, m.db, nil, m.Log)
+	}
+	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm}, m.db, m.db, lim, m.Log)
+	if err != nil {
+		return nil, err
+	}
+	m.webdav = srv
+	for _, l := range []struct {
+		name, addr string
+		port       *int
+		serve      func(net.Listener) error
+	}{{"webdav", m.Config.WebDAVAddr, &cfg.SSLPort, srv.Serve}, {"webdav-plain", m.Config.WebDAVPlainAddr, &cfg.MainPort, srv.ServePlain}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.name, err)
+		}
+		m.addrs[l.name] = ln.Addr()
+		*l.port = ln.Addr().(*net.TCPAddr).Port
+		serve := l.serve
+		m.goServe(l.name, func() error { return serve(ln) })
+		m.Log.Info("listening", "server", l.name, "addr", ln.Addr().String())
+	}
+	return webdisk.New(cfg, m.db, srv, m.Log)
 }
 
 func (m *Main) startAll() error {
@@ -269,6 +313,9 @@ func (m *Main) Close() error {
 	}
 	if m.ftp != nil {
 		errs = append(errs, m.ftp.Shutdown(ctx))
+	}
+	if m.webdav != nil {
+		errs = append(errs, m.webdav.Shutdown(ctx))
 	}
 	m.wg.Wait()
 	if m.db != nil {

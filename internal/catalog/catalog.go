@@ -10,15 +10,17 @@ import (
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/tokens"
+	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
 // Deps are the services the modules run on. With zero Deps the registry's
 // declarations are complete but its handlers must not be called.
 type Deps struct {
-	Tokens hosting.TokenStore
-	FTP    *ftp.Service
-	Now    func() time.Time
+	Tokens  hosting.TokenStore
+	FTP     *ftp.Service
+	WebDisk *webdisk.Service
+	Now     func() time.Time
 }
 
 // Registry returns the registry of every module. A module is listed here
@@ -31,5 +33,10 @@ func Registry(d Deps) *uapi.Registry {
 		ftpSvc = &ftp.Service{} // declarations only, for help and docs
 	}
 	reg.Add(ftpSvc.Funcs()...)
+	webdiskSvc := d.WebDisk
+	if webdiskSvc == nil {
+		webdiskSvc = &webdisk.Service{}
+	}
+	reg.Add(webdiskSvc.Funcs()...)
 	return reg
 }

@@ -28,7 +28,8 @@ type Config struct {
 	FTPPassivePorts string // "30000-30100"; empty: any free port
 	FTPPublicHost   string // address announced in PASV replies; empty: the control connection's
 	FTPRequireTLS   bool
-	WebDAVAddr      string // empty: Web Disk off
+	WebDAVAddr      string // empty: Web Disk over TLS off
+	WebDAVPlainAddr string // Web Disk over plain HTTP (Digest only); empty: off
 	TLSCert         string // PEM files; empty: a self-signed pair in DataDir/tls
 	TLSKey          string
 	Hostname        string // shown in URLs and messages
@@ -68,6 +69,8 @@ func options() []option {
 			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.FTPRequireTLS })},
 		{"webdav_addr", "UAPID_WEBDAV_ADDR", "Web Disk (WebDAV over TLS); off when empty.",
 			func(*Config) string { return ":2078" }, str(func(c *Config) *string { return &c.WebDAVAddr })},
+		{"webdav_plain_addr", "UAPID_WEBDAV_PLAIN_ADDR", "Web Disk over plain HTTP (cPanel's 2077; Basic refused there); off when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.WebDAVPlainAddr })},
 		{"tls_cert", "UAPID_TLS_CERT", "PEM certificate chain; a self-signed one is made when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.TLSCert })},
 		{"tls_key", "UAPID_TLS_KEY", "PEM private key for tls_cert.",
@@ -205,7 +208,7 @@ func (c *Config) fillDerived() {
 func (c *Config) Validate() error {
 	var errs []error
 	for name, addr := range map[string]string{"https_addr": c.HTTPSAddr, "http_addr": c.HTTPAddr,
-		"ftp_addr": c.FTPAddr, "webdav_addr": c.WebDAVAddr} {
+		"ftp_addr": c.FTPAddr, "webdav_addr": c.WebDAVAddr, "webdav_plain_addr": c.WebDAVPlainAddr} {
 		if addr == "" {
 			continue
 		}
