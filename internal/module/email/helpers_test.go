@@ -28,6 +28,7 @@ type env struct {
 	db       *store.DB
 	accounts *account.Service
 	pub      *mailauth.Publisher
+	mailDir  string // the publisher's directory
 	svc      *email.Service
 	eng      *uapi.Engine
 	a, b     *hosting.Account // "cpuser" (example.com, example.net) and "other" (other.org)
@@ -42,7 +43,7 @@ func mustEnv(tb testing.TB) *env {
 // service sees.
 func mustEnvWith(tb testing.TB, cfg email.Config, wrap func(email.Publisher) email.Publisher) *env {
 	tb.Helper()
-	e := &env{db: fixture.Store(tb)}
+	e := &env{db: fixture.Store(tb), mailDir: filepath.Join(tb.TempDir(), "passwd.d")}
 	e.accounts = fixture.Accounts(tb, e.db)
 	fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
 	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
@@ -50,7 +51,7 @@ func mustEnvWith(tb testing.TB, cfg email.Config, wrap func(email.Publisher) ema
 	}
 	e.a = mustGetAccount(tb, e.accounts, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
-	pub, err := mailauth.New(mailauth.Config{Dir: filepath.Join(tb.TempDir(), "passwd.d"), UID: mailUID(), GID: mailUID()},
+	pub, err := mailauth.New(mailauth.Config{Dir: e.mailDir, UID: mailUID(), GID: mailUID()},
 		e.db, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)

@@ -191,7 +191,9 @@ func diskRecord(r withDisk, e *hosting.EmailAccount, restrictions bool) withDisk
 // at most two decimals in the largest binary unit that keeps the number at
 // or above 1, the unit after a non-breaking space.
 func humanBytes(n int64) string {
-	if n < 1024 {
+	if n == 1 {
+		return "1" + nbsp + "byte"
+	} else if n < 1024 {
 		return strconv.FormatInt(n, 10) + nbsp + "bytes"
 	}
 	units := []string{"KB", "MB", "GB", "TB", "PB", "EB"}
