@@ -17,6 +17,9 @@ import (
 	"github.com/uapid/uapid/internal/store"
 )
 
+// Interface guard: the daemon hands the store to the publisher.
+var _ mailauth.Store = (*store.DB)(nil)
+
 // env is one test's world: a real SQLite store, two tenants with real
 // homes (alice owns alice.example and alice.org, bob owns bob.example) and
 // a publisher writing to a temporary directory.

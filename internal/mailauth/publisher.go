@@ -18,8 +18,8 @@ type Config struct {
 	// is created (mode 0750) if missing.
 	Dir string
 	// UID and GID are the owner Dovecot accesses every maildir as; 0 means
-	// the uapid process's own. Dovecot refuses uid 0, so a uapid running as
-	// root must name another user (e.g. a "vmail" user).
+	// the uapid process's own. Dovecot refuses uid and gid 0, so a uapid
+	// running as root must name another user and group (e.g. "vmail").
 	UID, GID int
 	// FileGID, when positive, becomes the group of Dir and of every file,
 	// so that Dovecot's auth process (user dovecot) can read them through
@@ -59,8 +59,8 @@ func New(cfg Config, store Store, log *slog.Logger) (*Publisher, error) {
 	if cfg.GID == 0 {
 		cfg.GID = os.Getgid()
 	}
-	if cfg.UID <= 0 || cfg.GID < 0 {
-		return nil, fmt.Errorf("mailauth: mailboxes would belong to uid %d, which Dovecot refuses: configure a mail user", cfg.UID)
+	if cfg.UID <= 0 || cfg.GID <= 0 {
+		return nil, fmt.Errorf("mailauth: mailboxes would belong to uid %d gid %d, which Dovecot refuses: configure a mail user and group", cfg.UID, cfg.GID)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -2,15 +2,18 @@ package email_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/uapi"
 )
 
 func TestAddPop(t *testing.T) {
@@ -203,5 +206,44 @@ func TestAddPopMaildirBlocked(t *testing.T) {
 	wantError(t, e.call(e.a, "add_pop", "email=escape", "password=p"), "cannot be created")
 	if n, _ := e.db.CountEmailAccounts(context.Background(), e.a.ID); n != 0 {
 		t.Fatalf("%d mailboxes stored", n)
+	}
+}
+
+// TestAddPopConcurrent: racing creations in a domain that has no mail
+// directory yet all end with their maildir, and of several creations of
+// one address exactly one wins and keeps its maildir.
+func TestAddPopConcurrent(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	const n = 6
+	results := make([]*uapi.Result, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			results[i] = e.call(e.a, "add_pop", fmt.Sprintf("email=user%d%%40example.net", i), "password=s3cret-pass")
+		})
+		wg.Go(func() { results[n+i] = e.call(e.a, "add_pop", "email=same%40example.net", "password=s3cret-pass") })
+	}
+	wg.Wait()
+	won := 0
+	for i, r := range results {
+		switch {
+		case i < n && r.Status != 1:
+			t.Errorf("user%d: %q", i, r.Errors)
+		case i >= n && r.Status == 1:
+			won++
+		case i >= n && !strings.Contains(r.Errors[0], "already exists"):
+			t.Errorf("same: %q", r.Errors)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d creations of the same address succeeded", won)
+	}
+	for i := range n {
+		mustMaildir(t, maildir(e.a, fmt.Sprintf("user%d", i), "example.net"))
+	}
+	mustMaildir(t, maildir(e.a, "same", "example.net"))
+	if got := len(e.published(t, "example.net")); got != n+1 {
+		t.Fatalf("%d mailboxes published, want %d", got, n+1)
 	}
 }

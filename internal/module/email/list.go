@@ -130,7 +130,9 @@ func (s *Service) listPopsWithDisk(ctx context.Context, c *uapi.Call) (any, erro
 	defer root.Close()
 	out := make([]withDisk, 0, len(es))
 	for _, e := range es {
-		if !f.keep(e) || f.max > 0 && len(out) >= f.max {
+		if f.max > 0 && len(out) >= f.max {
+			break
+		} else if !f.keep(e) {
 			continue
 		}
 		r := withDisk{DiskQuota: unlimitedText(c), TxtDiskQuota: "unlimited", MTime: e.CreatedAt.Unix()}

@@ -62,6 +62,8 @@ func (s *Service) AddMailbox(ctx context.Context, acct *hosting.Account, req Add
 // create makes the maildir, then commits, then publishes, undoing the
 // earlier steps when a later one fails.
 func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) error {
+	s.dirs.Lock()
+	defer s.dirs.Unlock()
 	root, err := openHome(acct)
 	if err != nil {
 		return err
@@ -179,6 +181,8 @@ func (s *Service) DiskUsage(acct *hosting.Account, e *hosting.EmailAccount) (int
 // failure to remove the maildir after the deletion is committed comes back
 // as a warning. Returns ENOTFOUND.
 func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user, domain string, keepMaildir bool) (warnings []string, err error) {
+	s.dirs.Lock()
+	defer s.dirs.Unlock()
 	e, err := s.GetMailbox(ctx, acct, user, domain)
 	if err != nil {
 		return nil, err

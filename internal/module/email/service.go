@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/uapid/uapid/internal/hosting"
 )
@@ -64,6 +65,10 @@ type Service struct {
 	pub   Publisher // nil: no mail server is told anything
 	cfg   Config
 	log   *slog.Logger
+	// dirs serialises creations and deletions: an add_pop undoing its
+	// directories must not remove a maildir a concurrent call made or
+	// adopted in between.
+	dirs sync.Mutex
 }
 
 // New returns the service. pub may be nil when no mail server is wired (the
