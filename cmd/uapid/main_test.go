@@ -34,7 +34,8 @@ func mustServe(t *testing.T) *server {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_HTTPS_ADDR": "127.0.0.1:0",
-		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost"}
+		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
+		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +148,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("health and metrics", s.testHealthMetrics)
 	t.Run("web UI login page and pages", s.testWebUI)
 	t.Run("Web Disk account over WebDAV", s.testWebDisk)
+	t.Run("Email mailbox published for Dovecot", s.testEmail)
 }
 
 func (s *server) testDemoFile(t *testing.T) {
@@ -345,5 +347,23 @@ func (s *server) testWebUI(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), "demo") {
 			t.Errorf("%s: HTTP %d", page, resp.StatusCode)
 		}
+	}
+}
+
+func (s *server) testEmail(t *testing.T) {
+	out, errOut, code := s.runCmd(t, s.uapi, nil, "--user=demo", "--output=json", "Email", "add_pop", "email=sales", "password=Sales-pass-123", "quota=250")
+	if code != 0 || !strings.Contains(out, `"data":"sales+demo.example"`) {
+		t.Fatalf("add_pop: exit %d\n%s%s", code, out, errOut)
+	}
+	file := filepath.Join(s.env["UAPID_DATA_DIR"], "mail", "passwd.d", "demo.example")
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(b), "sales@demo.example:{SHA512-CRYPT}$6$") || !strings.Contains(string(b), ":65534:65534:") {
+		t.Fatalf("passwd-file %s: %v\n%s", file, err, b)
+	}
+	if _, _, code = s.runCmd(t, s.uapi, nil, "--user=demo", "Email", "delete_pop", "email=sales"); code != 0 {
+		t.Fatalf("delete_pop: exit %d", code)
+	}
+	if b, _ = os.ReadFile(file); strings.Contains(string(b), "sales@") {
+		t.Errorf("deleted mailbox still published:\n%s", b)
 	}
 }

@@ -29,6 +29,8 @@ import (
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/mailauth"
+	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
@@ -121,7 +123,11 @@ func (m *Main) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, WebDisk: webdiskSvc})
+	emailSvc, pub, err := m.email(ctx)
+	if err != nil {
+		return err
+	}
+	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc})
 	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	var closers []account.SessionCloser
 	if m.ftp != nil {
@@ -131,6 +137,9 @@ func (m *Main) build(ctx context.Context) error {
 		closers = append(closers, m.webdav)
 	}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
+	if pub != nil {
+		m.accounts.OnChange(pub.PublishAll)
+	}
 	m.admin = admin.New(m.engine, m.accounts, m.Log)
 	return nil
 }
@@ -155,6 +164,28 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
 	}
 	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
+}
+
+// email builds the Email module and the Dovecot passwd-file publisher, and
+// republishes every domain from the database (so the files are right even
+// after a crash mid-write). When the publisher cannot be made (uapid runs
+// as root without mail_uid/mail_gid) mailboxes still work but are not
+// published; the log says why and what to set.
+func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, error) {
+	pub, err := mailauth.New(mailauth.Config{Dir: filepath.Join(m.Config.DataDir, "mail", "passwd.d"),
+		UID: m.Config.MailUID, GID: m.Config.MailGID, FileGID: m.Config.MailFileGID}, m.db, m.Log)
+	if err != nil {
+		m.Log.Warn("Dovecot publishing is off: set UAPID_MAIL_UID and UAPID_MAIL_GID", "err", err)
+		pub = nil
+	} else if err := pub.PublishAll(ctx); err != nil {
+		return nil, nil, err
+	}
+	var p email.Publisher
+	if pub != nil {
+		p = pub
+	}
+	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB}, m.db, p, m.Log)
+	return svc, pub, err
 }
 
 // startWebDAV starts the Web Disk server on its TLS and plain listeners

@@ -29,7 +29,24 @@ type Service struct {
 	sessions hosting.SessionStore
 	homeRoot string // directory that holds one home directory per account
 	closers  []SessionCloser
+	changed  []func(context.Context) error
 	log      *slog.Logger
+}
+
+// OnChange registers f to run after an account is suspended, unsuspended
+// or deleted, or loses a domain: state other daemons read from published
+// files (Dovecot's passwd-files) must follow such changes. Call it before
+// the service is used.
+func (s *Service) OnChange(f func(context.Context) error) { s.changed = append(s.changed, f) }
+
+// notifyChanged runs the OnChange functions; a failure is logged, not
+// returned, since the change itself is committed.
+func (s *Service) notifyChanged(ctx context.Context, name string) {
+	for _, f := range s.changed {
+		if err := f(ctx); err != nil {
+			s.log.Error("publish after account change", "account", name, "err", err)
+		}
+	}
 }
 
 // New returns a service that puts homes below homeRoot.

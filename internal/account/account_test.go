@@ -77,6 +77,8 @@ func TestSuspendClosesSessionsAndDeleteRemovesHome(t *testing.T) {
 	db := fixture.Store(t)
 	c := &closer{}
 	svc := account.New(db, db, filepath.Join(t.TempDir(), "home"), fixture.Logger(t), c)
+	changes := 0
+	svc.OnChange(func(context.Context) error { changes++; return nil })
 	a := fixture.Account(t, svc, "gina", "gina.example", "gina-password")
 	ctx := context.Background()
 	if err := svc.SetSuspended(ctx, "gina", true); err != nil {
@@ -96,6 +98,9 @@ func TestSuspendClosesSessionsAndDeleteRemovesHome(t *testing.T) {
 	}
 	if _, err := svc.Get(ctx, "gina"); hosting.ErrorCode(err) != hosting.ENOTFOUND {
 		t.Errorf("account survives deletion: %v", err)
+	}
+	if changes != 3 {
+		t.Errorf("OnChange ran %d times for suspend, unsuspend and delete, want 3", changes)
 	}
 }
 

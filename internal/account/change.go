@@ -60,6 +60,7 @@ func (s *Service) SetSuspended(ctx context.Context, name string, suspended bool)
 	if suspended {
 		s.closeSessions(ctx, acct)
 	}
+	s.notifyChanged(ctx, name)
 	s.log.Info("account suspension changed", "account", name, "suspended", suspended)
 	return nil
 }
@@ -99,6 +100,7 @@ func (s *Service) Delete(ctx context.Context, name string) error {
 	if err := s.store.DeleteAccount(ctx, acct.ID); err != nil {
 		return err
 	}
+	s.notifyChanged(ctx, name)
 	if err := os.RemoveAll(acct.HomeDir); err != nil {
 		return fmt.Errorf("account: remove home of %q: %w", name, err)
 	}
@@ -129,5 +131,9 @@ func (s *Service) RemoveDomain(ctx context.Context, name, domain string) error {
 	if err != nil {
 		return err
 	}
-	return s.store.RemoveDomain(ctx, acct.ID, d)
+	if err := s.store.RemoveDomain(ctx, acct.ID, d); err != nil {
+		return err
+	}
+	s.notifyChanged(ctx, name)
+	return nil
 }

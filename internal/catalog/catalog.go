@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/tokens"
 	"github.com/uapid/uapid/internal/module/webdisk"
@@ -19,6 +20,7 @@ import (
 type Deps struct {
 	Tokens  hosting.TokenStore
 	FTP     *ftp.Service
+	Email   *email.Service
 	WebDisk *webdisk.Service
 	Now     func() time.Time
 }
@@ -33,6 +35,7 @@ func Registry(d Deps) *uapi.Registry {
 		ftpSvc = &ftp.Service{} // declarations only, for help and docs
 	}
 	reg.Add(ftpSvc.Funcs()...)
+	reg.Add(d.Email.Funcs()...) // a nil *email.Service still declares its functions
 	webdiskSvc := d.WebDisk
 	if webdiskSvc == nil {
 		webdiskSvc = &webdisk.Service{}

@@ -37,6 +37,11 @@ type Config struct {
 	LogFormat       string // text or json
 	LogLevel        string // debug, info, warn, error
 	AdminSocket     string // empty: DataDir/uapid.sock
+	MailUID         int    // owner Dovecot reads maildirs as; 0: the daemon's own
+	MailGID         int
+	MailFileGID     int // group of the published passwd-files (Dovecot's); 0: unchanged
+	EmailQuotaMB    int64
+	EmailMaxQuotaMB int64
 }
 
 type option struct {
@@ -83,6 +88,16 @@ func options() []option {
 			func(*Config) string { return "text" }, str(func(c *Config) *string { return &c.LogFormat })},
 		{"log_level", "UAPID_LOG_LEVEL", "debug, info, warn or error.",
 			func(*Config) string { return "info" }, str(func(c *Config) *string { return &c.LogLevel })},
+		{"mail_uid", "UAPID_MAIL_UID", "Numeric uid Dovecot accesses maildirs as; 0 means the daemon's own (required when uapid runs as root).",
+			func(*Config) string { return "0" }, setInt(func(c *Config) *int { return &c.MailUID })},
+		{"mail_gid", "UAPID_MAIL_GID", "Numeric gid for the same; 0 means the daemon's own.",
+			func(*Config) string { return "0" }, setInt(func(c *Config) *int { return &c.MailGID })},
+		{"mail_file_gid", "UAPID_MAIL_FILE_GID", "Group (numeric) given to the published Dovecot passwd-files, e.g. dovecot's; 0 leaves them alone.",
+			func(*Config) string { return "0" }, setInt(func(c *Config) *int { return &c.MailFileGID })},
+		{"email_quota_mb", "UAPID_EMAIL_QUOTA_MB", "Default mailbox quota in MiB when add_pop names none; 0 means 1024.",
+			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailQuotaMB })},
+		{"email_max_quota_mb", "UAPID_EMAIL_MAX_QUOTA_MB", "Largest mailbox quota in MiB; 0 means no maximum.",
+			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailMaxQuotaMB })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
 	}
@@ -95,6 +110,30 @@ func setBool(p func(*Config) *bool) func(*Config, string) error {
 			return fmt.Errorf("want true or false, not %q", v)
 		}
 		*p(c) = b
+		return nil
+	}
+}
+
+// setInt64 sets a non-negative integer option.
+func setInt64(p func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a non-negative whole number, not %q", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+// setInt sets a non-negative integer option that fits an int (ids).
+func setInt(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a non-negative whole number, not %q", v)
+		}
+		*p(c) = int(n)
 		return nil
 	}
 }
