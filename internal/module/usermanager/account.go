@@ -1,0 +1,105 @@
+package usermanager
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// serviceAccount is one email, FTP or Web Disk login as UserManager sees
+// it: its name, what records show about it, and what merging needs (its id
+// and password hash). It is built once per call from the service's own
+// record and then only read.
+type serviceAccount struct {
+	service    string // hosting.ServiceEmail, ServiceFTP or ServiceWebDisk
+	user       string
+	domain     string // "" only for the account's NAME_logs FTP login
+	id         int64  // the service's store id; 0 for special logins
+	hash       string // password hash
+	special    bool   // system-managed: cannot be deleted, re-passworded or merged
+	fixedQuota bool   // the quota follows the hosting account (main and _logs)
+	email      EmailInfo
+	ftp        FTPInfo
+	webDisk    WebDiskInfo
+	issues     []Issue
+}
+
+// name is the grouping key: "user@domain", or "user" without a domain.
+func (sa *serviceAccount) name() string {
+	if sa.domain == "" {
+		return sa.user
+	}
+	return sa.user + "@" + sa.domain
+}
+
+func (sa *serviceAccount) domainPtr() *string {
+	if sa.domain == "" {
+		return nil
+	}
+	return &sa.domain
+}
+
+func emailAccount(e *hosting.EmailAccount) *serviceAccount {
+	quota := e.QuotaMB
+	return &serviceAccount{service: hosting.ServiceEmail, user: e.User, domain: e.Domain, id: e.ID,
+		hash: e.PasswordHash, email: EmailInfo{Enabled: 1, Quota: &quota}, issues: []Issue{}}
+}
+
+func ftpAccount(f *hosting.FTPAccount) *serviceAccount {
+	sa := &serviceAccount{service: hosting.ServiceFTP, user: f.User, domain: f.Domain, id: f.ID,
+		hash: f.PasswordHash, ftp: ftpInfo(f.HomeDir, f.QuotaMB)}
+	sa.issues = ftpIssues(f.UsedBytes, f.QuotaMB)
+	return sa
+}
+
+// specialFTP returns the hosting account's logins that are not stored but
+// that User Manager lists (SPEC 3.1): NAME_logs (no domain; its quota is the
+// account's) and anonymous FTP, whose server login is ftp@primary-domain.
+// The main login is the cpanel record and is not repeated.
+func specialFTP(acct *hosting.Account) []*serviceAccount {
+	return []*serviceAccount{
+		{service: hosting.ServiceFTP, user: acct.Name + "_logs", special: true, fixedQuota: true,
+			ftp: ftpInfo("logs", acct.QuotaMB), issues: []Issue{}},
+		{service: hosting.ServiceFTP, user: "ftp", domain: acct.Domain, special: true,
+			ftp: ftpInfo("public_ftp", 0), issues: []Issue{}},
+	}
+}
+
+func ftpInfo(homedir string, quotaMB int64) FTPInfo {
+	quota := fmt.Sprintf("%.2f", float64(quotaMB))
+	return FTPInfo{Enabled: 1, Homedir: &homedir, Quota: &quota}
+}
+
+func webDiskAccount(w *hosting.WebDiskAccount) *serviceAccount {
+	homedir, perms := w.HomeDir, w.Perms
+	digest, private := b2i(w.EnableDigest), b2i(w.Private)
+	return &serviceAccount{service: hosting.ServiceWebDisk, user: w.User, domain: w.Domain, id: w.ID,
+		hash: w.PasswordHash, issues: []Issue{},
+		webDisk: WebDiskInfo{Enabled: 1, EnableDigest: &digest, Homedir: &homedir, Perms: &perms, Private: &private}}
+}
+
+// Quota thresholds of the FTP issues list_users reports [IMPL].
+const (
+	warnRatio  = 0.8
+	bytesPerMB = 1 << 20
+)
+
+// ftpIssues reports an FTP login at or over its quota (error) or at 80 %
+// of it (warning); unlimited logins have none.
+func ftpIssues(usedBytes, quotaMB int64) []Issue {
+	if quotaMB <= 0 {
+		return []Issue{}
+	}
+	usedMB := float64(usedBytes) / bytesPerMB
+	issue := Issue{Area: "quota", Service: hosting.ServiceFTP, Limit: quotaMB, Used: int64(math.Round(usedMB))}
+	switch {
+	case usedMB >= float64(quotaMB):
+		issue.Type, issue.Message = "error", "The FTP account has reached its quota."
+	case usedMB >= warnRatio*float64(quotaMB):
+		issue.Type, issue.Message = "warning", "The FTP account is close to its quota."
+	default:
+		return []Issue{}
+	}
+	return []Issue{issue}
+}

@@ -1,0 +1,53 @@
+package usermanager
+
+import (
+	"context"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// backend puts one kind of service account (email, FTP, Web Disk) behind
+// one face, so that creating, editing, deleting and merging users loop over
+// services instead of repeating themselves three times. Each backend is a
+// thin adapter over the module that owns the accounts, which validates,
+// stores, touches files and closes live sessions itself.
+type backend interface {
+	service() string
+	// list returns the account's service accounts ordered by login.
+	list(ctx context.Context, acct *hosting.Account) ([]*serviceAccount, error)
+	// get returns one service account or ENOTFOUND.
+	get(ctx context.Context, acct *hosting.Account, user, domain string) (*serviceAccount, error)
+	// create makes a service account with a plain password or a hash.
+	create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error)
+	// update applies the options given and, when plain is not "", the
+	// password.
+	update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, plain string) ([]string, error)
+	// remove deletes the service account; its files stay.
+	remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error)
+}
+
+// createRequest names a new service account of a Subaccount. Exactly one of
+// plain and hash is set: the Subaccount's password when the caller gave
+// one, its stored hash otherwise.
+type createRequest struct {
+	user, domain string
+	plain, hash  string
+	opts         options
+}
+
+// options are the services.SERVICE.* arguments of create_user and
+// edit_user; nil means not given.
+type options struct {
+	enabled *bool
+	quotaMB *int64
+	homedir *string
+	perms   *string
+	private *bool
+	digest  *bool
+	welcome bool
+}
+
+// changes reports whether any setting beyond enabled is given.
+func (o options) changes() bool {
+	return o.quotaMB != nil || o.homedir != nil || o.perms != nil || o.private != nil || o.digest != nil
+}

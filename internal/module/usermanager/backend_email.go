@@ -1,0 +1,70 @@
+package usermanager
+
+import (
+	"context"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/module/email"
+)
+
+// emailBackend adapts the Email module's service.
+type emailBackend struct{ svc EmailService }
+
+func (b *emailBackend) service() string { return hosting.ServiceEmail }
+
+func (b *emailBackend) list(ctx context.Context, acct *hosting.Account) ([]*serviceAccount, error) {
+	es, err := b.svc.ListMailboxes(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*serviceAccount, 0, len(es))
+	for _, e := range es {
+		out = append(out, emailAccount(e))
+	}
+	return out, nil
+}
+
+func (b *emailBackend) get(ctx context.Context, acct *hosting.Account, user, domain string) (*serviceAccount, error) {
+	e, err := b.svc.GetMailbox(ctx, acct, user, domain)
+	if err != nil {
+		return nil, err
+	}
+	return emailAccount(e), nil
+}
+
+// create makes the mailbox with the quota given or the configured default.
+// uapid sends no client-configuration mail, so send_welcome_email has no
+// effect.
+func (b *emailBackend) create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error) {
+	add := email.AddRequest{User: req.user, Domain: req.domain, Password: req.plain, QuotaMB: email.UseDefaultQuota}
+	if req.plain == "" {
+		add.PasswordHash = req.hash
+	}
+	if req.opts.quotaMB != nil {
+		add.QuotaMB = *req.opts.quotaMB
+	}
+	e, err := b.svc.AddMailbox(ctx, acct, add)
+	if err != nil {
+		return nil, nil, err
+	}
+	return emailAccount(e), nil, nil
+}
+
+func (b *emailBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, o options, plain string) ([]string, error) {
+	if o.quotaMB != nil && *o.quotaMB != deref(sa.email.Quota) {
+		if _, err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, *o.quotaMB); err != nil {
+			return nil, err
+		}
+	}
+	if plain != "" {
+		return nil, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, plain)
+	}
+	return nil, nil
+}
+
+// remove deletes the mailbox but keeps its maildir (delete_pop's
+// flags=passwd): deleting a user must not destroy mail, and a mailbox of the
+// same name created later finds it again.
+func (b *emailBackend) remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error) {
+	return b.svc.DeleteMailbox(ctx, acct, sa.user, sa.domain, true)
+}

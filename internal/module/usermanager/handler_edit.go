@@ -1,0 +1,160 @@
+package usermanager
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+const editFailed = "The system failed to edit the user: "
+
+func (s *Service) editUser(ctx context.Context, c *uapi.Call) (any, error) {
+	req, err := parseUserRequest(c)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.store.FindSubaccount(ctx, c.Account.ID, req.user, req.domain)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return nil, hosting.Errorf(hosting.ENOTFOUND, "The user “%s” at domain “%s” does not exist.", req.user, req.domain)
+	} else if err != nil {
+		return nil, err
+	}
+	g, err := s.loadGroup(ctx, c.Account, req.user, req.domain)
+	if err != nil {
+		return nil, err
+	}
+	warnings, err := s.edit(ctx, c.Account, sub, g, req)
+	for _, w := range warnings {
+		c.AddWarning(w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if g, err = s.loadGroup(ctx, c.Account, req.user, req.domain); err != nil {
+		return nil, err
+	}
+	return s.builder(c.Account).lookupRecord(g), nil
+}
+
+// checkEdit applies the rules that span fields.
+func (s *Service) checkEdit(req *userRequest, sub *hosting.Subaccount, linked map[string]*serviceAccount) error {
+	switch {
+	case req.hash != "":
+		return hosting.Errorf(hosting.EINVALID, "edit_user does not take “password_hash”: use “password”.")
+	case req.invite && deref(req.contact.altEmail) == "" && (req.contact.altEmail != nil || deref(sub.AlternateEmail) == ""):
+		return hosting.Errorf(hosting.EINVALID, "You must provide the following mandatory field: alternate_email")
+	case req.invite && !s.invitesEnabled():
+		return invitesDisabled()
+	}
+	for _, svc := range hosting.SubaccountServices() {
+		if o := req.services[svc]; deref(o.enabled) && linked[svc] == nil {
+			if err := s.checkNewService(svc, o, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// edit changes sub in the order that keeps a failure cheapest: services to
+// enable are created first and removed again if anything fails before the
+// Subaccount is updated; then the linked services are changed and those to
+// disable are deleted (neither can be undone, so a failure there leaves the
+// steps before it done); then the Subaccount itself, then the invitation.
+func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, g *group, req *userRequest) (warnings []string, err error) {
+	linked := g.linkedAccounts()
+	if err := s.checkEdit(req, sub, linked); err != nil {
+		return nil, prefixed(editFailed, err)
+	}
+	var newHash string
+	if req.plain != "" {
+		if newHash, err = password.Hash(req.plain); err != nil {
+			return nil, fmt.Errorf("usermanager: hash password: %w", err)
+		}
+	}
+	var u undo
+	defer func() {
+		if err != nil {
+			u.run(ctx, s.log)
+		}
+	}()
+	for _, b := range s.backends {
+		if o := req.services[b.service()]; deref(o.enabled) && linked[b.service()] == nil {
+			cr := createRequest{user: sub.User, domain: sub.Domain, plain: req.plain, hash: sub.PasswordHash, opts: o}
+			w, err := s.addService(ctx, acct, sub, b, cr, &u)
+			if err != nil {
+				return warnings, servicesFailed(sub, err)
+			}
+			warnings = append(warnings, w...)
+		}
+	}
+	w, err := s.changeServices(ctx, acct, linked, req)
+	warnings = append(warnings, w...)
+	if err != nil {
+		return warnings, prefixed(editFailed, err)
+	}
+	u = nil // the changes above cannot be reversed; created services stay with the user
+	if err := s.store.UpdateSubaccount(ctx, sub.ID, subUpdate(sub, linked, req, newHash)); err != nil {
+		return warnings, prefixed(editFailed, err)
+	}
+	if req.invite {
+		to := deref(sub.AlternateEmail)
+		if req.contact.altEmail != nil {
+			to = *req.contact.altEmail
+		}
+		return warnings, prefixed(editFailed, s.reinvite(ctx, sub, to))
+	}
+	return warnings, nil
+}
+
+// changeServices updates the linked services that stay enabled and deletes
+// those being disabled, with their links.
+func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, linked map[string]*serviceAccount, req *userRequest) ([]string, error) {
+	var warnings []string
+	for _, b := range s.backends {
+		sa, o := linked[b.service()], req.services[b.service()]
+		switch {
+		case sa == nil:
+		case o.enabled != nil && !*o.enabled:
+			w, err := b.remove(ctx, acct, sa)
+			warnings = append(warnings, w...)
+			if err != nil {
+				return warnings, err
+			}
+			if _, err := s.store.DeleteServiceAnnotation(ctx, acct.ID, sa.service, sa.user, sa.domain); err != nil {
+				return warnings, err
+			}
+			delete(linked, sa.service)
+		case o.changes() || req.plain != "":
+			w, err := b.update(ctx, acct, sa, o, req.plain)
+			warnings = append(warnings, w...)
+			if err != nil {
+				return warnings, err
+			}
+		}
+	}
+	return warnings, nil
+}
+
+// subUpdate is the change to the Subaccount row: the contact fields given
+// (empty ones stored empty), and the password's new hash ("" for none).
+// Without a new password the user is synced when every remaining linked
+// service has its hash (services just created from the hash have it).
+func subUpdate(sub *hosting.Subaccount, linked map[string]*serviceAccount, req *userRequest, newHash string) hosting.SubaccountUpdate {
+	upd := hosting.SubaccountUpdate{RealName: req.contact.realName, AlternateEmail: req.contact.altEmail,
+		PhoneNumber: req.contact.phone, AvatarURL: req.contact.avatar}
+	synced := true
+	if newHash != "" {
+		upd.PasswordHash = &newHash
+	} else {
+		for _, sa := range linked {
+			synced = synced && sa.hash == sub.PasswordHash
+		}
+		synced = synced || sub.SyncedPassword
+	}
+	upd.SyncedPassword = &synced
+	return upd
+}

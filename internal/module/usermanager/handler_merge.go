@@ -1,0 +1,172 @@
+package usermanager
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+// selected returns the services whose services.SERVICE.key is 1, in
+// service order, and how many such keys the caller passed at all.
+func selected(c *uapi.Call, key string) (services []string, passed int) {
+	for _, svc := range hosting.SubaccountServices() {
+		if name := "services." + svc + "." + key; c.Has(name) {
+			passed++
+			if c.Bool(name) {
+				services = append(services, svc)
+			}
+		}
+	}
+	return services, passed
+}
+
+// nameArgs returns the username (checked and lower-cased) and domain.
+func nameArgs(c *uapi.Call) (user, domain string, err error) {
+	user, err = normalizeUser("username", c.String("username"))
+	return user, c.String("domain"), err
+}
+
+// accountsOf returns the group's service accounts of the services named,
+// refusing missing and special ones.
+func accountsOf(g *group, services []string) ([]*serviceAccount, error) {
+	var out []*serviceAccount
+	for _, svc := range services {
+		sa, _ := g.account(svc)
+		switch {
+		case sa == nil:
+			return nil, hosting.Errorf(hosting.ENOTFOUND, "The %s account “%s” does not exist.", serviceTitle(svc), g.name)
+		case sa.special:
+			return nil, hosting.Errorf(hosting.EINVALID, "The %s account “%s” is managed by the system and cannot be linked or dismissed.", serviceTitle(svc), g.name)
+		}
+		out = append(out, sa)
+	}
+	return out, nil
+}
+
+func (s *Service) mergeServiceAccount(ctx context.Context, c *uapi.Call) (any, error) {
+	user, domain, err := nameArgs(c)
+	if err != nil {
+		return nil, err
+	}
+	services, passed := selected(c, "merge")
+	switch {
+	case passed == 0:
+		return nil, hosting.Errorf(hosting.EINVALID, "You must specify “services.___.merge” to merge a service account.")
+	case len(services) == 0:
+		return nil, hosting.Errorf(hosting.EINVALID, "You must specify at least one service account to merge.")
+	}
+	g, err := s.loadGroup(ctx, c.Account, user, domain)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := accountsOf(g, services)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.mergeTarget(ctx, c.Account, g, accounts, passed)
+	if err != nil {
+		return nil, err
+	}
+	for _, sa := range accounts {
+		if err := s.link(ctx, c.Account, sub, sa); err != nil {
+			return nil, err
+		}
+	}
+	s.log.InfoContext(ctx, "service accounts linked", "account", c.Account.Name, "user", g.name, "services", services)
+	if g, err = s.loadGroup(ctx, c.Account, user, domain); err != nil {
+		return nil, err
+	}
+	return s.builder(c.Account).listRecords(g, false, nil)[0], nil
+}
+
+// mergeTarget returns the Subaccount the accounts join. A new one takes the
+// password of the one service account when exactly one service key was
+// passed, and a random one otherwise; an existing one no longer has a
+// synced password, since the accounts joining it keep theirs [IMPL].
+func (s *Service) mergeTarget(ctx context.Context, acct *hosting.Account, g *group, accounts []*serviceAccount, passed int) (*hosting.Subaccount, error) {
+	if sub := g.sub; sub != nil {
+		if sub.SyncedPassword {
+			off := false
+			if err := s.store.UpdateSubaccount(ctx, sub.ID, hosting.SubaccountUpdate{SyncedPassword: &off}); err != nil {
+				return nil, err
+			}
+		}
+		return sub, nil
+	}
+	sub := &hosting.Subaccount{AccountID: acct.ID, User: g.user, Domain: g.domain,
+		GUID: newGUID(s.cfg.Hostname, g.user, g.domain, s.now().Unix())}
+	if passed == 1 {
+		sub.PasswordHash, sub.SyncedPassword = accounts[0].hash, true
+	} else {
+		hash, err := password.Hash(rand.Text())
+		if err != nil {
+			return nil, fmt.Errorf("usermanager: hash password: %w", err)
+		}
+		sub.PasswordHash = hash
+	}
+	if err := s.store.CreateSubaccount(ctx, sub); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+func (s *Service) dismissMerge(ctx context.Context, c *uapi.Call) (any, error) {
+	user, domain, err := nameArgs(c)
+	if err != nil {
+		return nil, err
+	}
+	services, _ := selected(c, "dismiss")
+	if len(services) == 0 {
+		// cPanel's text names ".merge" here too.
+		return nil, hosting.Errorf(hosting.EINVALID, "You must specify “services.___.merge” to dismiss a service account merge.")
+	}
+	g, err := s.loadGroup(ctx, c.Account, user, domain)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := accountsOf(g, services)
+	if err != nil {
+		return nil, err
+	}
+	for _, sa := range accounts {
+		if err := s.store.PutServiceAnnotation(ctx, &hosting.ServiceAnnotation{AccountID: c.Account.ID,
+			Service: sa.service, User: sa.user, Domain: sa.domain, ServiceID: sa.id, Dismissed: true}); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+func (s *Service) unlinkServiceAccount(ctx context.Context, c *uapi.Call) (any, error) {
+	user, domain, err := nameArgs(c)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.loadGroup(ctx, c.Account, user, domain)
+	if err != nil {
+		return nil, err
+	}
+	if g.sub == nil {
+		return nil, hosting.Errorf(hosting.ENOTFOUND, "The user does not exist.")
+	}
+	svc := c.String("service")
+	sa, rel := g.account(svc)
+	if sa == nil || rel != linked {
+		return nil, hosting.Errorf(hosting.ENOTFOUND, "The system failed to delete the annotation record for the %s account “%s”.", svc, g.name)
+	}
+	if c.Bool("dismiss") {
+		err = s.store.PutServiceAnnotation(ctx, &hosting.ServiceAnnotation{AccountID: c.Account.ID,
+			Service: sa.service, User: sa.user, Domain: sa.domain, ServiceID: sa.id, Dismissed: true})
+	} else {
+		_, err = s.store.DeleteServiceAnnotation(ctx, c.Account.ID, sa.service, sa.user, sa.domain)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "service account unlinked", "account", c.Account.Name, "user", g.name, "service", svc)
+	return nil, nil
+}

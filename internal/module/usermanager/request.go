@@ -1,0 +1,113 @@
+package usermanager
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/uapi"
+)
+
+// userRequest is create_user's or edit_user's arguments, parsed; nil
+// pointers were not given.
+type userRequest struct {
+	user, domain string
+	plain, hash  string // password and password_hash
+	contact      contact
+	invite       bool
+	services     map[string]options
+}
+
+// contact holds the contact fields given.
+type contact struct{ realName, altEmail, phone, avatar *string }
+
+// parseUserRequest reads the arguments the engine has already checked
+// field by field; the checks that span fields belong to create and edit.
+func parseUserRequest(c *uapi.Call) (*userRequest, error) {
+	user, err := normalizeUser("username", c.String("username"))
+	if err != nil {
+		return nil, err
+	}
+	return &userRequest{user: user, domain: c.String("domain"), plain: c.String("password"),
+		hash: c.String("password_hash"), invite: c.Bool("send_invite"), services: parseServices(c),
+		contact: contact{realName: given(c, "real_name"), altEmail: given(c, "alternate_email"),
+			phone: given(c, "phone_number"), avatar: given(c, "avatar_url")}}, nil
+}
+
+// parseServices reads the services.SERVICE.* arguments.
+func parseServices(c *uapi.Call) map[string]options {
+	out := make(map[string]options, 3)
+	for _, svc := range hosting.SubaccountServices() {
+		p := "services." + svc + "."
+		o := options{enabled: givenBool(c, p+"enabled"), homedir: given(c, p+"homedir"),
+			private: givenBool(c, p+"private"), digest: givenBool(c, p+"enabledigest"),
+			welcome: c.Bool(p + "send_welcome_email")}
+		if c.Has(p + "quota") {
+			q := c.Int(p + "quota")
+			o.quotaMB = &q
+		}
+		if v := given(c, p+"perms"); v != nil {
+			perms := normalizePerms(*v)
+			o.perms = &perms
+		}
+		out[svc] = o
+	}
+	return out
+}
+
+func given(c *uapi.Call, name string) *string {
+	if !c.Has(name) {
+		return nil
+	}
+	v := c.String(name)
+	return &v
+}
+
+func givenBool(c *uapi.Call, name string) *bool {
+	if !c.Has(name) {
+		return nil
+	}
+	v := c.Bool(name)
+	return &v
+}
+
+// checkNewService checks what enabling one service needs: the service is
+// wired, and FTP and Web Disk have a directory. prefix words the
+// mandatory-field message.
+func (s *Service) checkNewService(service string, o options, prefix string) error {
+	if s.backend(service) == nil {
+		return hosting.Errorf(hosting.EINVALID, "%sThis server does not provide %s accounts.", prefix, serviceTitle(service))
+	}
+	if service != hosting.ServiceEmail && o.homedir == nil {
+		return hosting.Errorf(hosting.EINVALID, "%sYou must provide the following mandatory field: services.%s.homedir", prefix, service)
+	}
+	return nil
+}
+
+// prefixed puts cPanel's wrapper text before a domain error's message and
+// keeps its code; internal errors pass unchanged, for the engine to log.
+func prefixed(prefix string, err error) error {
+	var de *uapi.DataError
+	if err == nil || errors.As(err, &de) || hosting.ErrorCode(err) == hosting.EINTERNAL {
+		return err
+	}
+	return hosting.Errorf(hosting.ErrorCode(err), "%s%s", prefix, hosting.ErrorMessage(err))
+}
+
+// undo collects the steps that reverse a change made so far, for changes
+// that must happen completely or not at all.
+type undo []func(context.Context) error
+
+func (u *undo) push(f func(context.Context) error) { *u = append(*u, f) }
+
+// run reverses the change, last step first. It runs even when the request
+// was cancelled, and logs what it could not undo.
+func (u undo) run(ctx context.Context, log *slog.Logger) {
+	ctx = context.WithoutCancel(ctx)
+	for i := len(u) - 1; i >= 0; i-- {
+		if err := u[i](ctx); err != nil {
+			log.ErrorContext(ctx, "usermanager: undo after a failed change", "err", err)
+		}
+	}
+}
