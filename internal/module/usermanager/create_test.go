@@ -215,3 +215,23 @@ func TestCreateUserWithHash(t *testing.T) {
 	e.mustFail(t, e.a, "Digest", "create_user", "username=hal2", "domain=example.com", "password_hash="+hash,
 		"services.webdisk.enabled=1", "services.webdisk.homedir=x", "services.webdisk.enabledigest=1")
 }
+
+// TestCreateUserNeedsServiceFeature: giving a user a service needs the
+// feature that gates the service's own functions.
+func TestCreateUserNeedsServiceFeature(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	features := []string{hosting.FeatureUserManager, hosting.FeatureEmail}
+	if err := e.db.UpdateAccount(context.Background(), e.a.ID, hosting.AccountUpdate{Features: features}); err != nil {
+		t.Fatal(err)
+	}
+	a := e.mustAccount(t, "cpuser")
+	e.mustFail(t, a, "You do not have the feature “ftpaccts”.", "create_user", "username=x", "domain=example.com",
+		"password=x-pw-1", "services.ftp.enabled=1", "services.ftp.homedir=x")
+	e.mustOK(t, a, "create_user", "username=x", "domain=example.com", "password=x-pw-1", "services.email.enabled=1",
+		"services.email.send_welcome_email=1")
+	if err := e.db.UpdateAccount(context.Background(), e.a.ID, hosting.AccountUpdate{Features: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	e.mustFail(t, e.mustAccount(t, "cpuser"), "user_manager", "list_users")
+}

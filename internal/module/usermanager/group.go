@@ -46,18 +46,28 @@ type group struct {
 	accounts []*serviceAccount
 	rels     []relation
 	unlinked int
+	// A name has at most one account per service, so three fit without
+	// allocating; append still copes with more.
+	accountBuf [3]*serviceAccount
+	relBuf     [3]relation
 }
 
 // groupAll sorts every Subaccount and service account of s into groups by
 // name, in one pass over each with a hash map, and returns the groups
 // ordered by name.
 func groupAll(s *snapshot) []*group {
-	byName := make(map[string]*group, len(s.subs)+len(s.services))
-	order := make([]*group, 0, len(s.subs)+len(s.services))
+	most := len(s.subs) + len(s.services)
+	byName := make(map[string]*group, most)
+	order := make([]*group, 0, most)
+	// One slab for every group: there are never more groups than inputs, so
+	// it never grows and pointers into it stay valid.
+	slab := make([]group, 0, most)
 	get := func(name, user, domain string) *group {
 		g := byName[name]
 		if g == nil {
-			g = &group{name: name, user: user, domain: domain}
+			slab = append(slab, group{name: name, user: user, domain: domain})
+			g = &slab[len(slab)-1]
+			g.accounts, g.rels = g.accountBuf[:0], g.relBuf[:0]
 			byName[name] = g
 			order = append(order, g)
 		}
@@ -116,6 +126,15 @@ type builder struct {
 	acct  *hosting.Account
 	now   time.Time
 	guids *guids
+	// parentTypes holds one pointer per parent type for every candidate
+	// to share; records are only read once built.
+	parentTypes map[string]*string
+}
+
+func newBuilder(acct *hosting.Account, now time.Time, host string) *builder {
+	sub, hypo := TypeSub, TypeHypothetical
+	return &builder{acct: acct, now: now, guids: newGUIDs(host, now),
+		parentTypes: map[string]*string{TypeSub: &sub, TypeHypothetical: &hypo}}
 }
 
 // listRecords returns a group's records as list_users shows them: the
@@ -196,7 +215,7 @@ func (b *builder) serviceRecord(g *group, sa *serviceAccount) *Record {
 // candidate is a service account shown inside its would-be Subaccount.
 func (b *builder) candidate(g *group, sa *serviceAccount, parent string) *Record {
 	r := b.serviceRecord(g, sa)
-	r.ParentType = &parent
+	r.ParentType = b.parentTypes[parent]
 	return r
 }
 

@@ -47,8 +47,7 @@ func dismissNote(sa *serviceAccount) *hosting.ServiceAnnotation {
 }
 
 func testBuilder() *builder {
-	now := time.Unix(1_800_000_000, 0)
-	return &builder{acct: testAcct, now: now, guids: newGUIDs("test.host", now)}
+	return newBuilder(testAcct, time.Unix(1_800_000_000, 0), "test.host")
 }
 
 // TestGrouping covers every rule of SPEC 3.1 on hand-made snapshots.

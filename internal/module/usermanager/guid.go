@@ -4,10 +4,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // guids makes cPanel's record identifiers,
@@ -22,6 +22,7 @@ type guids struct {
 	hexTime string
 	seed    [16]byte
 	n       uint64
+	buf     []byte // what is hashed, reused
 }
 
 func newGUIDs(host string, now time.Time) *guids {
@@ -31,15 +32,44 @@ func newGUIDs(host string, now time.Time) *guids {
 }
 
 // next returns a fresh GUID for a record of type typ; domain is "" for
-// records without one (the cpanel record, the _logs login).
+// records without one (the cpanel record, the _logs login). It builds the
+// string in one allocation: a listing makes one per record.
 func (g *guids) next(user, domain, typ string) string {
 	g.n++
-	h := sha256.New()
-	h.Write([]byte(g.host + "\n" + typ + "\n"))
-	h.Write(g.seed[:])
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], g.n)
-	h.Write(n[:])
-	var sum [sha256.Size]byte
-	return strings.ToUpper(user + ":" + domain + ":" + g.hexTime + ":" + hex.EncodeToString(h.Sum(sum[:0])))
+	g.buf = append(append(append(append(g.buf[:0], g.host...), '\n'), typ...), '\n')
+	g.buf = binary.BigEndian.AppendUint64(append(g.buf, g.seed[:]...), g.n)
+	sum := sha256.Sum256(g.buf)
+	var b strings.Builder
+	b.Grow(len(user) + len(domain) + len(g.hexTime) + 3 + 2*sha256.Size)
+	writeUpper(&b, user)
+	b.WriteByte(':')
+	writeUpper(&b, domain)
+	b.WriteByte(':')
+	writeUpper(&b, g.hexTime)
+	b.WriteByte(':')
+	for _, c := range sum {
+		b.WriteByte(upperHex[c>>4])
+		b.WriteByte(upperHex[c&0xf])
+	}
+	return b.String()
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// writeUpper writes s upper-cased: by byte for ASCII, which names are,
+// and with strings.ToUpper otherwise.
+func writeUpper(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			b.WriteString(strings.ToUpper(s))
+			return
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
 }

@@ -20,13 +20,11 @@ func (s *Service) createUser(ctx context.Context, c *uapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkCreate(req); err != nil {
+	if err := s.checkCreate(c.Account, req); err != nil {
 		return nil, prefixed(createFailed, err)
 	}
 	warnings, err := s.create(ctx, c.Account, req)
-	for _, w := range warnings {
-		c.AddWarning(w)
-	}
+	report(c, req, warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +37,7 @@ func (s *Service) createUser(ctx context.Context, c *uapi.Call) (any, error) {
 
 // checkCreate applies the rules that span fields: a password, a hash or an
 // invitation; an address to invite; what each enabled service needs.
-func (s *Service) checkCreate(req *userRequest) error {
+func (s *Service) checkCreate(acct *hosting.Account, req *userRequest) error {
 	switch {
 	case req.plain == "" && req.hash == "" && !req.invite:
 		return hosting.Errorf(hosting.EINVALID, "You must provide the following mandatory field: password")
@@ -54,7 +52,7 @@ func (s *Service) checkCreate(req *userRequest) error {
 	}
 	for _, svc := range hosting.SubaccountServices() {
 		if o := req.services[svc]; deref(o.enabled) {
-			if err := s.checkNewService(svc, o, ""); err != nil {
+			if err := s.checkNewService(acct, svc, o); err != nil {
 				return err
 			}
 		}
@@ -182,4 +180,15 @@ func nonEmpty(p *string) *string {
 		return nil
 	}
 	return p
+}
+
+// report passes the services' warnings on, and says that the welcome mail
+// asked for is not sent.
+func report(c *uapi.Call, req *userRequest, warnings []string) {
+	for _, w := range warnings {
+		c.AddWarning(w)
+	}
+	if req.services[hosting.ServiceEmail].welcome {
+		c.AddMessage("uapid sends no client configuration mail: “services.email.send_welcome_email” has no effect.")
+	}
 }

@@ -16,6 +16,11 @@ func (s *Service) editUser(ctx context.Context, c *uapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := c.Raw("password_hash"); ok {
+		// Not declared for edit_user: the FTP service cannot take a hash
+		// for an existing login, so a hash could not reach every service.
+		return nil, hosting.Errorf(hosting.EINVALID, "%sedit_user does not take “password_hash”: use “password”.", editFailed)
+	}
 	sub, err := s.store.FindSubaccount(ctx, c.Account.ID, req.user, req.domain)
 	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
 		return nil, hosting.Errorf(hosting.ENOTFOUND, "The user “%s” at domain “%s” does not exist.", req.user, req.domain)
@@ -27,9 +32,7 @@ func (s *Service) editUser(ctx context.Context, c *uapi.Call) (any, error) {
 		return nil, err
 	}
 	warnings, err := s.edit(ctx, c.Account, sub, g, req)
-	for _, w := range warnings {
-		c.AddWarning(w)
-	}
+	report(c, req, warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +43,8 @@ func (s *Service) editUser(ctx context.Context, c *uapi.Call) (any, error) {
 }
 
 // checkEdit applies the rules that span fields.
-func (s *Service) checkEdit(req *userRequest, sub *hosting.Subaccount, linked map[string]*serviceAccount) error {
+func (s *Service) checkEdit(acct *hosting.Account, req *userRequest, sub *hosting.Subaccount, linked map[string]*serviceAccount) error {
 	switch {
-	case req.hash != "":
-		return hosting.Errorf(hosting.EINVALID, "edit_user does not take “password_hash”: use “password”.")
 	case req.invite && deref(req.contact.altEmail) == "" && (req.contact.altEmail != nil || deref(sub.AlternateEmail) == ""):
 		return hosting.Errorf(hosting.EINVALID, "You must provide the following mandatory field: alternate_email")
 	case req.invite && !s.invitesEnabled():
@@ -51,7 +52,7 @@ func (s *Service) checkEdit(req *userRequest, sub *hosting.Subaccount, linked ma
 	}
 	for _, svc := range hosting.SubaccountServices() {
 		if o := req.services[svc]; deref(o.enabled) && linked[svc] == nil {
-			if err := s.checkNewService(svc, o, ""); err != nil {
+			if err := s.checkNewService(acct, svc, o); err != nil {
 				return err
 			}
 		}
@@ -66,7 +67,7 @@ func (s *Service) checkEdit(req *userRequest, sub *hosting.Subaccount, linked ma
 // steps before it done); then the Subaccount itself, then the invitation.
 func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, g *group, req *userRequest) (warnings []string, err error) {
 	linked := g.linkedAccounts()
-	if err := s.checkEdit(req, sub, linked); err != nil {
+	if err := s.checkEdit(acct, req, sub, linked); err != nil {
 		return nil, prefixed(editFailed, err)
 	}
 	var newHash string

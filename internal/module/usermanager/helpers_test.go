@@ -82,12 +82,17 @@ func (e *env) wire(tb testing.TB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	e.eng = newEngine(tb, e.svc, e.ftp.Funcs(), e.email.Funcs(), e.webdisk.Funcs())
+}
+
+// newEngine registers svc and other modules' functions in a new engine.
+func newEngine(tb testing.TB, svc *Service, more ...[]*uapi.Func) *uapi.Engine {
 	reg := uapi.NewRegistry()
-	reg.Add(e.svc.Funcs()...)
-	reg.Add(e.ftp.Funcs()...)
-	reg.Add(e.email.Funcs()...)
-	reg.Add(e.webdisk.Funcs()...)
-	e.eng = uapi.NewEngine(reg, log, nil)
+	reg.Add(svc.Funcs()...)
+	for _, fs := range more {
+		reg.Add(fs...)
+	}
+	return uapi.NewEngine(reg, fixture.Logger(tb), nil)
 }
 
 func (e *env) mustAccount(tb testing.TB, name string) *hosting.Account {

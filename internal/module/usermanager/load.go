@@ -78,8 +78,7 @@ func (s *Service) loadGroup(ctx context.Context, acct *hosting.Account, user, do
 
 // builder returns a record builder for one call.
 func (s *Service) builder(acct *hosting.Account) *builder {
-	now := s.now()
-	return &builder{acct: acct, now: now, guids: newGUIDs(s.cfg.Hostname, now)}
+	return newBuilder(acct, s.now(), s.cfg.Hostname)
 }
 
 // linkedAccounts returns the group's service accounts linked to its

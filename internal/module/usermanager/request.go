@@ -72,15 +72,28 @@ func givenBool(c *uapi.Call, name string) *bool {
 	return &v
 }
 
-// checkNewService checks what enabling one service needs: the service is
-// wired, and FTP and Web Disk have a directory. prefix words the
-// mandatory-field message.
-func (s *Service) checkNewService(service string, o options, prefix string) error {
-	if s.backend(service) == nil {
-		return hosting.Errorf(hosting.EINVALID, "%sThis server does not provide %s accounts.", prefix, serviceTitle(service))
+// serviceFeature is the feature an account needs to give a user a
+// service, the one that gates the service's own functions.
+func serviceFeature(service string) string {
+	switch service {
+	case hosting.ServiceEmail:
+		return hosting.FeatureEmail
+	case hosting.ServiceFTP:
+		return hosting.FeatureFTPAccounts
 	}
-	if service != hosting.ServiceEmail && o.homedir == nil {
-		return hosting.Errorf(hosting.EINVALID, "%sYou must provide the following mandatory field: services.%s.homedir", prefix, service)
+	return hosting.FeatureWebDisk
+}
+
+// checkNewService checks what enabling one service needs: the service is
+// wired, the account has its feature, and FTP and Web Disk have a directory.
+func (s *Service) checkNewService(acct *hosting.Account, service string, o options) error {
+	switch {
+	case s.backend(service) == nil:
+		return hosting.Errorf(hosting.EINVALID, "This server does not provide %s accounts.", serviceTitle(service))
+	case !acct.HasFeature(serviceFeature(service)):
+		return hosting.Errorf(hosting.EFORBIDDEN, "You do not have the feature “%s”.", serviceFeature(service))
+	case service != hosting.ServiceEmail && o.homedir == nil:
+		return hosting.Errorf(hosting.EINVALID, "You must provide the following mandatory field: services.%s.homedir", service)
 	}
 	return nil
 }
