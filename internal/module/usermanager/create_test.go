@@ -84,6 +84,12 @@ func TestCreateUser(t *testing.T) {
 	if got[0] != "sub bob@example.com email+ftp+webdisk" || got[1] != "service cpuser_logs ftp" || len(got) != 4 {
 		t.Errorf("list_users = %v", got)
 	}
+	// The generic list arguments apply to list_users.
+	subs := list(t, e.mustOK(t, e.a, "list_users", "api.filter_column_0=type", "api.filter_term_0=sub",
+		"api.filter_type_0=eq"))
+	if len(subs) != 1 || subs[0]["username"] != "bob" {
+		t.Errorf("filtered list_users = %v", summary(t, subs))
+	}
 }
 
 // TestCreateUserNestedJSON: a JSON body with nested services objects works

@@ -82,15 +82,8 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 			u.run(ctx, s.log)
 		}
 	}()
-	for _, b := range s.backends {
-		if o := req.services[b.service()]; deref(o.enabled) && linked[b.service()] == nil {
-			cr := createRequest{user: sub.User, domain: sub.Domain, plain: req.plain, hash: sub.PasswordHash, opts: o}
-			w, err := s.addService(ctx, acct, sub, b, cr, &u)
-			if err != nil {
-				return warnings, servicesFailed(sub, err)
-			}
-			warnings = append(warnings, w...)
-		}
+	if warnings, err = s.enableServices(ctx, acct, sub, linked, req, &u); err != nil {
+		return warnings, servicesFailed(sub, err)
 	}
 	w, err := s.changeServices(ctx, acct, linked, req)
 	warnings = append(warnings, w...)
@@ -107,6 +100,23 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 			to = *req.contact.altEmail
 		}
 		return warnings, prefixed(editFailed, s.reinvite(ctx, sub, to))
+	}
+	return warnings, nil
+}
+
+// enableServices creates and links the services being enabled, with the
+// new password or else the Subaccount's hash, pushing their removal onto u.
+func (s *Service) enableServices(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, linked map[string]*serviceAccount, req *userRequest, u *undo) ([]string, error) {
+	var warnings []string
+	for _, b := range s.backends {
+		if o := req.services[b.service()]; deref(o.enabled) && linked[b.service()] == nil {
+			cr := createRequest{user: sub.User, domain: sub.Domain, plain: req.plain, hash: sub.PasswordHash, opts: o}
+			w, err := s.addService(ctx, acct, sub, b, cr, u)
+			if err != nil {
+				return warnings, err
+			}
+			warnings = append(warnings, w...)
+		}
 	}
 	return warnings, nil
 }
