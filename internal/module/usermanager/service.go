@@ -169,3 +169,10 @@ func (s *Service) backend(service string) backend {
 	}
 	return nil
 }
+
+// Interface guards: the modules' services are what cmd/uapid passes in.
+var (
+	_ FTPService     = (*ftp.Service)(nil)
+	_ EmailService   = (*email.Service)(nil)
+	_ WebDiskService = (*webdisk.Service)(nil)
+)
