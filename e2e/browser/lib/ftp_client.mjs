@@ -9,6 +9,7 @@ class FtpClient {
   constructor(socket) {
     this.socket = socket;
     this.buffer = '';
+    this.lines = []; // the lines of a reply still being read
     this.replies = [];
     this.waiters = [];
     this.ended = false;
@@ -29,10 +30,11 @@ class FtpClient {
     while ((end = this.buffer.indexOf('\r\n')) >= 0) {
       const line = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 2);
-      this.pending = (this.pending ?? []).concat(line);
-      if (/^\d{3} /.test(line) && (this.pending.length === 1 || line.startsWith(this.pending[0].slice(0, 3)))) {
-        this.#deliver({ code: Number(line.slice(0, 3)), text: this.pending.join('\n') });
-        this.pending = undefined;
+      this.lines.push(line);
+      const code = this.lines[0].slice(0, 3);
+      if (/^\d{3} /.test(line) && line.startsWith(code)) {
+        this.#deliver({ code: Number(code), text: this.lines.join('\n') });
+        this.lines = [];
       }
     }
   }
