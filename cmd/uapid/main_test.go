@@ -149,6 +149,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("web UI login page and pages", s.testWebUI)
 	t.Run("Web Disk account over WebDAV", s.testWebDisk)
 	t.Run("Email mailbox published for Dovecot", s.testEmail)
+	t.Run("seed: UserManager delete_user leaves a hypothetical Subaccount", s.testDeleteUserSeed)
 }
 
 func (s *server) testDemoFile(t *testing.T) {

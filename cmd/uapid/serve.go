@@ -26,17 +26,11 @@ import (
 	"github.com/uapid/uapid/internal/catalog"
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/ftpd"
-	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
-	"github.com/uapid/uapid/internal/mailauth"
-	"github.com/uapid/uapid/internal/module/email"
-	"github.com/uapid/uapid/internal/module/ftp"
-	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/web"
 	"github.com/uapid/uapid/internal/webdavd"
 )
@@ -59,6 +53,7 @@ type Main struct {
 	webdav   *webdavd.Server
 	servers  []*http.Server
 	addrs    map[string]net.Addr
+	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	errc     chan error
@@ -79,6 +74,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.db = db
 	if m.tls, err = m.loadTLS(); err != nil {
+		return err
+	}
+	// Bind the HTTP listeners first: services such as invitations need
+	// the address users reach this node at.
+	if err := m.bindHTTP(); err != nil {
 		return err
 	}
 	if err := m.build(ctx); err != nil {
@@ -127,8 +127,6 @@ func (m *Main) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc})
-	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	var closers []account.SessionCloser
 	if m.ftp != nil {
 		closers = append(closers, m.ftp.Sessions())
@@ -140,85 +138,14 @@ func (m *Main) build(ctx context.Context) error {
 	if pub != nil {
 		m.accounts.OnChange(pub.PublishAll)
 	}
+	um, err := m.userManager(ftpSvc, emailSvc, webdiskSvc)
+	if err != nil {
+		return err
+	}
+	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc, UserManager: um})
+	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	m.admin = admin.New(m.engine, m.accounts, m.Log)
 	return nil
-}
-
-// startFTP starts the embedded FTP/FTPS server unless ftp_addr is empty,
-// and returns the Ftp module's service on top of it.
-func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service, error) {
-	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
-	var sessions ftp.Sessions
-	if m.Config.FTPAddr != "" {
-		srv, err := ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
-			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS}, m.db, m.db, lim, m.Log)
-		if err != nil {
-			return nil, err
-		}
-		if err := srv.Start(ctx); err != nil {
-			return nil, fmt.Errorf("ftp: %w", err)
-		}
-		m.ftp, sessions = srv, srv.Sessions()
-		m.addrs["ftp"] = srv.Addr()
-		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
-		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
-	}
-	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
-}
-
-// email builds the Email module and the Dovecot passwd-file publisher, and
-// republishes every domain from the database (so the files are right even
-// after a crash mid-write). When the publisher cannot be made (uapid runs
-// as root without mail_uid/mail_gid) mailboxes still work but are not
-// published; the log says why and what to set.
-func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, error) {
-	pub, err := mailauth.New(mailauth.Config{Dir: filepath.Join(m.Config.DataDir, "mail", "passwd.d"),
-		UID: m.Config.MailUID, GID: m.Config.MailGID, FileGID: m.Config.MailFileGID}, m.db, m.Log)
-	if err != nil {
-		m.Log.Warn("Dovecot publishing is off: set UAPID_MAIL_UID and UAPID_MAIL_GID", "err", err)
-		pub = nil
-	} else if err := pub.PublishAll(ctx); err != nil {
-		return nil, nil, err
-	}
-	var p email.Publisher
-	if pub != nil {
-		p = pub
-	}
-	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB}, m.db, p, m.Log)
-	return svc, pub, err
-}
-
-// startWebDAV starts the Web Disk server on its TLS and plain listeners
-// (each unless empty) and returns the WebDisk module's service on top of it.
-func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
-	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
-	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
-		return webdisk.New(cfg, m.db, nil, m.Log)
-	}
-	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm}, m.db, m.db, lim, m.Log)
-	if err != nil {
-		return nil, err
-	}
-	m.webdav = srv
-	for _, l := range []struct {
-		name, addr string
-		port       *int
-		serve      func(net.Listener) error
-	}{{"webdav", m.Config.WebDAVAddr, &cfg.SSLPort, srv.Serve}, {"webdav-plain", m.Config.WebDAVPlainAddr, &cfg.MainPort, srv.ServePlain}} {
-		if l.addr == "" {
-			continue
-		}
-		ln, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", l.name, err)
-		}
-		m.addrs[l.name] = ln.Addr()
-		*l.port = ln.Addr().(*net.TCPAddr).Port
-		serve := l.serve
-		m.goServe(l.name, func() error { return serve(ln) })
-		m.Log.Info("listening", "server", l.name, "addr", ln.Addr().String())
-	}
-	return webdisk.New(cfg, m.db, srv, m.Log)
 }
 
 func (m *Main) startAll() error {
@@ -237,28 +164,32 @@ func (m *Main) startAll() error {
 			Web:          ui,
 		}, m.engine, m.auth, m.Log, m.metrics).Handler()
 	}
-	if m.Config.HTTPSAddr != "" {
-		if err := m.listenHTTP("https", m.Config.HTTPSAddr, api(true), m.tls); err != nil {
-			return err
-		}
+	if ln := m.httpLns["https"]; ln != nil {
+		m.serveHTTP("https", tls.NewListener(ln, m.tls), api(true))
 	}
-	if m.Config.HTTPAddr != "" {
-		if err := m.listenHTTP("http", m.Config.HTTPAddr, api(false), nil); err != nil {
-			return err
-		}
+	if ln := m.httpLns["http"]; ln != nil {
+		m.serveHTTP("http", ln, api(false))
 	}
 	return nil
 }
 
-func (m *Main) listenHTTP(name, addr string, h http.Handler, tlsCfg *tls.Config) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+// bindHTTP opens the HTTPS and plain HTTP listeners that are configured.
+func (m *Main) bindHTTP() error {
+	m.httpLns = make(map[string]net.Listener)
+	for name, addr := range map[string]string{"https": m.Config.HTTPSAddr, "http": m.Config.HTTPAddr} {
+		if addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		m.httpLns[name], m.addrs[name] = ln, ln.Addr()
 	}
-	m.addrs[name] = ln.Addr()
-	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
-	}
+	return nil
+}
+
+func (m *Main) serveHTTP(name string, ln net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 15 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	m.servers = append(m.servers, srv)
@@ -269,7 +200,6 @@ func (m *Main) listenHTTP(name, addr string, h http.Handler, tlsCfg *tls.Config)
 		return nil
 	})
 	m.Log.Info("listening", "server", name, "addr", ln.Addr().String())
-	return nil
 }
 
 func (m *Main) goServe(name string, serve func() error) {
@@ -336,6 +266,11 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var errs []error
+	if len(m.servers) == 0 {
+		for _, ln := range m.httpLns {
+			_ = ln.Close() // bound but never served: Run failed before startAll
+		}
+	}
 	for _, s := range m.servers {
 		errs = append(errs, s.Shutdown(ctx))
 	}

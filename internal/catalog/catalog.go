@@ -11,6 +11,7 @@ import (
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/tokens"
+	"github.com/uapid/uapid/internal/module/usermanager"
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -18,11 +19,12 @@ import (
 // Deps are the services the modules run on. With zero Deps the registry's
 // declarations are complete but its handlers must not be called.
 type Deps struct {
-	Tokens  hosting.TokenStore
-	FTP     *ftp.Service
-	Email   *email.Service
-	WebDisk *webdisk.Service
-	Now     func() time.Time
+	Tokens      hosting.TokenStore
+	FTP         *ftp.Service
+	Email       *email.Service
+	WebDisk     *webdisk.Service
+	UserManager *usermanager.Service
+	Now         func() time.Time
 }
 
 // Registry returns the registry of every module. A module is listed here
@@ -41,5 +43,10 @@ func Registry(d Deps) *uapi.Registry {
 		webdiskSvc = &webdisk.Service{}
 	}
 	reg.Add(webdiskSvc.Funcs()...)
+	umSvc := d.UserManager
+	if umSvc == nil {
+		umSvc = &usermanager.Service{}
+	}
+	reg.Add(umSvc.Funcs()...)
 	return reg
 }

@@ -42,6 +42,9 @@ type Config struct {
 	MailFileGID     int // group of the published passwd-files (Dovecot's); 0: unchanged
 	EmailQuotaMB    int64
 	EmailMaxQuotaMB int64
+	SMTPRelay       string // host:port of a relay for Subaccount invitations; empty: invitations off
+	SMTPFrom        string
+	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
 }
 
 type option struct {
@@ -98,6 +101,12 @@ func options() []option {
 			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailQuotaMB })},
 		{"email_max_quota_mb", "UAPID_EMAIL_MAX_QUOTA_MB", "Largest mailbox quota in MiB; 0 means no maximum.",
 			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailMaxQuotaMB })},
+		{"smtp_relay", "UAPID_SMTP_RELAY", "host:port of an SMTP relay that accepts uapid's mail (Subaccount invitations); invitations are off when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.SMTPRelay })},
+		{"smtp_from", "UAPID_SMTP_FROM", "Sender address of invitations.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.SMTPFrom })},
+		{"invite_base_url", "UAPID_INVITE_BASE_URL", "Base URL in invitation links; empty means https://HOSTNAME:HTTPS_PORT.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.InviteBaseURL })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
 	}
@@ -241,6 +250,9 @@ func (c *Config) fillDerived() {
 	if c.AdminSocket == "" {
 		c.AdminSocket = filepath.Join(c.DataDir, "uapid.sock")
 	}
+	if c.SMTPFrom == "" {
+		c.SMTPFrom = "uapid@" + c.Hostname
+	}
 }
 
 // Validate checks values that can be wrong in ways a start-up should report.
@@ -304,6 +316,8 @@ func Markdown() string {
 			def = "DATA_DIR/uapid.db"
 		case "admin_socket":
 			def = "DATA_DIR/uapid.sock"
+		case "smtp_from":
+			def = "uapid@HOSTNAME"
 		}
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", o.key, o.env, def, o.doc)
 	}

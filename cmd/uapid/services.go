@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+
+	"github.com/uapid/uapid/internal/ftpd"
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/invite"
+	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/mailauth"
+	"github.com/uapid/uapid/internal/module/email"
+	"github.com/uapid/uapid/internal/module/ftp"
+	"github.com/uapid/uapid/internal/module/usermanager"
+	"github.com/uapid/uapid/internal/module/webdisk"
+	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/webdavd"
+)
+
+// startFTP starts the embedded FTP/FTPS server unless ftp_addr is empty,
+// and returns the Ftp module's service on top of it.
+func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service, error) {
+	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
+	var sessions ftp.Sessions
+	if m.Config.FTPAddr != "" {
+		srv, err := ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
+			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS}, m.db, m.db, lim, m.Log)
+		if err != nil {
+			return nil, err
+		}
+		if err := srv.Start(ctx); err != nil {
+			return nil, fmt.Errorf("ftp: %w", err)
+		}
+		m.ftp, sessions = srv, srv.Sessions()
+		m.addrs["ftp"] = srv.Addr()
+		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
+		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
+	}
+	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
+}
+
+// email builds the Email module and the Dovecot passwd-file publisher, and
+// republishes every domain from the database (so the files are right even
+// after a crash mid-write). When the publisher cannot be made (uapid runs
+// as root without mail_uid/mail_gid) mailboxes still work but are not
+// published; the log says why and what to set.
+func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, error) {
+	pub, err := mailauth.New(mailauth.Config{Dir: filepath.Join(m.Config.DataDir, "mail", "passwd.d"),
+		UID: m.Config.MailUID, GID: m.Config.MailGID, FileGID: m.Config.MailFileGID}, m.db, m.Log)
+	if err != nil {
+		m.Log.Warn("Dovecot publishing is off: set UAPID_MAIL_UID and UAPID_MAIL_GID", "err", err)
+		pub = nil
+	} else if err := pub.PublishAll(ctx); err != nil {
+		return nil, nil, err
+	}
+	var p email.Publisher
+	if pub != nil {
+		p = pub
+	}
+	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB}, m.db, p, m.Log)
+	return svc, pub, err
+}
+
+// startWebDAV starts the Web Disk server on its TLS and plain listeners
+// (each unless empty) and returns the WebDisk module's service on top of it.
+func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
+	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
+	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
+		return webdisk.New(cfg, m.db, nil, m.Log)
+	}
+	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm}, m.db, m.db, lim, m.Log)
+	if err != nil {
+		return nil, err
+	}
+	m.webdav = srv
+	for _, l := range []struct {
+		name, addr string
+		port       *int
+		serve      func(net.Listener) error
+	}{{"webdav", m.Config.WebDAVAddr, &cfg.SSLPort, srv.Serve}, {"webdav-plain", m.Config.WebDAVPlainAddr, &cfg.MainPort, srv.ServePlain}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.name, err)
+		}
+		m.addrs[l.name] = ln.Addr()
+		*l.port = ln.Addr().(*net.TCPAddr).Port
+		serve := l.serve
+		m.goServe(l.name, func() error { return serve(ln) })
+		m.Log.Info("listening", "server", l.name, "addr", ln.Addr().String())
+	}
+	return webdisk.New(cfg, m.db, srv, m.Log)
+}
+
+// userManager builds the UserManager module over the three service modules.
+// Invitations are on when an SMTP relay is configured; their links point at
+// invite_base_url, or at this server's HTTPS address.
+func (m *Main) userManager(ftpSvc *ftp.Service, emailSvc *email.Service, webdiskSvc *webdisk.Service) (*usermanager.Service, error) {
+	deps := usermanager.Deps{Store: m.db, Accounts: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc,
+		Passwords: m.accounts, Log: m.Log}
+	cfg := usermanager.Config{Hostname: m.Config.Hostname}
+	if m.Config.SMTPRelay != "" {
+		mailer, err := invite.NewSMTP(invite.SMTPConfig{Relay: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Hello: m.Config.Hostname})
+		if err != nil {
+			return nil, err
+		}
+		deps.Mailer = mailer
+		cfg.InviteBaseURL = m.Config.InviteBaseURL
+		if cfg.InviteBaseURL == "" {
+			cfg.InviteBaseURL = m.publicURL()
+		}
+	}
+	return usermanager.New(cfg, deps)
+}
+
+// publicURL is the HTTPS address users reach this server at by its name.
+func (m *Main) publicURL() string {
+	if a, ok := m.addrs["https"].(*net.TCPAddr); ok {
+		return fmt.Sprintf("https://%s", net.JoinHostPort(m.Config.Hostname, fmt.Sprint(a.Port)))
+	}
+	return "https://" + m.Config.Hostname + ":2083"
+}
