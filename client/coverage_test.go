@@ -96,7 +96,9 @@ func TestEveryFunctionHasATypedMethod(t *testing.T) {
 }
 
 // errorer is the part of testing.T the registry check reports through.
-type errorer interface{ Errorf(format string, args ...any) }
+type errorer interface {
+	Errorf(format string, args ...any)
+}
 
 func checkAgainstRegistry(t errorer, sent map[string]map[string]bool) {
 	reg := catalog.Registry(catalog.Deps{})
