@@ -14,119 +14,68 @@ import (
 // empty; domains are stored lower-cased. Returns ECONFLICT if the name or a
 // domain is taken and EINVALID if there is no domain.
 func (db *DB) CreateAccount(ctx context.Context, a *hosting.Account) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createAccount(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createAccount(ctx, tx, a) })
 }
 
 // FindAccountByName returns ENOTFOUND if no account has that name.
 func (db *DB) FindAccountByName(ctx context.Context, name string) (*hosting.Account, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findAccount(ctx, tx, accountFilter{Name: &name},
-		notFound(fmt.Sprintf("The account “%s” does not exist.", name)))
+	return read(ctx, db, func(tx *tx) (*hosting.Account, error) {
+		return findAccount(ctx, tx, accountFilter{Name: &name},
+			notFound(fmt.Sprintf("The account “%s” does not exist.", name)))
+	})
 }
 
 // FindAccountByDomain returns the account owning domain, or ENOTFOUND.
 func (db *DB) FindAccountByDomain(ctx context.Context, domain string) (*hosting.Account, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	domain = strings.ToLower(domain)
-	return findAccount(ctx, tx, accountFilter{Domain: &domain},
-		notFound(fmt.Sprintf("No account owns the domain “%s”.", domain)))
+	return read(ctx, db, func(tx *tx) (*hosting.Account, error) {
+		domain = strings.ToLower(domain)
+		return findAccount(ctx, tx, accountFilter{Domain: &domain},
+			notFound(fmt.Sprintf("No account owns the domain “%s”.", domain)))
+	})
 }
 
 // FindAccountByID returns ENOTFOUND if no account has that id.
 func (db *DB) FindAccountByID(ctx context.Context, id int64) (*hosting.Account, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findAccountByID(ctx, tx, id)
+	return read(ctx, db, func(tx *tx) (*hosting.Account, error) { return findAccountByID(ctx, tx, id) })
 }
 
 // ListAccounts returns every account ordered by name.
 func (db *DB) ListAccounts(ctx context.Context) ([]*hosting.Account, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findAccounts(ctx, tx, accountFilter{})
+	return read(ctx, db, func(tx *tx) ([]*hosting.Account, error) { return findAccounts(ctx, tx, accountFilter{}) })
 }
 
 // UpdateAccount changes the fields set in upd. Returns ENOTFOUND, or
 // EINVALID for a feature name that cannot be stored.
 func (db *DB) UpdateAccount(ctx context.Context, id int64, upd hosting.AccountUpdate) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := updateAccount(ctx, tx, id, upd); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return updateAccount(ctx, tx, id, upd) })
 }
 
 // DeleteAccount removes the account with its domains, tokens, sessions and
 // service accounts (the foreign keys cascade). Returns ENOTFOUND.
 func (db *DB) DeleteAccount(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `DELETE FROM accounts WHERE id = ?`, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("delete account %d", id), on{})
-	} else if n == 0 {
-		return accountNotFound(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `DELETE FROM accounts WHERE id = ?`, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("delete account %d", id), on{})
+		} else if n == 0 {
+			return accountNotFound(id)
+		}
+		return nil
+	})
 }
 
 // AddDomain gives domain (stored lower-cased) to the account. Returns
 // ECONFLICT if any account owns it already, ENOTFOUND if the account does
 // not exist.
 func (db *DB) AddDomain(ctx context.Context, accountID int64, domain string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := insertDomain(ctx, tx, accountID, strings.ToLower(domain), false); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return insertDomain(ctx, tx, accountID, strings.ToLower(domain), false) })
 }
 
 // RemoveDomain takes a secondary domain away, and with it the service
 // accounts on that domain. Returns ENOTFOUND if the account does not own it
 // and EINVALID for the primary domain.
 func (db *DB) RemoveDomain(ctx context.Context, accountID int64, domain string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := removeDomain(ctx, tx, accountID, strings.ToLower(domain)); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return removeDomain(ctx, tx, accountID, strings.ToLower(domain)) })
 }
 
 func accountNotFound(id int64) error { return notFound(accountNotFoundMsg(id)) }

@@ -170,6 +170,32 @@ func (db *DB) beginRead(ctx context.Context) (*tx, error) {
 	return &tx{tx: t, dialect: db.dialect, db: db}, nil
 }
 
+// write runs f in one write transaction and commits it if f succeeds: the
+// shape of every public method that changes something.
+func (db *DB) write(ctx context.Context, f func(*tx) error) error {
+	t, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.rollback()
+	if err := f(t); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// read runs f in one read-only transaction: the shape of every public
+// method that only reads.
+func read[T any](ctx context.Context, db *DB, f func(*tx) (T, error)) (T, error) {
+	t, err := db.beginRead(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer t.rollback()
+	return f(t)
+}
+
 // commit commits; public methods return its error as their own.
 func (t *tx) commit() error {
 	if err := t.tx.Commit(); err != nil {

@@ -22,17 +22,10 @@
 //
 // Put it in its own file named after it (email_account.go, next to
 // ftp_account.go). Each exported method implements one method of a hosting
-// interface and owns exactly one transaction:
+// interface and owns exactly one transaction, through db.write or read:
 //
-//	tx, err := db.beginWrite(ctx) // or beginRead for methods that only read
-//	if err != nil {
-//		return err
-//	}
-//	defer tx.rollback()
-//	if err := createThing(ctx, tx, t); err != nil {
-//		return err
-//	}
-//	return tx.commit()
+//	return db.write(ctx, func(tx *tx) error { return createThing(ctx, tx, t) })
+//	return read(ctx, db, func(tx *tx) (*hosting.Thing, error) { return findThing(ctx, tx, f, msg) })
 //
 // The work happens in private helpers that take the *tx (createThing,
 // findThings with a thingFilter, updateThing), so methods compose them inside

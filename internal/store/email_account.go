@@ -14,92 +14,61 @@ import (
 // ENOTFOUND if the account does not own the domain and EINVALID for a
 // negative quota.
 func (db *DB) CreateEmailAccount(ctx context.Context, e *hosting.EmailAccount) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createEmailAccount(ctx, tx, e); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createEmailAccount(ctx, tx, e) })
 }
 
 // FindEmailAccount returns the account's mailbox user@domain or ENOTFOUND.
 func (db *DB) FindEmailAccount(ctx context.Context, accountID int64, user, domain string) (*hosting.EmailAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findEmailAccount(ctx, tx, emailFilter{AccountID: &accountID, User: &user, Domain: &domain},
-		notFound(fmt.Sprintf("The email account “%s@%s” does not exist.", strings.ToLower(user), strings.ToLower(domain))))
+	return read(ctx, db, func(tx *tx) (*hosting.EmailAccount, error) {
+		return findEmailAccount(ctx, tx, emailFilter{AccountID: &accountID, User: &user, Domain: &domain},
+			notFound(fmt.Sprintf("The email account “%s@%s” does not exist.", strings.ToLower(user), strings.ToLower(domain))))
+	})
 }
 
 // ListEmailAccounts returns the account's mailboxes ordered by address.
 func (db *DB) ListEmailAccounts(ctx context.Context, accountID int64) ([]*hosting.EmailAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findEmailAccounts(ctx, tx, emailFilter{AccountID: &accountID})
+	return read(ctx, db, func(tx *tx) ([]*hosting.EmailAccount, error) {
+		return findEmailAccounts(ctx, tx, emailFilter{AccountID: &accountID})
+	})
 }
 
 // ListDomainEmailAccounts returns every mailbox on domain, whatever account
 // owns it, ordered by address.
 func (db *DB) ListDomainEmailAccounts(ctx context.Context, domain string) ([]*hosting.EmailAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findEmailAccounts(ctx, tx, emailFilter{Domain: &domain})
+	return read(ctx, db, func(tx *tx) ([]*hosting.EmailAccount, error) {
+		return findEmailAccounts(ctx, tx, emailFilter{Domain: &domain})
+	})
 }
 
 // CountEmailAccounts returns how many mailboxes the account has.
 func (db *DB) CountEmailAccounts(ctx context.Context, accountID int64) (int, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.rollback()
-	var n int
-	err = tx.queryRow(ctx, `SELECT COUNT(*) FROM email_accounts WHERE account_id = ?`, accountID).Scan(&n)
-	if err != nil {
-		return 0, convert(err, fmt.Sprintf("count email accounts of account %d", accountID), on{})
-	}
-	return n, nil
+	return read(ctx, db, func(tx *tx) (int, error) {
+		var n int
+		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM email_accounts WHERE account_id = ?`, accountID).Scan(&n)
+		if err != nil {
+			return 0, convert(err, fmt.Sprintf("count email accounts of account %d", accountID), on{})
+		}
+		return n, nil
+	})
 }
 
 // UpdateEmailAccount changes the fields set in upd. Returns ENOTFOUND and
 // EINVALID for a negative quota.
 func (db *DB) UpdateEmailAccount(ctx context.Context, id int64, upd hosting.EmailAccountUpdate) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := updateEmailAccount(ctx, tx, id, upd); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return updateEmailAccount(ctx, tx, id, upd) })
 }
 
 // DeleteEmailAccount removes a mailbox record. Returns ENOTFOUND.
 func (db *DB) DeleteEmailAccount(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `DELETE FROM email_accounts WHERE id = ?`, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("delete email account %d", id), on{})
-	} else if n == 0 {
-		return emailNotFoundByID(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `DELETE FROM email_accounts WHERE id = ?`, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("delete email account %d", id), on{})
+		} else if n == 0 {
+			return emailNotFoundByID(id)
+		}
+		return nil
+	})
 }
 
 func emailNotFoundByID(id int64) error {

@@ -13,95 +13,64 @@ import (
 // are stored lower-cased. Returns ECONFLICT if user@domain exists and
 // ENOTFOUND if the account does not own the domain.
 func (db *DB) CreateFTPAccount(ctx context.Context, f *hosting.FTPAccount) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createFTPAccount(ctx, tx, f); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createFTPAccount(ctx, tx, f) })
 }
 
 // FindFTPAccount returns the account's FTP login user@domain or ENOTFOUND.
 func (db *DB) FindFTPAccount(ctx context.Context, accountID int64, user, domain string) (*hosting.FTPAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findFTPAccount(ctx, tx, ftpFilter{AccountID: &accountID, User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+	return read(ctx, db, func(tx *tx) (*hosting.FTPAccount, error) {
+		return findFTPAccount(ctx, tx, ftpFilter{AccountID: &accountID, User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+	})
 }
 
 // FindFTPAccountByLogin finds user@domain whatever account owns it (for
 // the FTP server's login), or ENOTFOUND.
 func (db *DB) FindFTPAccountByLogin(ctx context.Context, user, domain string) (*hosting.FTPAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findFTPAccount(ctx, tx, ftpFilter{User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+	return read(ctx, db, func(tx *tx) (*hosting.FTPAccount, error) {
+		return findFTPAccount(ctx, tx, ftpFilter{User: &user, Domain: &domain}, ftpLoginNotFound(user, domain))
+	})
 }
 
 // ListFTPAccounts returns the account's FTP logins ordered by login.
 func (db *DB) ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findFTPAccounts(ctx, tx, ftpFilter{AccountID: &accountID})
+	return read(ctx, db, func(tx *tx) ([]*hosting.FTPAccount, error) {
+		return findFTPAccounts(ctx, tx, ftpFilter{AccountID: &accountID})
+	})
 }
 
 // UpdateFTPAccount changes the fields set in upd. Returns ENOTFOUND.
 func (db *DB) UpdateFTPAccount(ctx context.Context, id int64, upd hosting.FTPAccountUpdate) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := updateFTPAccount(ctx, tx, id, upd); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return updateFTPAccount(ctx, tx, id, upd) })
 }
 
 // AddFTPUsage adds delta (may be negative; the total never goes below
 // zero) to the bytes used. Returns ENOTFOUND.
 func (db *DB) AddFTPUsage(ctx context.Context, id int64, delta int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	// One statement, so concurrent transfers add up instead of overwriting.
-	n, err := tx.exec(ctx, `UPDATE ftp_accounts
-		SET used_bytes = CASE WHEN used_bytes + ? < 0 THEN 0 ELSE used_bytes + ? END WHERE id = ?`,
-		delta, delta, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("add usage to ftp account %d", id), on{})
-	} else if n == 0 {
-		return ftpNotFoundByID(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		// One statement, so concurrent transfers add up instead of overwriting.
+		n, err := tx.exec(ctx, `UPDATE ftp_accounts
+			SET used_bytes = CASE WHEN used_bytes + ? < 0 THEN 0 ELSE used_bytes + ? END WHERE id = ?`,
+			delta, delta, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("add usage to ftp account %d", id), on{})
+		} else if n == 0 {
+			return ftpNotFoundByID(id)
+		}
+		return nil
+	})
 }
 
 // DeleteFTPAccount removes an FTP account. Returns ENOTFOUND.
 func (db *DB) DeleteFTPAccount(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `DELETE FROM ftp_accounts WHERE id = ?`, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("delete ftp account %d", id), on{})
-	} else if n == 0 {
-		return ftpNotFoundByID(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `DELETE FROM ftp_accounts WHERE id = ?`, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("delete ftp account %d", id), on{})
+		} else if n == 0 {
+			return ftpNotFoundByID(id)
+		}
+		return nil
+	})
 }
 
 func ftpNotFoundByID(id int64) error {

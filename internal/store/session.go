@@ -12,48 +12,37 @@ import (
 // Returns ENOTFOUND if the account does not exist and ECONFLICT if a session
 // with that id hash exists.
 func (db *DB) CreateSession(ctx context.Context, s *hosting.WebSession) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	s.CreatedAt, s.LastSeen = orNow(s.CreatedAt), orNow(s.LastSeen)
-	_, err = tx.exec(ctx, `INSERT INTO web_sessions (id_hash, account_id, security_token, created_at, last_seen, remote_addr)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		s.IDHash, s.AccountID, s.SecurityToken, s.CreatedAt.Unix(), s.LastSeen.Unix(), s.RemoteAddr)
-	if err != nil {
-		return convert(err, fmt.Sprintf("create session for account %d", s.AccountID), on{
-			NotFound: accountNotFoundMsg(s.AccountID),
-			Conflict: "The session exists already.",
-		})
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		s.CreatedAt, s.LastSeen = orNow(s.CreatedAt), orNow(s.LastSeen)
+		_, err := tx.exec(ctx, `INSERT INTO web_sessions (id_hash, account_id, security_token, created_at, last_seen, remote_addr)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			s.IDHash, s.AccountID, s.SecurityToken, s.CreatedAt.Unix(), s.LastSeen.Unix(), s.RemoteAddr)
+		if err != nil {
+			return convert(err, fmt.Sprintf("create session for account %d", s.AccountID), on{
+				NotFound: accountNotFoundMsg(s.AccountID),
+				Conflict: "The session exists already.",
+			})
+		}
+		return nil
+	})
 }
 
 // FindSession returns the session with that id hash, or ENOTFOUND.
 func (db *DB) FindSession(ctx context.Context, idHash string) (*hosting.WebSession, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findSession(ctx, tx, idHash)
+	return read(ctx, db, func(tx *tx) (*hosting.WebSession, error) { return findSession(ctx, tx, idHash) })
 }
 
 // TouchSession records activity at time at. Returns ENOTFOUND.
 func (db *DB) TouchSession(ctx context.Context, idHash string, at time.Time) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?`, at.Unix(), idHash)
-	if err != nil {
-		return convert(err, "touch session", on{})
-	} else if n == 0 {
-		return sessionNotFound()
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?`, at.Unix(), idHash)
+		if err != nil {
+			return convert(err, "touch session", on{})
+		} else if n == 0 {
+			return sessionNotFound()
+		}
+		return nil
+	})
 }
 
 // DeleteSession removes a session; a missing one is not an error.
@@ -84,15 +73,12 @@ func (db *DB) DeleteAccountSessions(ctx context.Context, accountID int64) error 
 // deleteSessions is the transaction of the two deletions that cannot fail
 // for a missing row.
 func (db *DB) deleteSessions(ctx context.Context, op, where string, arg any) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if _, err := tx.exec(ctx, `DELETE FROM web_sessions WHERE `+where, arg); err != nil {
-		return convert(err, op, on{})
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		if _, err := tx.exec(ctx, `DELETE FROM web_sessions WHERE `+where, arg); err != nil {
+			return convert(err, op, on{})
+		}
+		return nil
+	})
 }
 
 // sessionNotFound does not echo the id hash: it is derived from a secret.

@@ -16,78 +16,50 @@ import (
 // user@domain or the GUID is taken, and ENOTFOUND if the account does not
 // own the domain.
 func (db *DB) CreateSubaccount(ctx context.Context, s *hosting.Subaccount) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createSubaccount(ctx, tx, s); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createSubaccount(ctx, tx, s) })
 }
 
 // FindSubaccount returns the account's Subaccount user@domain or ENOTFOUND.
 func (db *DB) FindSubaccount(ctx context.Context, accountID int64, user, domain string) (*hosting.Subaccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findSubaccount(ctx, tx, subFilter{AccountID: &accountID, User: &user, Domain: &domain},
-		subNotFound(strings.ToLower(user)+"@"+strings.ToLower(domain)))
+	return read(ctx, db, func(tx *tx) (*hosting.Subaccount, error) {
+		return findSubaccount(ctx, tx, subFilter{AccountID: &accountID, User: &user, Domain: &domain},
+			subNotFound(strings.ToLower(user)+"@"+strings.ToLower(domain)))
+	})
 }
 
 // FindSubaccountByGUID returns the account's Subaccount with that GUID or
 // ENOTFOUND.
 func (db *DB) FindSubaccountByGUID(ctx context.Context, accountID int64, guid string) (*hosting.Subaccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findSubaccount(ctx, tx, subFilter{AccountID: &accountID, GUID: &guid}, notFound("The user does not exist."))
+	return read(ctx, db, func(tx *tx) (*hosting.Subaccount, error) {
+		return findSubaccount(ctx, tx, subFilter{AccountID: &accountID, GUID: &guid}, notFound("The user does not exist."))
+	})
 }
 
 // ListSubaccounts returns the account's Subaccounts ordered by user@domain.
 func (db *DB) ListSubaccounts(ctx context.Context, accountID int64) ([]*hosting.Subaccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findSubaccounts(ctx, tx, subFilter{AccountID: &accountID})
+	return read(ctx, db, func(tx *tx) ([]*hosting.Subaccount, error) {
+		return findSubaccounts(ctx, tx, subFilter{AccountID: &accountID})
+	})
 }
 
 // UpdateSubaccount changes the fields set in upd. Returns ENOTFOUND.
 func (db *DB) UpdateSubaccount(ctx context.Context, id int64, upd hosting.SubaccountUpdate) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := updateSubaccount(ctx, tx, id, upd); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return updateSubaccount(ctx, tx, id, upd) })
 }
 
 // DeleteSubaccount removes a Subaccount; the foreign key on owner_guid
 // removes the annotations linking service accounts to it. Returns
 // ENOTFOUND.
 func (db *DB) DeleteSubaccount(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `DELETE FROM subaccounts WHERE id = ?`, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("delete subaccount %d", id), on{})
-	} else if n == 0 {
-		return subNotFoundByID(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `DELETE FROM subaccounts WHERE id = ?`, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("delete subaccount %d", id), on{})
+		} else if n == 0 {
+			return subNotFoundByID(id)
+		}
+		return nil
+	})
 }
 
 // AcceptInvite sets the password of the Subaccount whose pending invitation
@@ -302,24 +274,18 @@ func stringPtr(n sql.NullString) *string {
 // ListServiceAnnotations returns the account's annotations ordered by
 // service, then user@domain.
 func (db *DB) ListServiceAnnotations(ctx context.Context, accountID int64) ([]*hosting.ServiceAnnotation, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findAnnotations(ctx, tx, `account_id = ?`, accountID)
+	return read(ctx, db, func(tx *tx) ([]*hosting.ServiceAnnotation, error) {
+		return findAnnotations(ctx, tx, `account_id = ?`, accountID)
+	})
 }
 
 // FindServiceAnnotations returns the account's annotations on user@domain,
 // ordered by service.
 func (db *DB) FindServiceAnnotations(ctx context.Context, accountID int64, user, domain string) ([]*hosting.ServiceAnnotation, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findAnnotations(ctx, tx, `account_id = ? AND username = ? AND domain = ?`,
-		accountID, strings.ToLower(user), strings.ToLower(domain))
+	return read(ctx, db, func(tx *tx) ([]*hosting.ServiceAnnotation, error) {
+		return findAnnotations(ctx, tx, `account_id = ? AND username = ? AND domain = ?`,
+			accountID, strings.ToLower(user), strings.ToLower(domain))
+	})
 }
 
 // PutServiceAnnotation stores a, replacing the annotation on the same
@@ -330,32 +296,29 @@ func (db *DB) PutServiceAnnotation(ctx context.Context, a *hosting.ServiceAnnota
 	if !slices.Contains(hosting.SubaccountServices(), a.Service) {
 		return hosting.Errorf(hosting.EINVALID, "Unsupported service type. You must specify email, ftp, or webdisk.")
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if a.OwnerGUID != "" {
-		// Checked first so that a foreign-key failure below can only mean
-		// the domain, and each gets its own message.
-		if _, err := findSubaccount(ctx, tx, subFilter{AccountID: &a.AccountID, GUID: &a.OwnerGUID},
-			notFound("The user does not exist.")); err != nil {
-			return err
+	return db.write(ctx, func(tx *tx) error {
+		if a.OwnerGUID != "" {
+			// Checked first so that a foreign-key failure below can only mean
+			// the domain, and each gets its own message.
+			if _, err := findSubaccount(ctx, tx, subFilter{AccountID: &a.AccountID, GUID: &a.OwnerGUID},
+				notFound("The user does not exist.")); err != nil {
+				return err
+			}
 		}
-	}
-	user, domain := strings.ToLower(a.User), strings.ToLower(a.Domain)
-	_, err = tx.exec(ctx, `INSERT INTO subaccount_annotations
-		(account_id, service, username, domain, service_id, owner_guid, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (account_id, service, username, domain) DO UPDATE SET service_id = excluded.service_id,
-		owner_guid = excluded.owner_guid, dismissed = excluded.dismissed`,
-		a.AccountID, a.Service, user, domain, a.ServiceID, nullIfEmpty(a.OwnerGUID), a.Dismissed)
-	if err != nil {
-		return convert(err, fmt.Sprintf("put %s annotation %q", a.Service, user+"@"+domain), on{
-			NotFound: fmt.Sprintf("The account does not own the domain “%s”.", domain),
-		})
-	}
-	a.User, a.Domain = user, domain
-	return tx.commit()
+		user, domain := strings.ToLower(a.User), strings.ToLower(a.Domain)
+		_, err := tx.exec(ctx, `INSERT INTO subaccount_annotations
+			(account_id, service, username, domain, service_id, owner_guid, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (account_id, service, username, domain) DO UPDATE SET service_id = excluded.service_id,
+			owner_guid = excluded.owner_guid, dismissed = excluded.dismissed`,
+			a.AccountID, a.Service, user, domain, a.ServiceID, nullIfEmpty(a.OwnerGUID), a.Dismissed)
+		if err != nil {
+			return convert(err, fmt.Sprintf("put %s annotation %q", a.Service, user+"@"+domain), on{
+				NotFound: fmt.Sprintf("The account does not own the domain “%s”.", domain),
+			})
+		}
+		a.User, a.Domain = user, domain
+		return nil
+	})
 }
 
 // DeleteServiceAnnotation removes the annotation on a service account and

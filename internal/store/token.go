@@ -14,60 +14,41 @@ import (
 // Returns ECONFLICT if the account already has a token of that name and
 // ENOTFOUND if the account does not exist.
 func (db *DB) CreateToken(ctx context.Context, t *hosting.Token) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createToken(ctx, tx, t); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createToken(ctx, tx, t) })
 }
 
 // FindTokenByHash returns the account's token with that hash, or ENOTFOUND.
 func (db *DB) FindTokenByHash(ctx context.Context, accountID int64, hash string) (*hosting.Token, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	ts, err := findTokens(ctx, tx, tokenFilter{AccountID: accountID, Hash: &hash})
-	if err != nil {
-		return nil, err
-	} else if len(ts) == 0 {
-		return nil, notFound("The API token does not exist.")
-	}
-	return ts[0], nil
+	return read(ctx, db, func(tx *tx) (*hosting.Token, error) {
+		ts, err := findTokens(ctx, tx, tokenFilter{AccountID: accountID, Hash: &hash})
+		if err != nil {
+			return nil, err
+		} else if len(ts) == 0 {
+			return nil, notFound("The API token does not exist.")
+		}
+		return ts[0], nil
+	})
 }
 
 // ListTokens returns the account's tokens ordered by name.
 func (db *DB) ListTokens(ctx context.Context, accountID int64) ([]*hosting.Token, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findTokens(ctx, tx, tokenFilter{AccountID: accountID})
+	return read(ctx, db, func(tx *tx) ([]*hosting.Token, error) { return findTokens(ctx, tx, tokenFilter{AccountID: accountID}) })
 }
 
 // RenameToken renames a token. Returns ENOTFOUND if the account has no
 // token called name, ECONFLICT if it has one called newName.
 func (db *DB) RenameToken(ctx context.Context, accountID int64, name, newName string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `UPDATE api_tokens SET name = ? WHERE account_id = ? AND name = ?`,
-		newName, accountID, name)
-	if err != nil {
-		return convert(err, fmt.Sprintf("rename token %q of account %d", name, accountID),
-			on{Conflict: fmt.Sprintf("An API token named “%s” already exists.", newName)})
-	} else if n == 0 {
-		return tokenNotFound(name)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `UPDATE api_tokens SET name = ? WHERE account_id = ? AND name = ?`,
+			newName, accountID, name)
+		if err != nil {
+			return convert(err, fmt.Sprintf("rename token %q of account %d", name, accountID),
+				on{Conflict: fmt.Sprintf("An API token named “%s” already exists.", newName)})
+		} else if n == 0 {
+			return tokenNotFound(name)
+		}
+		return nil
+	})
 }
 
 // DeleteToken removes a token and reports whether it existed.

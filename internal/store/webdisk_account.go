@@ -14,78 +14,50 @@ import (
 // ENOTFOUND if the account does not own the domain and EINVALID for perms
 // other than ro or rw.
 func (db *DB) CreateWebDiskAccount(ctx context.Context, w *hosting.WebDiskAccount) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := createWebDiskAccount(ctx, tx, w); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return createWebDiskAccount(ctx, tx, w) })
 }
 
 // FindWebDiskAccount returns the account's Web Disk login user@domain or
 // ENOTFOUND.
 func (db *DB) FindWebDiskAccount(ctx context.Context, accountID int64, user, domain string) (*hosting.WebDiskAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findWebDiskAccount(ctx, tx, webDiskFilter{AccountID: &accountID, User: &user, Domain: &domain},
-		webDiskLoginNotFound(user, domain))
+	return read(ctx, db, func(tx *tx) (*hosting.WebDiskAccount, error) {
+		return findWebDiskAccount(ctx, tx, webDiskFilter{AccountID: &accountID, User: &user, Domain: &domain},
+			webDiskLoginNotFound(user, domain))
+	})
 }
 
 // FindWebDiskAccountByLogin finds user@domain whatever account owns it (for
 // the Web Disk server's login), or ENOTFOUND.
 func (db *DB) FindWebDiskAccountByLogin(ctx context.Context, user, domain string) (*hosting.WebDiskAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findWebDiskAccount(ctx, tx, webDiskFilter{User: &user, Domain: &domain}, webDiskLoginNotFound(user, domain))
+	return read(ctx, db, func(tx *tx) (*hosting.WebDiskAccount, error) {
+		return findWebDiskAccount(ctx, tx, webDiskFilter{User: &user, Domain: &domain}, webDiskLoginNotFound(user, domain))
+	})
 }
 
 // ListWebDiskAccounts returns the account's Web Disk logins ordered by login.
 func (db *DB) ListWebDiskAccounts(ctx context.Context, accountID int64) ([]*hosting.WebDiskAccount, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.rollback()
-	return findWebDiskAccounts(ctx, tx, webDiskFilter{AccountID: &accountID})
+	return read(ctx, db, func(tx *tx) ([]*hosting.WebDiskAccount, error) {
+		return findWebDiskAccounts(ctx, tx, webDiskFilter{AccountID: &accountID})
+	})
 }
 
 // UpdateWebDiskAccount changes the fields set in upd. Returns ENOTFOUND, and
 // EINVALID for perms other than ro or rw.
 func (db *DB) UpdateWebDiskAccount(ctx context.Context, id int64, upd hosting.WebDiskAccountUpdate) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if err := updateWebDiskAccount(ctx, tx, id, upd); err != nil {
-		return err
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error { return updateWebDiskAccount(ctx, tx, id, upd) })
 }
 
 // DeleteWebDiskAccount removes a Web Disk account. Returns ENOTFOUND.
 func (db *DB) DeleteWebDiskAccount(ctx context.Context, id int64) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	n, err := tx.exec(ctx, `DELETE FROM webdisk_accounts WHERE id = ?`, id)
-	if err != nil {
-		return convert(err, fmt.Sprintf("delete webdisk account %d", id), on{})
-	} else if n == 0 {
-		return webDiskNotFoundByID(id)
-	}
-	return tx.commit()
+	return db.write(ctx, func(tx *tx) error {
+		n, err := tx.exec(ctx, `DELETE FROM webdisk_accounts WHERE id = ?`, id)
+		if err != nil {
+			return convert(err, fmt.Sprintf("delete webdisk account %d", id), on{})
+		} else if n == 0 {
+			return webDiskNotFoundByID(id)
+		}
+		return nil
+	})
 }
 
 func webDiskNotFoundByID(id int64) error {
