@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -164,7 +163,7 @@ func findEmailAccounts(ctx context.Context, tx *tx, f emailFilter) ([]*hosting.E
 		return nil, convert(err, "find email accounts", on{})
 	}
 	// By address in Go, for the byte order both dialects would not give.
-	slices.SortFunc(es, func(a, b *hosting.EmailAccount) int { return strings.Compare(a.Address(), b.Address()) })
+	sortByKey(es, (*hosting.EmailAccount).Address)
 	return es, nil
 }
 

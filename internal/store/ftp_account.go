@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -164,7 +163,7 @@ func findFTPAccounts(ctx context.Context, tx *tx, f ftpFilter) ([]*hosting.FTPAc
 	}
 	// By login string in Go: neither (username, domain) order nor
 	// PostgreSQL's collation gives "user@domain" byte order.
-	slices.SortFunc(fs, func(a, b *hosting.FTPAccount) int { return strings.Compare(a.Login(), b.Login()) })
+	sortByKey(fs, (*hosting.FTPAccount).Login)
 	return fs, nil
 }
 

@@ -186,7 +186,7 @@ func findSubaccounts(ctx context.Context, tx *tx, f subFilter) ([]*hosting.Subac
 	}
 	// In Go, as for the service accounts: PostgreSQL's collation would not
 	// give byte order.
-	slices.SortFunc(ss, func(a, b *hosting.Subaccount) int { return strings.Compare(a.FullUsername(), b.FullUsername()) })
+	sortByKey(ss, (*hosting.Subaccount).FullUsername)
 	return ss, nil
 }
 

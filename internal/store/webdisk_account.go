@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -162,7 +161,7 @@ func findWebDiskAccounts(ctx context.Context, tx *tx, f webDiskFilter) ([]*hosti
 	}
 	// By login string in Go, as for FTP accounts: neither column order nor
 	// PostgreSQL's collation gives "user@domain" byte order.
-	slices.SortFunc(ws, func(a, b *hosting.WebDiskAccount) int { return strings.Compare(a.Login(), b.Login()) })
+	sortByKey(ws, (*hosting.WebDiskAccount).Login)
 	return ws, nil
 }
 
