@@ -75,8 +75,9 @@ func (m FTPModule) ListSessions(ctx context.Context) ([]FTPSession, error) {
 }
 
 // KillSession runs Ftp::kill_session. login is "all" (or empty) for every
-// session, a session's PID from ListSessions, or (on uapid) an FTP login
-// whose sessions to close.
+// session, or a session's PID from ListSessions. uapid also takes an FTP
+// login and closes its sessions; cPanel silently ignores a login, so
+// portable code kills by PID.
 func (m FTPModule) KillSession(ctx context.Context, login string) error {
 	f := form{}
 	f.str("login", login)

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -38,7 +39,7 @@ const (
 
 // server is a real uapid API over HTTPS in this process: a SQLite store, a
 // hosting account with a real home, the real modules, the embedded FTP
-// server, an SMTP relay for invitations, and the HTTP transport.
+// server, and the HTTP transport.
 type server struct {
 	url      string
 	http     *http.Client // trusts the test certificate
@@ -46,68 +47,97 @@ type server struct {
 	accounts *account.Service
 	acct     *hosting.Account
 	ftpAddr  string
-	smtp     *smtptest.Server
+	smtp     *smtptest.Server // nil in examples
 }
 
-// serverConfig changes what mustServer builds.
+// harness is what building a server needs from a test, or from an example,
+// which has no testing.TB.
+type harness interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+	TempDir() string
+}
+
+// serverConfig changes what a server is built with.
 type serverConfig struct {
-	failures int // failed logins allowed per address and account
+	failures  int    // failed logins allowed per address and per account
+	smtpRelay string // invitations are off when empty
+	log       *slog.Logger
 }
 
-// mustServer boots the server; edit may change its configuration.
+// mustServer boots a server for a test; edit may change its configuration.
 func mustServer(tb testing.TB, edit ...func(*serverConfig)) *server {
 	tb.Helper()
-	cfg := serverConfig{failures: 1000}
+	relay := smtptest.Start(tb)
+	cfg := serverConfig{failures: 1000, smtpRelay: relay.Addr(), log: fixture.Logger(tb)}
 	for _, e := range edit {
 		e(&cfg)
 	}
-	log := fixture.Logger(tb)
-	s := &server{db: fixture.Store(tb), smtp: smtptest.Start(tb)}
-	s.accounts = fixture.Accounts(tb, s.db)
-	s.acct = fixture.Account(tb, s.accounts, testUser, testDomain, testPass)
-	if err := s.accounts.AddDomain(context.Background(), testUser, "example.net"); err != nil {
-		tb.Fatal(err)
-	}
+	s := buildServer(tb, cfg)
+	s.smtp = relay
+	return s
+}
+
+// buildServer opens the store, creates the account demo (example.com and
+// example.net) and serves the API, as uapid serve wires it.
+func buildServer(h harness, cfg serverConfig) *server {
+	h.Helper()
+	ctx := context.Background()
+	dir := h.TempDir()
+	db, err := store.Open(ctx, filepath.Join(dir, "uapid.db"), cfg.log)
+	must(h, err)
+	h.Cleanup(func() { _ = db.Close() })
+	s := &server{db: db, accounts: account.New(db, db, filepath.Join(dir, "home"), cfg.log)}
+	s.acct, err = s.accounts.Create(ctx, account.CreateRequest{Name: testUser, Password: testPass, Domain: testDomain})
+	must(h, err)
+	must(h, s.accounts.AddDomain(ctx, testUser, "example.net"))
 	rule := limiter.Rule{MaxFailures: cfg.failures, Window: time.Minute, Block: time.Minute}
 	lim := limiter.New(limiter.Config{PerAddress: rule, PerAccount: rule}, nil)
-	reg := catalog.Registry(s.deps(tb, lim))
-	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, s.db, s.db, s.db, lim, log, nil)
-	api := httpapi.New(httpapi.Config{SecureCookie: true}, uapi.NewEngine(reg, log, nil), au, log, nil)
+	reg := catalog.Registry(s.deps(h, cfg, lim))
+	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, db, db, db, lim, cfg.log, nil)
+	api := httpapi.New(httpapi.Config{SecureCookie: true}, uapi.NewEngine(reg, cfg.log, nil), au, cfg.log, nil)
 	ts := httptest.NewTLSServer(api.Handler())
-	tb.Cleanup(ts.Close)
+	h.Cleanup(ts.Close)
 	s.url, s.http = ts.URL, ts.Client()
 	return s
 }
 
 // deps starts the FTP server and builds every module's service over the
-// store, as uapid serve does.
-func (s *server) deps(tb testing.TB, lim *limiter.Limiter) catalog.Deps {
-	tb.Helper()
-	log := fixture.Logger(tb)
-	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, s.db, s.db, lim, log)
-	must(tb, err)
-	must(tb, fs.Start(context.Background()))
-	tb.Cleanup(func() { _ = fs.Close() })
+// store.
+func (s *server) deps(h harness, cfg serverConfig, lim *limiter.Limiter) catalog.Deps {
+	h.Helper()
+	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, s.db, s.db, lim, cfg.log)
+	must(h, err)
+	must(h, fs.Start(context.Background()))
+	h.Cleanup(func() { _ = fs.Close() })
 	s.ftpAddr = fs.Addr().String()
-	ftpSvc, err := ftp.New(ftp.Config{Port: fs.Addr().(*net.TCPAddr).Port}, s.db, fs.Sessions(), vfs.UsageBelow, log)
-	must(tb, err)
-	emailSvc, err := email.New(email.Config{}, s.db, nil, log)
-	must(tb, err)
-	webdiskSvc, err := webdisk.New(webdisk.Config{}, s.db, nil, log)
-	must(tb, err)
-	mailer, err := invite.NewSMTP(invite.SMTPConfig{Relay: s.smtp.Addr(), From: "noreply@host.example", Timeout: 5 * time.Second})
-	must(tb, err)
-	um, err := usermanager.New(usermanager.Config{InviteBaseURL: "https://host.example:2083/", Hostname: "test.host"},
-		usermanager.Deps{Store: s.db, Accounts: s.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc,
-			Passwords: s.accounts, Mailer: mailer, Log: log})
-	must(tb, err)
+	ftpSvc, err := ftp.New(ftp.Config{Port: fs.Addr().(*net.TCPAddr).Port}, s.db, fs.Sessions(), vfs.UsageBelow, cfg.log)
+	must(h, err)
+	emailSvc, err := email.New(email.Config{}, s.db, nil, cfg.log)
+	must(h, err)
+	webdiskSvc, err := webdisk.New(webdisk.Config{}, s.db, nil, cfg.log)
+	must(h, err)
+	umCfg := usermanager.Config{Hostname: "test.host"}
+	umDeps := usermanager.Deps{Store: s.db, Accounts: s.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc,
+		Passwords: s.accounts, Log: cfg.log}
+	if cfg.smtpRelay != "" {
+		umDeps.Mailer, err = invite.NewSMTP(invite.SMTPConfig{Relay: cfg.smtpRelay, From: "noreply@host.example", Timeout: 5 * time.Second})
+		must(h, err)
+		umCfg.InviteBaseURL = "https://host.example:2083/"
+	}
+	um, err := usermanager.New(umCfg, umDeps)
+	must(h, err)
 	return catalog.Deps{Tokens: s.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc, UserManager: um}
 }
 
-func must(tb testing.TB, err error) {
-	tb.Helper()
+func must(h interface {
+	Helper()
+	Fatal(args ...any)
+}, err error) {
+	h.Helper()
 	if err != nil {
-		tb.Fatal(err)
+		h.Fatal(err)
 	}
 }
 
