@@ -203,11 +203,12 @@ func (c *Client) executeRequest(ctx context.Context, module, function string, ar
 	if sess == nil && c.loginSession {
 		return nil, ErrNotLoggedIn
 	}
-	u := *c.base
-	u.Path += "/execute/" + module + "/" + function
+	prefix := ""
 	if sess != nil {
-		u.Path = c.base.Path + sess.prefix + "/execute/" + module + "/" + function
+		prefix = sess.prefix
 	}
+	u := *c.base
+	u.Path += prefix + "/execute/" + module + "/" + function
 	req, err := c.newRequest(ctx, http.MethodPost, u.String(), args)
 	if err != nil {
 		return nil, err

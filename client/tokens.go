@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -58,13 +59,15 @@ func (m TokensModule) Rename(ctx context.Context, name, newName string) error {
 	return m.c.CallInto(ctx, "Tokens", "rename", f.values(), nil)
 }
 
-// Revoke runs Tokens::revoke and reports whether the token existed.
+// Revoke runs Tokens::revoke and reports whether the token existed (data
+// 1 or 0). cPanel's documentation suggests it may answer 1 for a name that
+// did not exist; uapid answers 0.
 func (m TokensModule) Revoke(ctx context.Context, name string) (existed bool, err error) {
 	f := form{}
 	f.always("name", name)
-	var n int
+	var n json.Number
 	if err := m.c.CallInto(ctx, "Tokens", "revoke", f.values(), &n); err != nil {
 		return false, err
 	}
-	return n == 1, nil
+	return n.String() == "1", nil
 }

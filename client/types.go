@@ -13,13 +13,14 @@ import (
 // "unlimited".
 type Quota struct {
 	// Value is the number (MB unless the function says otherwise); 0 when
-	// Unlimited.
-	Value int64
+	// Unlimited. It is a float because cPanel computes some MB figures
+	// from bytes (Ftp::get_quota can answer 9.5); uapid's are whole.
+	Value float64
 	// Unlimited is true when cPanel answered "unlimited".
 	Unlimited bool
 }
 
-// UnmarshalJSON accepts a number, a numeric string or "unlimited".
+// UnmarshalJSON accepts a number, a numeric string, "unlimited" or null.
 func (q *Quota) UnmarshalJSON(b []byte) error {
 	*q = Quota{}
 	if bytes.Equal(b, []byte("null")) {
@@ -33,9 +34,9 @@ func (q *Quota) UnmarshalJSON(b []byte) error {
 		q.Unlimited = true
 		return nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return fmt.Errorf("client: quota %s is neither a whole number nor \"unlimited\"", b)
+		return fmt.Errorf("client: quota %s is neither a number nor \"unlimited\"", b)
 	}
 	q.Value = n
 	return nil
@@ -46,7 +47,7 @@ func (q Quota) MarshalJSON() ([]byte, error) {
 	if q.Unlimited {
 		return []byte(`"unlimited"`), nil
 	}
-	return strconv.AppendInt(nil, q.Value, 10), nil
+	return strconv.AppendFloat(nil, q.Value, 'f', -1, 64), nil
 }
 
 // String returns the number, or "unlimited".
@@ -54,7 +55,7 @@ func (q Quota) String() string {
 	if q.Unlimited {
 		return "unlimited"
 	}
-	return strconv.FormatInt(q.Value, 10)
+	return strconv.FormatFloat(q.Value, 'f', -1, 64)
 }
 
 // Text is a field whose JSON type varies between a number and a string

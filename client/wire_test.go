@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -146,7 +147,7 @@ func TestContextCancelled(t *testing.T) {
 // TestQuotaAndText decodes the fields whose JSON type varies.
 func TestQuotaAndText(t *testing.T) {
 	t.Parallel()
-	for body, want := range map[string]client.Quota{`250`: {Value: 250}, `"250"`: {Value: 250},
+	for body, want := range map[string]client.Quota{`250`: {Value: 250}, `"250"`: {Value: 250}, `9.5`: {Value: 9.5},
 		`"unlimited"`: {Unlimited: true}, `null`: {}} {
 		var q client.Quota
 		if err := q.UnmarshalJSON([]byte(body)); err != nil || q != want {
@@ -156,6 +157,11 @@ func TestQuotaAndText(t *testing.T) {
 	var q client.Quota
 	if err := q.UnmarshalJSON([]byte(`"lots"`)); err == nil {
 		t.Error("Quota accepted \"lots\"")
+	}
+	for q, want := range map[client.Quota]string{{Value: 250}: `250`, {Unlimited: true}: `"unlimited"`} {
+		if b, err := json.Marshal(q); string(b) != want || err != nil {
+			t.Errorf("Marshal(%+v) = %s, %v", q, b, err)
+		}
 	}
 	for body, want := range map[string]client.Text{`250`: "250", `"unlimited"`: "unlimited", `2.5`: "2.5", `null`: ""} {
 		var tx client.Text
