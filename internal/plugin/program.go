@@ -1,0 +1,118 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uapid/uapid/internal/uapi"
+	"github.com/uapid/uapid/internal/web"
+)
+
+// serveProgram runs an executable page as a CGI program for the session's
+// account, with a LiveAPI socket that lives exactly as long as the run.
+func (s *Server) serveProgram(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead, http.MethodPost) {
+		return
+	}
+	argv, err := s.command(f)
+	if err != nil {
+		p.InternalError(w, r, err)
+		return
+	}
+	stdin, status := requestBody(w, r, s.cfg.MaxBody)
+	if status != 0 {
+		p.Error(w, r, status, http.StatusText(status), "The request body cannot be passed to this page.")
+		return
+	}
+	select {
+	case s.running <- struct{}{}:
+		defer func() { <-s.running }()
+	default:
+		p.Error(w, r, http.StatusServiceUnavailable, "Busy", "Too many plugin pages are running. Try again in a moment.")
+		return
+	}
+	start := time.Now()
+	res, err := s.runPage(r, p, f, argv, stdin)
+	if err != nil {
+		p.InternalError(w, r, err)
+		return
+	}
+	s.logRun(r, p, f, res, time.Since(start))
+	s.answer(w, r, p, res)
+}
+
+// runPage opens the page's socket, runs the program, and removes the
+// socket before the page is answered.
+func (s *Server) runPage(r *http.Request, p *web.PluginPage, f *pageFile, argv []string, stdin io.Reader) (*result, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+	defer cancel()
+	sock, err := s.live.Open(ctx, p.Account)
+	if err != nil {
+		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
+	}
+	res := s.run(ctx, argv, filepath.Dir(f.path), s.environ(r, p, f, sock.Path()), stdin, sock)
+	if err := sock.Close(); err != nil {
+		s.log.ErrorContext(r.Context(), "plugin: close LiveAPI socket", "req_id", uapi.RequestID(r.Context()),
+			"account", p.Account.Name, "plugin", p.Plugin, "err", err)
+	}
+	res.timedOut = errors.Is(ctx.Err(), context.DeadlineExceeded)
+	return res, nil
+}
+
+// command is how a page runs: by itself when it has the executable bit
+// (its #! line picks the interpreter), else through the interpreter its
+// name ends with.
+func (s *Server) command(f *pageFile) ([]string, error) {
+	if f.info.Mode()&0o111 != 0 {
+		return []string{f.path}, nil
+	}
+	suffixes := make([]string, 0, len(s.cfg.Interpreters))
+	for suffix := range s.cfg.Interpreters {
+		suffixes = append(suffixes, suffix)
+	}
+	// Longest first, so ".live.pl" wins over ".pl" whatever the map holds.
+	slices.SortFunc(suffixes, func(a, b string) int { return len(b) - len(a) })
+	for _, suffix := range suffixes {
+		if argv := s.cfg.Interpreters[suffix]; strings.HasSuffix(f.name, suffix) && len(argv) > 0 {
+			return append(slices.Clone(argv), f.path), nil
+		}
+	}
+	return nil, fmt.Errorf("plugin: %s is neither executable nor run by a configured interpreter", f.path)
+}
+
+// requestBody returns what the program reads on its standard input, or
+// the status that refuses the body: a CGI program needs its length up
+// front, and it must fit the limit.
+func requestBody(w http.ResponseWriter, r *http.Request, max int64) (io.Reader, int) {
+	switch {
+	case r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody:
+		return nil, 0
+	case r.ContentLength < 0:
+		return nil, http.StatusLengthRequired
+	case r.ContentLength > max:
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	return http.MaxBytesReader(w, r.Body, r.ContentLength), 0
+}
+
+// logRun records one run with the keys every transport logs.
+func (s *Server) logRun(r *http.Request, p *web.PluginPage, f *pageFile, res *result, elapsed time.Duration) {
+	attrs := []any{"req_id", uapi.RequestID(r.Context()), "account", p.Account.Name, "proto", "plugin",
+		"plugin", p.Plugin, "page", f.name, "elapsed", elapsed, "bytes", len(res.stdout)}
+	if len(res.stderr) > 0 {
+		attrs = append(attrs, "stderr", string(res.stderr))
+	}
+	if res.err != nil || res.timedOut || res.overflow {
+		attrs = append(attrs, "err", res.err, "timed_out", res.timedOut, "too_much_output", res.overflow)
+		s.log.WarnContext(r.Context(), "plugin page", attrs...)
+		return
+	}
+	s.log.InfoContext(r.Context(), "plugin page", attrs...)
+}

@@ -1,0 +1,105 @@
+package plugin
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/uapid/uapid/internal/liveapi"
+	"github.com/uapid/uapid/internal/uapi"
+	"github.com/uapid/uapid/internal/web"
+)
+
+// Server serves plugin pages; web.UI.WithPlugins mounts it. It holds no
+// per-request state and is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	live    *liveapi.Server
+	log     *slog.Logger
+	running chan struct{} // one token per executable page running
+}
+
+// New returns the plugin pages of cfg.Dir, whose programs' LiveAPI calls
+// run through eng. log may be nil. It fails when the folder is not
+// configured or not a directory.
+func New(cfg Config, eng *uapi.Engine, log *slog.Logger) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{cfg: cfg, live: liveapi.New(cfg.LiveAPI, eng, log), log: log,
+		running: make(chan struct{}, cfg.MaxRunning)}, nil
+}
+
+// ServePluginPage answers one request for a plugin page in a logged-in
+// session: a template page renders, an executable page runs, a stylesheet,
+// script or image is sent; anything else is 404.
+func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.PluginPage) {
+	f, err := s.find(p.Plugin, p.Page)
+	if errors.Is(err, errNoPage) {
+		p.NotFound(w, r)
+		return
+	} else if err != nil {
+		p.InternalError(w, r, err)
+		return
+	}
+	defer f.root.Close()
+	switch f.kind {
+	case kindTemplate:
+		s.serveTemplate(w, r, p, f)
+	case kindProgram:
+		s.serveProgram(w, r, p, f)
+	default:
+		s.serveStatic(w, r, p, f)
+	}
+}
+
+// serveTemplate renders a template page with the UI's layout and its
+// execute function. A page is a GET: execute only reads.
+func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead) {
+		return
+	}
+	if f.info.Size() > maxTemplate {
+		p.InternalError(w, r, fmt.Errorf("plugin: template %s/%s is larger than %d bytes", p.Plugin, f.name, maxTemplate))
+		return
+	}
+	src, err := f.root.ReadFile(f.name)
+	if err != nil {
+		p.InternalError(w, r, fmt.Errorf("plugin: read template %s/%s: %w", p.Plugin, f.name, err))
+		return
+	}
+	p.RenderTemplate(w, r, f.name, string(src))
+}
+
+// serveStatic sends a file a plugin's pages load.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead) {
+		return
+	}
+	file, err := f.root.Open(f.name)
+	if err != nil {
+		p.InternalError(w, r, fmt.Errorf("plugin: open %s/%s: %w", p.Plugin, f.name, err))
+		return
+	}
+	defer file.Close()
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeContent(w, r, f.name, f.info.ModTime(), file)
+}
+
+// allowMethod answers 405 unless the request's method is one of allowed.
+func allowMethod(w http.ResponseWriter, r *http.Request, p *web.PluginPage, allowed ...string) bool {
+	for _, m := range allowed {
+		if r.Method == m {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	p.Error(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This page does not take "+r.Method+" requests.")
+	return false
+}
