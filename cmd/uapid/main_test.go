@@ -35,7 +35,7 @@ func mustServe(t *testing.T) *server {
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_HTTPS_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
-		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
+		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins")}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +150,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("Web Disk account over WebDAV", s.testWebDisk)
 	t.Run("Email mailbox published for Dovecot", s.testEmail)
 	t.Run("seed: UserManager delete_user leaves a hypothetical Subaccount", s.testDeleteUserSeed)
+	t.Run("plugin pages: template and LiveAPI program", s.testPlugins)
 }
 
 func (s *server) testDemoFile(t *testing.T) {
@@ -366,5 +367,31 @@ func (s *server) testEmail(t *testing.T) {
 	}
 	if b, _ = os.ReadFile(file); strings.Contains(string(b), "sales@") {
 		t.Errorf("deleted mailbox still published:\n%s", b)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// testPlugins serves the example plugin: its template page through the
+// template execute, and its Perl page through the LiveAPI socket.
+func (s *server) testPlugins(t *testing.T) {
+	c, prefix := s.sessionLogin(t)
+	for _, page := range []string{"index.html", "hello.live.pl"} {
+		resp, err := c.Get(s.url + prefix + "/plugins/hello/" + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `id="hello-tokens"`) || !strings.Contains(string(b), "weeones@demo.example") {
+			t.Errorf("%s: HTTP %d\n%.800s", page, resp.StatusCode, b)
+		}
 	}
 }

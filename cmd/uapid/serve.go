@@ -28,6 +28,7 @@ import (
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/plugin"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
@@ -153,7 +154,10 @@ func (m *Main) startAll() error {
 		return err
 	}
 	m.goServe("admin", m.admin.Serve)
-	ui := web.New(web.Config{}, m.engine, m.auth, m.Log).Handler()
+	ui, err := m.webUI()
+	if err != nil {
+		return err
+	}
 	// One API server per listener: the session cookie is Secure only where
 	// the listener speaks TLS, or browsers on plain HTTP would never send it.
 	api := func(secure bool) http.Handler {
@@ -171,6 +175,19 @@ func (m *Main) startAll() error {
 		m.serveHTTP("http", ln, api(false))
 	}
 	return nil
+}
+
+// webUI is the web interface with the operator's plugin pages, if any.
+func (m *Main) webUI() (http.Handler, error) {
+	ui := web.New(web.Config{}, m.engine, m.auth, m.Log)
+	if m.Config.PluginDir == "" {
+		return ui.Handler(), nil
+	}
+	plugins, err := plugin.New(plugin.Config{Dir: m.Config.PluginDir, Timeout: m.Config.PluginTimeout}, m.engine, m.Log)
+	if err != nil {
+		return nil, err
+	}
+	return ui.WithPlugins(plugins), nil
 }
 
 // bindHTTP opens the HTTPS and plain HTTP listeners that are configured.

@@ -45,6 +45,8 @@ type Config struct {
 	SMTPRelay       string // host:port of a relay for Subaccount invitations; empty: invitations off
 	SMTPFrom        string
 	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
+	PluginDir       string // cPanel-style plugin pages; empty: off
+	PluginTimeout   time.Duration
 }
 
 type option struct {
@@ -107,6 +109,10 @@ func options() []option {
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.SMTPFrom })},
 		{"invite_base_url", "UAPID_INVITE_BASE_URL", "Base URL in invitation links; empty means https://HOSTNAME:HTTPS_PORT.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.InviteBaseURL })},
+		{"plugin_dir", "UAPID_PLUGIN_DIR", "Folder of plugin pages (templates and LiveAPI programs, see docs/plugins.md); off when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.PluginDir })},
+		{"plugin_timeout", "UAPID_PLUGIN_TIMEOUT", "Longest run of an executable plugin page (Go duration).",
+			func(*Config) string { return "60s" }, setDuration(func(c *Config) *time.Duration { return &c.PluginTimeout })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
 	}
