@@ -390,7 +390,7 @@ func (s *server) testPlugins(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(b), `id="hello-tokens"`) || !strings.Contains(string(b), "weeones@demo.example") {
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `id="hello-tokens"`) || !strings.Contains(string(b), "demo_logs") {
 			t.Errorf("%s: HTTP %d\n%.800s", page, resp.StatusCode, b)
 		}
 	}
