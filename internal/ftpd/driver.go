@@ -133,7 +133,7 @@ func (d *driver) logFailure(log *slog.Logger, err error) {
 // session.
 func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slog.Logger) (ftpserver.ClientDriver, error) {
 	s := &session{id: int64(cc.ID()), accountID: p.account.ID, login: p.login, remote: remoteIP(cc.RemoteAddr()),
-		loginTime: time.Now(), log: log, status: hosting.FTPIdle, release: func() {}}
+		loginTime: time.Now(), log: log, status: hosting.FTPIdle, release: func() {}, reg: d.sessions}
 	quota := d.quotas.acquire(p.ftp)
 	if p.ftp != nil {
 		s.release = func() { d.quotas.release(p.ftp.ID) }

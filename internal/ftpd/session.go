@@ -25,6 +25,7 @@ type session struct {
 	fs        *vfs.Fs
 	closeConn func() error // closes the control connection
 	release   func()       // returns the shared quota
+	reg       *Registry    // told of status changes, for its Observer
 
 	mu     sync.Mutex
 	status string
@@ -41,8 +42,11 @@ func (s *session) transfer(name string, write bool) func() {
 
 func (s *session) setStatus(status, file string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.status, s.file = status, file
+	s.mu.Unlock()
+	if s.reg != nil {
+		s.reg.changed(s)
+	}
 }
 
 func (s *session) snapshot() hosting.FTPSession {
@@ -79,6 +83,46 @@ func (s *session) end() {
 type Registry struct {
 	mu       sync.RWMutex
 	accounts map[int64]map[int64]*session // account id → session id → session
+	observer Observer
+}
+
+// Observer is told of every change to a Registry's sessions, so that a
+// cluster can record them where other nodes see them. Its methods are
+// called outside the registry's lock, from the sessions' goroutines, and
+// must not block. A SessionChanged may race with the SessionEnded of a
+// session being torn down: the registry itself is the truth.
+type Observer interface {
+	// SessionStarted is called once a session has logged in.
+	SessionStarted(s hosting.FTPSession)
+	// SessionChanged is called when a session starts or ends a transfer.
+	SessionChanged(s hosting.FTPSession)
+	// SessionEnded is called once a session has left the registry, by
+	// logout, disconnection or kill.
+	SessionEnded(s hosting.FTPSession)
+}
+
+// SetObserver makes o the registry's observer (nil for none). Set it before
+// the server starts, or the sessions already live are never announced.
+func (r *Registry) SetObserver(o Observer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observer = o
+}
+
+func (r *Registry) observe() Observer {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.observer
+}
+
+// changed tells the observer of a status change of a session still live.
+func (r *Registry) changed(s *session) {
+	r.mu.RLock()
+	o, live := r.observer, r.accounts[s.accountID][s.id] == s
+	r.mu.RUnlock()
+	if o != nil && live {
+		o.SessionChanged(s.snapshot())
+	}
 }
 
 // NewRegistry returns an empty registry.
@@ -88,30 +132,40 @@ func NewRegistry() *Registry {
 
 func (r *Registry) add(s *session) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	m := r.accounts[s.accountID]
 	if m == nil {
 		m = make(map[int64]*session)
 		r.accounts[s.accountID] = m
 	}
 	m[s.id] = s
+	o := r.observer
+	r.mu.Unlock()
+	if o != nil {
+		o.SessionStarted(s.snapshot())
+	}
 }
 
 func (r *Registry) remove(s *session) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.removeLocked(s)
+	removed := r.removeLocked(s)
+	o := r.observer
+	r.mu.Unlock()
+	if o != nil && removed {
+		o.SessionEnded(s.snapshot())
+	}
 }
 
-func (r *Registry) removeLocked(s *session) {
+// removeLocked reports whether s was still registered.
+func (r *Registry) removeLocked(s *session) bool {
 	m := r.accounts[s.accountID]
 	if m[s.id] != s {
-		return
+		return false
 	}
 	delete(m, s.id)
 	if len(m) == 0 {
 		delete(r.accounts, s.accountID)
 	}
+	return true
 }
 
 // ListFTPSessions returns the account's live sessions ordered by ID.
@@ -141,9 +195,13 @@ func (r *Registry) KillFTPSessions(_ context.Context, accountID int64, f hosting
 		}
 	}
 	r.mu.Unlock()
+	o := r.observe()
 	for _, s := range victims {
 		s.log.Info("ftp session killed")
 		s.kill()
+		if o != nil {
+			o.SessionEnded(s.snapshot())
+		}
 	}
 	return len(victims), nil
 }

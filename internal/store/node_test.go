@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -125,7 +124,11 @@ func TestNodeFTPSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ids := []int64{got[0].ID, got[1].ID, got[2].ID}; len(got) != 3 || !slices.Equal(ids, []int64{a<<32 | 1, a<<32 | 2, b<<32 | 7}) {
+		var ids []int64
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		if !slices.Equal(ids, []int64{a<<32 | 1, a<<32 | 2, b<<32 | 7}) {
 			t.Fatalf("alice's sessions: %+v", got)
 		}
 		if got[2] != want {
@@ -140,7 +143,9 @@ func TestNodeFTPSessions(t *testing.T) {
 			t.Fatalf("bob's sessions: %v", ids)
 		}
 		// Node b falls silent: its rows are ignored, then removed.
-		beat(t, db, a, t0.Add(30*time.Second))
+		if _, err := db.HeartbeatNode(context.Background(), a, "a", t0.Add(30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
 		if ids := liveIDs(t, db, alice.ID, t0.Add(10*time.Second)); !slices.Equal(ids, []int64{a<<32 | 2}) {
 			t.Fatalf("with b dead: %v", ids)
 		}
@@ -151,13 +156,6 @@ func TestNodeFTPSessions(t *testing.T) {
 			t.Fatalf("rows of a removed node: %v", ids)
 		}
 	})
-}
-
-func beat(tb testing.TB, db *store.DB, id int64, at time.Time) {
-	tb.Helper()
-	if _, err := db.HeartbeatNode(context.Background(), id, fmt.Sprint("node", id), at); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // TestNodeFTPSessionsGoWithOwners: deregistering a node or deleting an
