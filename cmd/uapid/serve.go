@@ -24,6 +24,7 @@ import (
 	"github.com/uapid/uapid/internal/admin"
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/catalog"
+	"github.com/uapid/uapid/internal/cluster"
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/httpapi"
@@ -52,6 +53,7 @@ type Main struct {
 	admin    *admin.Server
 	ftp      *ftpd.Server
 	webdav   *webdavd.Server
+	cluster  *cluster.Node
 	servers  []*http.Server
 	addrs    map[string]net.Addr
 	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
@@ -128,10 +130,8 @@ func (m *Main) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var closers []account.SessionCloser
-	if m.ftp != nil {
-		closers = append(closers, m.ftp.Sessions())
-	}
+	// The cluster closes the account's FTP sessions on every node.
+	closers := []account.SessionCloser{m.cluster}
 	if m.webdav != nil {
 		closers = append(closers, m.webdav)
 	}
@@ -301,6 +301,9 @@ func (m *Main) Close() error {
 		errs = append(errs, m.webdav.Shutdown(ctx))
 	}
 	m.wg.Wait()
+	if m.cluster != nil {
+		errs = append(errs, m.cluster.Close()) // deregisters: its sessions leave every list at once
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"path/filepath"
 
+	"github.com/uapid/uapid/internal/cluster"
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/invite"
@@ -20,25 +21,44 @@ import (
 )
 
 // startFTP starts the embedded FTP/FTPS server unless ftp_addr is empty,
-// and returns the Ftp module's service on top of it.
+// registers this node in the cluster, and returns the Ftp module's service
+// on top of the cluster's view of the sessions (every live node's, with
+// PostgreSQL). The node observes the registry and is started before the
+// server accepts its first login, so that no session goes unrecorded.
 func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service, error) {
 	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
-	var sessions ftp.Sessions
+	var srv *ftpd.Server
+	var local hosting.FTPSessions // stays a nil interface without FTP
 	if m.Config.FTPAddr != "" {
-		srv, err := ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
+		var err error
+		srv, err = ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
 			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS}, m.db, m.db, lim, m.Log)
 		if err != nil {
 			return nil, err
 		}
+		local = srv.Sessions()
+	}
+	node, err := cluster.New(cluster.Config{Name: m.Config.NodeID}, m.db, local, m.Log)
+	if err != nil {
+		return nil, err
+	}
+	if srv != nil {
+		srv.Sessions().SetObserver(node)
+	}
+	if err := node.Start(ctx); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	m.cluster = node
+	if srv != nil {
 		if err := srv.Start(ctx); err != nil {
 			return nil, fmt.Errorf("ftp: %w", err)
 		}
-		m.ftp, sessions = srv, srv.Sessions()
+		m.ftp = srv
 		m.addrs["ftp"] = srv.Addr()
 		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
 		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
 	}
-	return ftp.New(cfg, m.db, sessions, vfs.UsageBelow, m.Log)
+	return ftp.New(cfg, m.db, node, vfs.UsageBelow, m.Log)
 }
 
 // email builds the Email module and the Dovecot passwd-file publisher, and

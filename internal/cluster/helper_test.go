@@ -2,19 +2,14 @@ package cluster_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create test schemas
 	"github.com/jlaffaye/ftp"
 
 	"github.com/uapid/uapid/internal/cluster"
@@ -25,10 +20,6 @@ import (
 	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/store"
 )
-
-// postgresEnv names the variable holding a PostgreSQL DSN; the tests of
-// several nodes need it.
-const postgresEnv = "UAPID_TEST_POSTGRES"
 
 // fast is a cluster configuration that notices a dead node within seconds.
 func fast(name string) cluster.Config {
@@ -49,11 +40,7 @@ type env struct {
 // mustPostgresEnv skips the test without UAPID_TEST_POSTGRES.
 func mustPostgresEnv(t *testing.T) *env {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skipf("%s is not set: several nodes need PostgreSQL", postgresEnv)
-	}
-	return mustEnv(t, mustPostgresSchema(t, base))
+	return mustEnv(t, fixture.PostgresDSN(t, "several nodes"))
 }
 
 func mustEnv(tb testing.TB, dsn string) *env {
@@ -214,36 +201,6 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// mustPostgresSchema creates a schema for one test, dropped when it ends,
-// and returns base with search_path pointing at it.
-func mustPostgresSchema(tb testing.TB, base string) string {
-	tb.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("open %s: %v", postgresEnv, err)
-	}
-	tb.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "uapid_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", postgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func mustOpen(tb testing.TB, dsn string) *store.DB {

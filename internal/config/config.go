@@ -47,6 +47,7 @@ type Config struct {
 	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
 	PluginDir       string // cPanel-style plugin pages; empty: off
 	PluginTimeout   time.Duration
+	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
 }
 
 type option struct {
@@ -65,12 +66,12 @@ func options() []option {
 			func(*Config) string { return defaultDataDir() }, str(func(c *Config) *string { return &c.DataDir })},
 		{"database", "UAPID_DATABASE", "SQLite file path, or a postgres:// DSN to share accounts between nodes.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.Database })},
-		{"https_addr", "UAPID_HTTPS_ADDR", "UAPI, login and web UI over TLS.",
-			func(*Config) string { return ":2083" }, str(func(c *Config) *string { return &c.HTTPSAddr })},
+		{"https_addr", "UAPID_HTTPS_ADDR", "UAPI, login and web UI over TLS; `off` turns a listener off.",
+			func(*Config) string { return ":2083" }, setAddr(func(c *Config) *string { return &c.HTTPSAddr })},
 		{"http_addr", "UAPID_HTTP_ADDR", "The same over plain HTTP; off when empty.",
-			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.HTTPAddr })},
+			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.HTTPAddr })},
 		{"ftp_addr", "UAPID_FTP_ADDR", "FTP/FTPS control address; off when empty.",
-			func(*Config) string { return defaultFTPAddr() }, str(func(c *Config) *string { return &c.FTPAddr })},
+			func(*Config) string { return defaultFTPAddr() }, setAddr(func(c *Config) *string { return &c.FTPAddr })},
 		{"ftp_passive_ports", "UAPID_FTP_PASSIVE_PORTS", "Passive data port range, e.g. 30000-30100; any free port when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.FTPPassivePorts })},
 		{"ftp_public_host", "UAPID_FTP_PUBLIC_HOST", "Address announced in passive replies (behind NAT).",
@@ -78,9 +79,9 @@ func options() []option {
 		{"ftp_require_tls", "UAPID_FTP_REQUIRE_TLS", "Refuse FTP logins before AUTH TLS (true/false).",
 			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.FTPRequireTLS })},
 		{"webdav_addr", "UAPID_WEBDAV_ADDR", "Web Disk (WebDAV over TLS); off when empty.",
-			func(*Config) string { return ":2078" }, str(func(c *Config) *string { return &c.WebDAVAddr })},
+			func(*Config) string { return ":2078" }, setAddr(func(c *Config) *string { return &c.WebDAVAddr })},
 		{"webdav_plain_addr", "UAPID_WEBDAV_PLAIN_ADDR", "Web Disk over plain HTTP (cPanel's 2077; Basic refused there); off when empty.",
-			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.WebDAVPlainAddr })},
+			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.WebDAVPlainAddr })},
 		{"tls_cert", "UAPID_TLS_CERT", "PEM certificate chain; a self-signed one is made when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.TLSCert })},
 		{"tls_key", "UAPID_TLS_KEY", "PEM private key for tls_cert.",
@@ -113,8 +114,22 @@ func options() []option {
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.PluginDir })},
 		{"plugin_timeout", "UAPID_PLUGIN_TIMEOUT", "Longest run of an executable plugin page (Go duration).",
 			func(*Config) string { return "60s" }, setDuration(func(c *Config) *time.Duration { return &c.PluginTimeout })},
+		{"node_id", "UAPID_NODE_ID", "This node's name in the nodes table when several nodes share a PostgreSQL database (see docs/cluster.md); a random name at each start when empty.",
+			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.NodeID })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
+	}
+}
+
+// setAddr sets a listen address; "off" turns the listener off, which an
+// empty environment variable cannot (empty means "not set").
+func setAddr(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if strings.EqualFold(v, "off") {
+			v = ""
+		}
+		*p(c) = v
+		return nil
 	}
 }
 

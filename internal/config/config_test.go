@@ -24,6 +24,17 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+func TestListenerOff(t *testing.T) {
+	t.Parallel()
+	c, err := Load("", env(map[string]string{"UAPID_DATA_DIR": "/d", "UAPID_FTP_ADDR": "off", "UAPID_WEBDAV_ADDR": "OFF"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FTPAddr != "" || c.WebDAVAddr != "" || c.HTTPSAddr == "" {
+		t.Errorf("ftp %q webdav %q https %q", c.FTPAddr, c.WebDAVAddr, c.HTTPSAddr)
+	}
+}
+
 func TestLoadFileThenEnv(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
