@@ -18,10 +18,13 @@ const maxFormBytes = 1 << 20
 // function and goes back to the page.
 type action struct {
 	name     string // the form's name: form ids, ErrorsFor and the done= code of the redirect
-	page     string // the page the form is on
+	page     string // the page the form is on, rendered again with the errors when it fails
 	path     string // below the session prefix
 	module   string
 	function string
+	// next is the page success leads to when it is not page: an edit form
+	// goes back to the list it was opened from.
+	next string
 	// fields are the form fields passed to the function under the same
 	// names. Anything else posted is ignored, so a form cannot be extended
 	// by a crafted request into arguments the page never offered.
@@ -31,6 +34,10 @@ type action struct {
 	// keepBlank are fields sent even when blank. Other blank fields are
 	// left out, so the function applies its default, as cPanel's forms do.
 	keepBlank []string
+	// checkboxes are fields whose form sends a hidden 0 before the box's 1,
+	// so that an unticked box still says 0 (turn a service off); only the
+	// last value is passed.
+	checkboxes []string
 	// convert, when set, turns the posted form into the arguments instead of
 	// fields (a date picker into a Unix time); its error is shown like a
 	// function's.
@@ -48,6 +55,10 @@ type action struct {
 	// redirecting: for data that must be shown exactly once, like a new API
 	// token, which must not travel in a URL.
 	show bool
+	// redirect, when set, is where success leads instead of the page: a
+	// path of its own, outside the session (a changed account password
+	// ends every session).
+	redirect string
 }
 
 // field returns an item function that reads one form field.
@@ -66,6 +77,14 @@ func address(userField, domainField string) func(url.Values) string {
 		}
 		return user + "@" + domain
 	}
+}
+
+// donePage is the name of the page success leads to.
+func (a *action) donePage() string {
+	if a.next != "" {
+		return a.next
+	}
+	return a.page
 }
 
 // message returns the success message for item.
@@ -95,6 +114,9 @@ func (a *action) args(ui *UI, form url.Values) (uapi.Args, error) {
 	args := uapi.Args{}
 	for _, f := range a.fields {
 		v, ok := form[f]
+		if ok && len(v) > 1 && slices.Contains(a.checkboxes, f) {
+			v = v[len(v)-1:]
+		}
 		if !ok || (strings.TrimSpace(strings.Join(v, "")) == "" && !slices.Contains(a.keepBlank, f)) {
 			continue
 		}
@@ -141,23 +163,33 @@ func (ui *UI) run(r *http.Request, s *session, a *action, form url.Values) *uapi
 }
 
 // finish answers after the call: the page again with the errors (422), the
-// page with the result when it must be shown (a new token) or has
-// warnings, or a redirect to the page carrying the action's name.
+// action's own redirect, the page with the result when it must be shown (a
+// new token) or has warnings, or a redirect to the page carrying the
+// action's name.
 func (ui *UI) finish(w http.ResponseWriter, r *http.Request, s *session, a *action, form url.Values, res *uapi.Result) {
 	p := ui.pages[a.page]
 	item := a.itemOf(form)
 	v := ui.newView(s, p)
+	v.posted = a.echo(form)
 	if res.Status != 1 {
 		errs := res.Errors
 		if len(errs) == 0 {
 			errs = []string{"The change did not succeed."}
 		}
-		v.failure = &failure{form: a.name, errors: errs, values: a.echo(form)}
+		v.failure = &failure{form: a.name, errors: errs, values: v.posted}
 		if a.row {
 			v.failure.item = item
 		}
 		ui.render(w, r, s, p.name, v, http.StatusUnprocessableEntity)
 		return
+	}
+	if a.redirect != "" {
+		http.Redirect(w, r, a.redirect, http.StatusSeeOther)
+		return
+	}
+	if next := ui.pages[a.donePage()]; next != p {
+		p, v = next, ui.newView(s, next)
+		v.posted = a.echo(form)
 	}
 	if a.show || len(res.Warnings) > 0 || len(res.Messages) > 0 {
 		v.Flash, v.Shown = a.message(item), res

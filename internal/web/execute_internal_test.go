@@ -7,28 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uapid/uapid/internal/catalog"
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/module/ftp"
-	"github.com/uapid/uapid/internal/module/tokens"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
-// mustUI returns a UI over the real Tokens and Ftp declarations; their
-// handlers are never called here.
+// mustUI returns a UI over the declarations of every module the daemon
+// registers; their handlers are never called here.
 func mustUI(tb testing.TB) *UI {
 	tb.Helper()
-	svc, err := ftp.New(ftp.Config{}, nopFTPStore{}, nil, func(context.Context, string, string) (int64, error) { return 0, nil }, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	reg := uapi.NewRegistry()
-	reg.Add(tokens.New(nil, nil).Funcs()...)
-	reg.Add(svc.Funcs()...)
-	return New(Config{}, uapi.NewEngine(reg, nil, nil), nil, nil)
+	return New(Config{}, uapi.NewEngine(catalog.Registry(catalog.Deps{}), nil, nil), nil, nil)
 }
-
-// nopFTPStore satisfies ftp.New; these tests never reach it.
-type nopFTPStore struct{ hosting.FTPAccountStore }
 
 var executeRE = regexp.MustCompile(`execute\s+"(\w+)"\s+"(\w+)"`)
 

@@ -8,9 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,9 +16,14 @@ import (
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/invite"
+	"github.com/uapid/uapid/internal/invite/smtptest"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/tokens"
+	"github.com/uapid/uapid/internal/module/usermanager"
+	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
 	"github.com/uapid/uapid/internal/vfs"
@@ -33,28 +36,39 @@ const (
 	passB = "other-Pass-1"
 )
 
+// allModules are the modules the daemon registers (internal/catalog).
+var allModules = []string{"Tokens", "Ftp", "Email", "WebDisk", "UserManager"}
+
 // env is one test's world: a real SQLite store, two tenants with real
-// homes, the Tokens and Ftp modules in a real engine, a real authenticator
-// and the UI's handler. Every request goes through the handler as a
-// browser's would.
+// homes, the real Tokens, Ftp, Email, WebDisk and UserManager services in a
+// real engine, an SMTP relay for invitations, a real authenticator and the
+// UI's handler. Every request goes through the handler as a browser's would.
 type env struct {
 	db       *store.DB
 	accounts *account.Service
 	au       *auth.Authenticator
 	eng      *uapi.Engine
+	ftp      *ftp.Service
+	um       *usermanager.Service
+	smtp     *smtptest.Server
 	sessions *fakeSessions
 	clock    *fakeClock
 	h        http.Handler
 	a, b     *hosting.Account // "cpuser" (example.com, example.net) and "other" (other.org)
 }
 
-// mustEnv builds an env; extra adds functions (stand-ins for modules that
-// are not built yet) to the registry.
-func mustEnv(tb testing.TB, extra ...*uapi.Func) *env {
+// mustEnv builds an env with every module registered.
+func mustEnv(tb testing.TB) *env {
+	tb.Helper()
+	return mustEnvModules(tb, allModules...)
+}
+
+// mustEnvModules builds an env whose engine registers only the modules
+// named, as a server built without some of them would.
+func mustEnvModules(tb testing.TB, modules ...string) *env {
 	tb.Helper()
 	ctx := context.Background()
-	log := fixture.Logger(tb)
-	e := &env{db: fixture.Store(tb), sessions: &fakeSessions{}, clock: &fakeClock{t: time.Now()}}
+	e := &env{db: fixture.Store(tb), sessions: &fakeSessions{}, clock: &fakeClock{t: time.Now()}, smtp: smtptest.Start(tb)}
 	e.accounts = fixture.Accounts(tb, e.db)
 	fixture.Account(tb, e.accounts, "cpuser", "example.com", passA)
 	if err := e.accounts.AddDomain(ctx, "cpuser", "example.net"); err != nil {
@@ -62,18 +76,47 @@ func mustEnv(tb testing.TB, extra ...*uapi.Func) *env {
 	}
 	e.a = mustAccount(tb, e.accounts, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", passB)
-	ftpSvc, err := ftp.New(ftp.Config{}, e.db, e.sessions, diskUsage, log)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	funcs := e.services(tb)
 	reg := uapi.NewRegistry()
-	reg.Add(tokens.New(e.db, nil).Funcs()...)
-	reg.Add(ftpSvc.Funcs()...)
-	reg.Add(extra...)
+	for _, m := range modules {
+		reg.Add(funcs[m]...)
+	}
+	log := fixture.Logger(tb)
 	e.eng = uapi.NewEngine(reg, log, nil)
 	e.au = auth.New(auth.Config{}, e.db, e.db, e.db, limiter.New(limiter.DefaultConfig(), nil), log, e.clock.Now)
 	e.h = web.New(web.Config{Location: time.UTC}, e.eng, e.au, log).Handler()
 	return e
+}
+
+// services builds every module's service over the env's store, as
+// cmd/uapid does, and returns their declarations by module.
+func (e *env) services(tb testing.TB) map[string][]*uapi.Func {
+	tb.Helper()
+	log := fixture.Logger(tb)
+	var err error
+	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.sessions, diskUsage, log); err != nil {
+		tb.Fatal(err)
+	}
+	mail, err := email.New(email.Config{}, e.db, nil, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	disk, err := webdisk.New(webdisk.Config{Realm: "test"}, e.db, noWebDAV{}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mailer, err := invite.NewSMTP(invite.SMTPConfig{Relay: e.smtp.Addr(), From: "noreply@host.example", Timeout: 5 * time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.um, err = usermanager.New(usermanager.Config{InviteBaseURL: "https://host.example:2083", Hostname: "test.host"},
+		usermanager.Deps{Store: e.db, Accounts: e.db, FTP: e.ftp, Email: mail, WebDisk: disk, Passwords: e.accounts,
+			Mailer: mailer, Log: log, Now: e.clock.Now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return map[string][]*uapi.Func{"Tokens": tokens.New(e.db, nil).Funcs(), "Ftp": e.ftp.Funcs(),
+		"Email": mail.Funcs(), "WebDisk": disk.Funcs(), "UserManager": e.um.Funcs()}
 }
 
 func mustAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
@@ -277,77 +320,3 @@ func mustNotContain(tb testing.TB, body string, bad ...string) {
 		}
 	}
 }
-
-// fakeClock is the authenticator's time, moved by session tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// fakeSessions is the FTP server's session registry for these tests: live
-// sessions in memory, closed by removing them. The product's is in ftpd.
-type fakeSessions struct {
-	mu   sync.Mutex
-	live []hosting.FTPSession
-}
-
-func (f *fakeSessions) add(s hosting.FTPSession) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.live = append(f.live, s)
-}
-
-func (f *fakeSessions) ids() []int64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []int64
-	for _, s := range f.live {
-		out = append(out, s.ID)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (f *fakeSessions) ListFTPSessions(_ context.Context, accountID int64) ([]hosting.FTPSession, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []hosting.FTPSession
-	for _, s := range f.live {
-		if s.AccountID == accountID {
-			out = append(out, s)
-		}
-	}
-	return out, nil
-}
-
-func (f *fakeSessions) KillFTPSessions(_ context.Context, accountID int64, flt hosting.FTPSessionFilter) (int, error) {
-	return f.remove(func(s hosting.FTPSession) bool {
-		return s.AccountID == accountID && (flt.ID == 0 || s.ID == flt.ID) && (flt.Login == "" || s.Login == flt.Login)
-	}), nil
-}
-
-func (f *fakeSessions) KillLogin(_ context.Context, accountID int64, login string) (int, error) {
-	return f.remove(func(s hosting.FTPSession) bool { return s.AccountID == accountID && s.Login == login }), nil
-}
-
-func (f *fakeSessions) remove(match func(hosting.FTPSession) bool) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := len(f.live)
-	f.live = slices.DeleteFunc(f.live, match)
-	return n - len(f.live)
-}
-
-var _ ftp.Sessions = (*fakeSessions)(nil)

@@ -35,12 +35,14 @@ func (ui *UI) templateNames() []string {
 }
 
 // parseTemplates parses templates/NAME.html with the layout and the parts
-// for each name.
+// for each name. Parts are parts.html, shared by every page, and
+// parts_*.html, shared by related pages (the User Manager's list, edit and
+// delete pages); their template names carry a prefix of their own.
 func parseTemplates(names []string, funcs template.FuncMap) (*templates, error) {
 	t := &templates{byName: make(map[string]*template.Template, len(names))}
 	for _, name := range names {
 		parsed, err := template.New(name).Funcs(funcs).ParseFS(files,
-			"templates/layout.html", "templates/parts.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/parts*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}

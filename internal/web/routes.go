@@ -18,7 +18,7 @@ func allActions() []*action {
 		ftpAnonymous(), ftpAnonymousIncoming(), ftpWelcome(),
 		ftpConnectionKill(),
 		emailAdd(), emailPasswd(), emailQuota(), emailDelete(),
-		webDiskAdd(), webDiskPasswd(), webDiskPerms(), webDiskDelete(),
+		webDiskAdd(), webDiskPasswd(), webDiskPerms(), webDiskHomedir(), webDiskDelete(),
 	}
 }
 

@@ -8,13 +8,15 @@ import (
 	"time"
 )
 
-// pagePaths are every page of the env's registry (Tokens and Ftp).
-var pagePaths = []string{"/", "/tokens", "/ftp/accounts", "/ftp/connections"}
+// pagePaths are every page.
+var pagePaths = []string{"/", "/tokens", "/ftp/accounts", "/ftp/connections", "/email", "/webdisk"}
 
-// actionPaths are the actions of the env's registry.
+// actionPaths are every action.
 var actionPaths = []string{"/tokens/create", "/tokens/rename", "/tokens/revoke",
 	"/ftp/accounts/add", "/ftp/accounts/passwd", "/ftp/accounts/quota", "/ftp/accounts/homedir",
-	"/ftp/accounts/delete", "/ftp/anonymous", "/ftp/anonymous_incoming", "/ftp/welcome", "/ftp/connections/kill"}
+	"/ftp/accounts/delete", "/ftp/anonymous", "/ftp/anonymous_incoming", "/ftp/welcome", "/ftp/connections/kill",
+	"/email/add", "/email/passwd", "/email/quota", "/email/delete",
+	"/webdisk/add", "/webdisk/passwd", "/webdisk/perms", "/webdisk/homedir", "/webdisk/delete"}
 
 func TestPagesRender(t *testing.T) {
 	e := mustEnv(t)
@@ -44,12 +46,21 @@ func TestHomeShowsAccount(t *testing.T) {
 	body := b.mustPage(t, "/")
 	mustContain(t, body, `id="home-account" data-testid="home-account">cpuser<`,
 		`id="home-domain" data-testid="home-domain">example.com<`, "example.net", "1 FTP account.",
-		`id="home-tokens"`, `id="home-ftp-connections"`)
+		`id="home-tokens"`, `id="home-ftp-accounts"`, `id="home-ftp-connections"`, `id="home-email"`,
+		`id="home-webdisk"`)
+}
+
+// TestHomeLinksRegisteredModulesOnly: a server without some modules links
+// only the pages it serves.
+func TestHomeLinksRegisteredModulesOnly(t *testing.T) {
+	e := mustEnvModules(t, "Tokens", "Ftp")
+	body := e.login(t, "cpuser", passA).mustPage(t, "/")
+	mustContain(t, body, `id="home-tokens"`, `id="home-ftp-accounts"`)
 	mustNotContain(t, body, `id="home-email"`, `id="home-webdisk"`, `id="nav-email"`)
 }
 
 func TestSessionRequired(t *testing.T) {
-	e := mustEnv(t)
+	e := mustEnvModules(t, "Tokens", "Ftp")
 	b := e.login(t, "cpuser", passA)
 	tests := []struct {
 		name, method, path, cookie string
@@ -125,10 +136,11 @@ func TestSuspendedAccount(t *testing.T) {
 func TestActionsRefuseGet(t *testing.T) {
 	e := mustEnv(t)
 	b := e.login(t, "cpuser", passA)
+	query := "?name=x&user=bob&pass=Bob-Pass-1&login=all&email=x&domain=example.com&password=X-Pass-1&destroy=1"
 	for _, p := range actionPaths {
 		for _, method := range []string{"GET", "HEAD", "PUT", "DELETE"} {
 			t.Run(method+p, func(t *testing.T) {
-				r := e.do(t, method, "/"+b.token+p+"?name=x&user=bob&pass=Bob-Pass-1&login=all", b.cookie, nil)
+				r := e.do(t, method, "/"+b.token+p+query, b.cookie, nil)
 				if r.code != http.StatusMethodNotAllowed {
 					t.Fatalf("%d, want 405", r.code)
 				}
@@ -141,6 +153,9 @@ func TestActionsRefuseGet(t *testing.T) {
 	mustNoTokens(t, e)
 	if got := mustList(t, e.mustCall(t, e.a, "Ftp", "list_ftp", "include_acct_types=sub")); len(got) != 0 {
 		t.Errorf("a GET created an FTP account: %v", got)
+	}
+	if got := mustList(t, e.mustCall(t, e.a, "Email", "list_pops")); len(got) != 0 {
+		t.Errorf("a GET created a mailbox: %v", got)
 	}
 }
 

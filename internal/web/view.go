@@ -14,7 +14,8 @@ import (
 type view struct {
 	Brand   string
 	Title   string
-	Page    string // page name: the navigation marks it, <body data-page> carries it
+	Page    string // page name: <body data-page> carries it
+	Section string // the navigation entry marked as current: the page, or the page it is a step of
 	Base    string // "/cpsessNNNNNNNNNN": the prefix of every link and form action
 	Path    string // the page's path below Base
 	Account *accountView
@@ -26,6 +27,8 @@ type view struct {
 	Warnings []string     // warnings and messages of an action rendered directly
 	Shown    *uapi.Result // the result of an action whose data is shown once (a new API token)
 	failure  *failure
+	query    url.Values // the page's query string (GET only)
+	posted   url.Values // the form of the action rendered directly, without secrets
 
 	Notice string // login page: why the login form is shown
 	Goto   string // login page: where the new session should open
@@ -56,14 +59,14 @@ type failure struct {
 
 // newView returns the view of page p for session s.
 func (ui *UI) newView(s *session, p *page) *view {
-	v := &view{Brand: ui.cfg.Brand, Title: p.title, Page: p.name, Base: s.base(), Path: p.path,
+	v := &view{Brand: ui.cfg.Brand, Title: p.title, Page: p.name, Section: p.section(), Base: s.base(), Path: p.path,
 		Account: &accountView{Name: s.acct.Name, Domain: s.acct.Domain, Domains: s.acct.Domains}}
 	v.modules = make(map[string]bool)
 	for _, m := range ui.eng.Registry().Modules() {
 		v.modules[m] = true
 	}
 	for _, n := range allPages() {
-		if ui.hasModule(n.module) {
+		if n.parent == "" && ui.hasModule(n.module) {
 			v.Nav = append(v.Nav, navItem{Name: n.name, Title: n.title, Path: n.path})
 		}
 	}
@@ -138,8 +141,49 @@ func (v *view) DomainChoice(id, form string) domainChoice {
 func (ui *UI) flash(p *page, r *http.Request) string {
 	q := r.URL.Query()
 	a, ok := ui.actions[q.Get("done")]
-	if !ok || a.page != p.name {
+	if !ok || a.donePage() != p.name {
 		return ""
 	}
 	return a.message(q.Get("item"))
+}
+
+// Param returns a parameter of a step page (which user to edit): from the
+// query string of the GET, or, when an action rendered the page again,
+// from the form it posted.
+//
+//	{{ $guid := .Param "guid" }}
+func (v *view) Param(name string) string {
+	if s := v.query.Get(name); s != "" {
+		return s
+	}
+	if v.failure != nil {
+		return v.failure.values.Get(name)
+	}
+	return v.posted.Get(name)
+}
+
+// Field returns what a field of an edit form shows: what the user typed
+// when that form just failed (a blank included), else the current value
+// (nil shows as blank).
+//
+//	value="{{ $.Field "usermanager-edit" "real_name" .real_name }}"
+func (v *view) Field(form, field string, current any) string {
+	if v.failure != nil && v.failure.form == form {
+		return v.failure.values.Get(field)
+	}
+	if current == nil {
+		return ""
+	}
+	return fmt.Sprint(current)
+}
+
+// Checked reports whether a checkbox is ticked: as posted when its form
+// just failed, else current. A form may send a hidden 0 before the box's
+// 1, so the last value counts (see action.checkboxes).
+func (v *view) Checked(form, field string, current bool) bool {
+	if v.failure == nil || v.failure.form != form {
+		return current
+	}
+	vals := v.failure.values[field]
+	return len(vals) > 0 && vals[len(vals)-1] == "1"
 }
