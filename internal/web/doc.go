@@ -1,7 +1,7 @@
 // Package web is uapid's web interface for hosting-account owners: server-
 // rendered html/template pages under the cPanel session prefix
 // /cpsessNNNNNNNNNN/ (API Tokens, FTP Accounts, FTP Connections, Email
-// Accounts, Web Disk), and the login form at / and /login/.
+// Accounts, Web Disk, User Manager), and the login form at / and /login/.
 //
 // Pages hold no data of their own. Each template asks the engine for what it
 // shows with the execute template function, the counterpart of cPanel's

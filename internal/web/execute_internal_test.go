@@ -43,7 +43,7 @@ func TestTemplatesOnlyRead(t *testing.T) {
 			}
 		}
 	}
-	if calls < 8 {
+	if calls < 12 {
 		t.Errorf("only %d execute calls found; the pattern is stale", calls)
 	}
 }

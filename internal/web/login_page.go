@@ -13,6 +13,9 @@ func loginNotice(reason string) string {
 	switch reason {
 	case "expired":
 		return "Your session has expired. Log in again."
+	case "password":
+		// Changing the account's password ends every session, this one too.
+		return "Your password was changed. Log in with the new password."
 	case "invalid":
 		return "The login is invalid."
 	case "limited":

@@ -7,7 +7,8 @@ import (
 
 // allPages lists every page, in navigation order.
 func allPages() []*page {
-	return []*page{homePage(), tokensPage(), ftpAccountsPage(), ftpConnectionsPage(), emailPage(), webDiskPage()}
+	return []*page{homePage(), tokensPage(), ftpAccountsPage(), ftpConnectionsPage(), emailPage(), webDiskPage(),
+		userManagerPage(), userManagerEditPage(), userManagerDeletePage()}
 }
 
 // allActions lists every action: each is a POST form on one of the pages.
@@ -19,6 +20,8 @@ func allActions() []*action {
 		ftpConnectionKill(),
 		emailAdd(), emailPasswd(), emailQuota(), emailDelete(),
 		webDiskAdd(), webDiskPasswd(), webDiskPerms(), webDiskHomedir(), webDiskDelete(),
+		userManagerAdd(), userManagerSave(), userManagerPasswd(), userManagerDelete(),
+		userManagerLink(), userManagerDismiss(), userManagerUnlink(), userManagerOwnerPasswd(),
 	}
 }
 

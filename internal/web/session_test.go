@@ -9,14 +9,17 @@ import (
 )
 
 // pagePaths are every page.
-var pagePaths = []string{"/", "/tokens", "/ftp/accounts", "/ftp/connections", "/email", "/webdisk"}
+var pagePaths = []string{"/", "/tokens", "/ftp/accounts", "/ftp/connections", "/email", "/webdisk",
+	"/usermanager", "/usermanager/edit", "/usermanager/confirm_delete"}
 
 // actionPaths are every action.
 var actionPaths = []string{"/tokens/create", "/tokens/rename", "/tokens/revoke",
 	"/ftp/accounts/add", "/ftp/accounts/passwd", "/ftp/accounts/quota", "/ftp/accounts/homedir",
 	"/ftp/accounts/delete", "/ftp/anonymous", "/ftp/anonymous_incoming", "/ftp/welcome", "/ftp/connections/kill",
 	"/email/add", "/email/passwd", "/email/quota", "/email/delete",
-	"/webdisk/add", "/webdisk/passwd", "/webdisk/perms", "/webdisk/homedir", "/webdisk/delete"}
+	"/webdisk/add", "/webdisk/passwd", "/webdisk/perms", "/webdisk/homedir", "/webdisk/delete",
+	"/usermanager/add", "/usermanager/save", "/usermanager/passwd", "/usermanager/delete", "/usermanager/link",
+	"/usermanager/dismiss", "/usermanager/unlink", "/usermanager/owner_passwd"}
 
 func TestPagesRender(t *testing.T) {
 	e := mustEnv(t)
@@ -33,7 +36,8 @@ func TestPagesRender(t *testing.T) {
 			if cc := r.header.Get("Cache-Control"); cc != "no-store" {
 				t.Errorf("Cache-Control %q", cc)
 			}
-			mustContain(t, r.body, `data-testid="account-name">cpuser<`, `href="/`+b.token+`/ftp/accounts"`)
+			mustContain(t, r.body, `data-testid="account-name">cpuser<`, `href="/`+b.token+`/ftp/accounts"`,
+				`href="/`+b.token+`/usermanager"`)
 			mustNotContain(t, r.body, "other.org", "<script>", " style=")
 		})
 	}
@@ -47,7 +51,9 @@ func TestHomeShowsAccount(t *testing.T) {
 	mustContain(t, body, `id="home-account" data-testid="home-account">cpuser<`,
 		`id="home-domain" data-testid="home-domain">example.com<`, "example.net", "1 FTP account.",
 		`id="home-tokens"`, `id="home-ftp-accounts"`, `id="home-ftp-connections"`, `id="home-email"`,
-		`id="home-webdisk"`)
+		`id="home-webdisk"`, `id="home-usermanager" href="/`+b.token+`/usermanager"`, `id="nav-usermanager"`)
+	// Step pages of the User Manager have no navigation entry.
+	mustNotContain(t, body, "nav-usermanager_")
 }
 
 // TestHomeLinksRegisteredModulesOnly: a server without some modules links
@@ -56,7 +62,8 @@ func TestHomeLinksRegisteredModulesOnly(t *testing.T) {
 	e := mustEnvModules(t, "Tokens", "Ftp")
 	body := e.login(t, "cpuser", passA).mustPage(t, "/")
 	mustContain(t, body, `id="home-tokens"`, `id="home-ftp-accounts"`)
-	mustNotContain(t, body, `id="home-email"`, `id="home-webdisk"`, `id="nav-email"`)
+	mustNotContain(t, body, `id="home-email"`, `id="home-webdisk"`, `id="nav-email"`, `id="home-usermanager"`,
+		`id="nav-usermanager"`)
 }
 
 func TestSessionRequired(t *testing.T) {
@@ -135,8 +142,10 @@ func TestSuspendedAccount(t *testing.T) {
 
 func TestActionsRefuseGet(t *testing.T) {
 	e := mustEnv(t)
+	e.mustCall(t, e.a, "UserManager", "create_user", "username=kim", "domain=example.com", "password=Kim-Pass-1")
 	b := e.login(t, "cpuser", passA)
-	query := "?name=x&user=bob&pass=Bob-Pass-1&login=all&email=x&domain=example.com&password=X-Pass-1&destroy=1"
+	query := "?name=x&user=bob&pass=Bob-Pass-1&login=all&username=kim&domain=example.com&password=Kim-Pass-2" +
+		"&oldpass=" + passA + "&newpass=x-Pass-2&confirm=x-Pass-2"
 	for _, p := range actionPaths {
 		for _, method := range []string{"GET", "HEAD", "PUT", "DELETE"} {
 			t.Run(method+p, func(t *testing.T) {
@@ -154,9 +163,8 @@ func TestActionsRefuseGet(t *testing.T) {
 	if got := mustList(t, e.mustCall(t, e.a, "Ftp", "list_ftp", "include_acct_types=sub")); len(got) != 0 {
 		t.Errorf("a GET created an FTP account: %v", got)
 	}
-	if got := mustList(t, e.mustCall(t, e.a, "Email", "list_pops")); len(got) != 0 {
-		t.Errorf("a GET created a mailbox: %v", got)
-	}
+	e.mustRecord(t, e.a, "sub kim@example.com")
+	e.login(t, "cpuser", passA) // the account's password is unchanged
 }
 
 func TestSecurityHeaders(t *testing.T) {
