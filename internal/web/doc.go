@@ -1,7 +1,9 @@
 // Package web is uapid's web interface for hosting-account owners: server-
 // rendered html/template pages under the cPanel session prefix
 // /cpsessNNNNNNNNNN/ (API Tokens, FTP Accounts, FTP Connections, Email
-// Accounts, Web Disk, User Manager), and the login form at / and /login/.
+// Accounts, Web Disk, User Manager), the login form at / and /login/, and
+// the page at /invitation where a user invited by UserManager chooses a
+// password (Config.Invites).
 //
 // Pages hold no data of their own. Each template asks the engine for what it
 // shows with the execute template function, the counterpart of cPanel's

@@ -24,10 +24,10 @@ type templates struct {
 	byName map[string]*template.Template
 }
 
-// templateNames lists every template to parse: the pages, the login form
-// and the error page.
+// templateNames lists every template to parse: the pages, the login form,
+// the invitation page and the error page.
 func (ui *UI) templateNames() []string {
-	names := []string{"login", "error"}
+	names := []string{"login", "error", "invitation"}
 	for name := range ui.pages {
 		names = append(names, name)
 	}

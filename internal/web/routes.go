@@ -33,6 +33,10 @@ func (ui *UI) routes() *http.ServeMux {
 	mux.HandleFunc("GET /{$}", ui.loginPage)
 	mux.HandleFunc("GET /login/{$}", ui.loginPage)
 	mux.HandleFunc("GET /login", ui.loginPage)
+	// No method-less /invitation for a 405: it would conflict with
+	// GET /{session}. Other methods find no page (404).
+	mux.HandleFunc("GET /invitation", ui.invitationPage)
+	mux.HandleFunc("POST /invitation", ui.invitationAccept)
 	ui.static.register(mux)
 	mux.HandleFunc("GET /{session}", ui.sessionRoot)
 	for _, p := range ui.pages {

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -25,6 +27,17 @@ type Config struct {
 	// Location is the time zone of the times pages show (token creation and
 	// expiry); nil means time.Local.
 	Location *time.Location
+	// Invites accepts the Subaccount invitations UserManager mails
+	// (*usermanager.Service). nil turns the /invitation page off (404).
+	Invites Invites
+}
+
+// Invites is what the invitation page needs from UserManager. AcceptInvite
+// sets the password of the Subaccount whose invitation token is, and uses
+// the invitation up; it returns ENOTFOUND for an unknown or used token and
+// EINVALID for an expired one.
+type Invites interface {
+	AcceptInvite(ctx context.Context, token, password string) (*hosting.Subaccount, error)
 }
 
 // withDefaults returns c with its zero fields filled in.

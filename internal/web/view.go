@@ -32,6 +32,8 @@ type view struct {
 
 	Notice string // login page: why the login form is shown
 	Goto   string // login page: where the new session should open
+
+	Invite *inviteView // invitation page
 }
 
 // accountView is the logged-in hosting account as pages show it.
