@@ -5,4 +5,8 @@
 // jlaffaye/ftp client in the same run. Run:
 //
 //	go test -run=^$ -bench=. -benchmem ./bench/ftp/
+//
+// The command in cmd/ftpbench compares `uapid serve` with Pure-FTPd, both as
+// processes of their own: logins per second, 1 GiB transfers, memory per
+// idle session and kill latency (docs/benchmarks-ftp.md).
 package ftp

@@ -1,0 +1,104 @@
+// Command ftpbench measures uapid's FTP server side by side with Pure-FTPd,
+// the daemon cPanel runs by default, in the same run on 127.0.0.1 and with
+// the same client (github.com/jlaffaye/ftp): logins per second with
+// concurrent clients, download and upload speed of one large file, memory
+// per idle logged-in session, and how long a kill takes until the client
+// sees its connection close. Both servers run as processes of their own, so
+// their memory is measured as the kernel sees it.
+//
+// Run it from the module root, as root (Pure-FTPd needs root to drop to its
+// users; without root or without -pureftpd only uapid is measured):
+//
+//	go run ./bench/ftp/cmd/ftpbench -pureftpd=/usr/sbin/pure-ftpd
+//
+// It prints a Markdown report on standard output and its progress on
+// standard error. Every process it starts is stopped and every file it
+// makes is removed when it ends, also on Ctrl-C.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command line's settings; every loop is bounded by them.
+type options struct {
+	pureFTPd string // pure-ftpd binary; empty skips Pure-FTPd
+	uapid    string // prebuilt uapid binary; empty builds ./cmd/uapid
+	uapi     string // prebuilt uapi binary; empty builds ./cmd/uapi
+	rev      string // commit to build uapid and uapi from; empty: the working tree
+	workDir  string // where the temporary directory goes
+
+	phases       map[string]bool
+	clients      int           // concurrent clients of the login phase
+	loginTime    time.Duration // how long the login phase runs at most
+	loginMax     int           // how many logins it makes at most
+	fileMiB      int           // size of the transferred file
+	transferReps int           // downloads and uploads per server
+	sessions     int           // idle sessions of the memory phase
+	killReps     int           // single-session kills per server and method
+	killTimeout  time.Duration // longest wait for a killed client's EOF
+}
+
+// phaseNames are the measurements, in the order they run: the memory
+// phase first, so that each server's baseline is the fresh process.
+var phaseNames = []string{"sessions", "kill", "logins", "transfer"}
+
+func parseFlags() (options, error) {
+	var o options
+	var phases string
+	flag.StringVar(&o.pureFTPd, "pureftpd", "", "path of pure-ftpd (e.g. /usr/sbin/pure-ftpd); empty measures uapid alone")
+	flag.StringVar(&o.uapid, "uapid", "", "prebuilt uapid binary; empty builds ./cmd/uapid of this module")
+	flag.StringVar(&o.uapi, "uapi", "", "prebuilt uapi binary; empty builds ./cmd/uapi of this module")
+	flag.StringVar(&o.rev, "rev", "", "build uapid and uapi from this commit (git archive) instead of the working tree")
+	flag.StringVar(&o.workDir, "workdir", os.TempDir(), "parent of the temporary directory (needs room for the file)")
+	flag.StringVar(&phases, "run", strings.Join(phaseNames, ","), "measurements to run, comma-separated")
+	flag.IntVar(&o.clients, "clients", 16, "concurrent clients in the login measurement")
+	flag.DurationVar(&o.loginTime, "login-time", 10*time.Second, "duration of the login measurement per server")
+	flag.IntVar(&o.loginMax, "login-max", 100000, "most logins per server")
+	flag.IntVar(&o.fileMiB, "file-mib", 1024, "size of the transferred file in MiB")
+	flag.IntVar(&o.transferReps, "transfer-reps", 3, "downloads and uploads of the file per server")
+	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
+	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
+	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
+	flag.Parse()
+	o.phases = make(map[string]bool)
+	for _, p := range strings.Split(phases, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(phaseNames, p) {
+			return o, fmt.Errorf("unknown measurement %q in -run (have %s)", p, strings.Join(phaseNames, ", "))
+		}
+		o.phases[strings.TrimSpace(p)] = true
+	}
+	if o.clients < 1 || o.sessions < 1 || o.killReps < 1 || o.fileMiB < 1 || o.loginMax < 1 || o.transferReps < 1 {
+		return o, fmt.Errorf("-clients, -sessions, -kill-reps, -file-mib, -transfer-reps and -login-max must be positive")
+	}
+	return o, nil
+}
+
+func main() {
+	o, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ftpbench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = run(ctx, o)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ftpbench:", err)
+		os.Exit(1)
+	}
+}
+
+// progress reports what the benchmark is doing, on standard error so that
+// standard output is only the report.
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}

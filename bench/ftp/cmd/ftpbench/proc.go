@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// child is a server process the benchmark started. It runs in a process
+// group of its own, so that stopping it also stops what it forked, and it
+// dies with the benchmark should the benchmark be killed.
+type child struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// startChild starts name with args and env; its output goes to logPath.
+func startChild(name string, args, env []string, logPath string) (*child, error) {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		_ = log.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	c := &child{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		_ = log.Close()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+func (c *child) pid() int { return c.cmd.Process.Pid }
+
+// exited reports whether the process has ended.
+func (c *child) exited() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop ends the process's descendants first, while the process is there
+// to reap them (orphans would wait as zombies for init), then the process
+// and its group: SIGTERM, and SIGKILL to whatever is left after grace.
+func (c *child) stop(grace time.Duration) {
+	if desc := descendants(c.pid()); len(desc) > 0 {
+		signalAll(0, desc, syscall.SIGTERM)
+		for end := time.Now().Add(grace); time.Now().Before(end) && len(descendants(c.pid())) > 0; {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	pids := append(descendants(c.pid()), c.pid())
+	signalAll(c.pid(), pids, syscall.SIGTERM)
+	select {
+	case <-c.done:
+	case <-time.After(grace):
+	}
+	signalAll(c.pid(), pids, syscall.SIGKILL)
+	select {
+	case <-c.done:
+	case <-time.After(grace):
+		progress("process %d did not end", c.pid())
+	}
+}
+
+// signalAll signals the process group pgid (none if 0) and pids.
+func signalAll(pgid int, pids []int, sig syscall.Signal) {
+	if pgid > 0 {
+		_ = syscall.Kill(-pgid, sig)
+	}
+	for _, p := range pids {
+		_ = syscall.Kill(p, sig)
+	}
+}
+
+// parentOf returns the parent process id of pid, 0 if pid is gone.
+func parentOf(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name in parentheses may hold spaces: the fields that
+	// follow it start after the last ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid
+}
+
+// descendants returns every live process below root.
+func descendants(root int) []int {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	children := make(map[int][]int)
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err == nil {
+			pp := parentOf(pid)
+			children[pp] = append(children[pp], pid)
+		}
+	}
+	var out []int
+	for queue := children[root]; len(queue) > 0; queue = queue[1:] {
+		out = append(out, queue[0])
+		queue = append(queue, children[queue[0]]...)
+	}
+	return out
+}
+
+// memory is what a set of processes holds in RAM, in bytes. RSS counts a
+// page shared by several processes in each of them; PSS divides it among
+// them, which is the honest sum for a daemon that forks per session.
+type memory struct {
+	rss, pss int64
+	procs    int
+}
+
+// measureMemory sums /proc/PID/smaps_rollup over pids; processes that end
+// meanwhile are skipped.
+func measureMemory(pids []int) memory {
+	var m memory
+	for _, pid := range pids {
+		rss, pss, err := smapsRollup(pid)
+		if err != nil {
+			continue
+		}
+		m.rss, m.pss, m.procs = m.rss+rss, m.pss+pss, m.procs+1
+	}
+	return m
+}
+
+func smapsRollup(pid int) (rss, pss int64, err error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "Rss:":
+			rss = kb << 10
+		case "Pss:":
+			pss = kb << 10
+		}
+	}
+	if rss == 0 {
+		return 0, 0, errors.New("no Rss in smaps_rollup")
+	}
+	return rss, pss, sc.Err()
+}
+
+// raiseFileLimit lifts the open-file limit as far as it goes: a thousand
+// idle clients need a descriptor each, here and (the servers inherit the
+// limit) in uapid. Root may raise the hard limit too, unless a container
+// forbids it.
+func raiseFileLimit() error {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return err
+	}
+	if l.Max < 65536 {
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: 65536, Max: 65536}); err == nil {
+			return nil
+		}
+	}
+	l.Cur = l.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return fmt.Errorf("raise the open-file limit: %w", err)
+	}
+	return nil
+}
+
+// freeSpace returns the bytes available to unprivileged users on dir's
+// file system.
+func freeSpace(dir string) (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * st.Bsize, nil
+}
