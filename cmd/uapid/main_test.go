@@ -17,11 +17,13 @@ import (
 
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/invite/smtptest"
 )
 
 // server is a whole uapid booted on 127.0.0.1:0 with a fresh data directory.
 type server struct {
 	main  *Main
+	smtp  *smtptest.Server // the relay invitations go through
 	url   string
 	demo  demoCredentials
 	http  *http.Client
@@ -33,7 +35,8 @@ type server struct {
 func mustServe(t *testing.T) *server {
 	t.Helper()
 	dir := t.TempDir()
-	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_HTTPS_ADDR": "127.0.0.1:0",
+	relay := smtptest.Start(t)
+	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
 		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins")}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
@@ -49,7 +52,7 @@ func mustServe(t *testing.T) *server {
 			t.Errorf("close: %v", err)
 		}
 	})
-	s := &server{main: m, url: m.HTTPSURL(), env: env, http: &http.Client{Transport: &http.Transport{
+	s := &server{main: m, smtp: relay, url: m.HTTPSURL(), env: env, http: &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}}
 	b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
 	if err != nil {
@@ -151,6 +154,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("Email mailbox published for Dovecot", s.testEmail)
 	t.Run("seed: UserManager delete_user leaves a hypothetical Subaccount", s.testDeleteUserSeed)
 	t.Run("plugin pages: template and LiveAPI program", s.testPlugins)
+	t.Run("Subaccount invitation by mail sets the FTP password", s.testInvitation)
 }
 
 func (s *server) testDemoFile(t *testing.T) {

@@ -29,6 +29,7 @@ import (
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/module/usermanager"
 	"github.com/uapid/uapid/internal/plugin"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
@@ -54,6 +55,7 @@ type Main struct {
 	ftp      *ftpd.Server
 	webdav   *webdavd.Server
 	cluster  *cluster.Node
+	users    *usermanager.Service
 	servers  []*http.Server
 	addrs    map[string]net.Addr
 	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
@@ -139,11 +141,10 @@ func (m *Main) build(ctx context.Context) error {
 	if pub != nil {
 		m.accounts.OnChange(pub.PublishAll)
 	}
-	um, err := m.userManager(ftpSvc, emailSvc, webdiskSvc)
-	if err != nil {
+	if m.users, err = m.userManager(ftpSvc, emailSvc, webdiskSvc); err != nil {
 		return err
 	}
-	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc, UserManager: um})
+	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc, UserManager: m.users})
 	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	m.admin = admin.New(m.engine, m.accounts, m.Log)
 	return nil
@@ -179,7 +180,7 @@ func (m *Main) startAll() error {
 
 // webUI is the web interface with the operator's plugin pages, if any.
 func (m *Main) webUI() (http.Handler, error) {
-	ui := web.New(web.Config{}, m.engine, m.auth, m.Log)
+	ui := web.New(web.Config{Invites: m.users}, m.engine, m.auth, m.Log)
 	if m.Config.PluginDir == "" {
 		return ui.Handler(), nil
 	}

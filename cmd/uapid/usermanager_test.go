@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -50,5 +52,43 @@ func (s *server) testDeleteUserSeed(t *testing.T) {
 	}
 	if r = getResult(t, sess, s.url+prefix+"/execute/UserManager/delete_user?username=example1&domain=demo.example", nil); r.Status != 0 {
 		t.Errorf("deleting a missing Subaccount: %+v", r)
+	}
+}
+
+// testInvitation creates a Subaccount with FTP and send_invite=1, reads the
+// invitation from the SMTP relay, sets the password on the invitation page,
+// and logs in to the FTP server with it.
+func (s *server) testInvitation(t *testing.T) {
+	out, errOut, code := s.runCmd(t, s.uapi, nil, "--user=demo", "UserManager", "create_user", "username=invitee",
+		"domain=demo.example", "send_invite=1", "alternate_email=invitee%40example.net",
+		"services.ftp.enabled=1", "services.ftp.homedir=public_html/invitee")
+	if code != 0 {
+		t.Fatalf("create_user: exit %d\n%s%s", code, out, errOut)
+	}
+	mails := s.smtp.Mails()
+	if len(mails) != 1 || mails[0].To[0] != "invitee@example.net" {
+		t.Fatalf("mails: %+v", mails)
+	}
+	_, body, err := mails[0].Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`https://uapid\.test(/invitation\?token=[A-Za-z0-9_%=-]+)`).FindStringSubmatch(body)
+	if link == nil {
+		t.Fatalf("no invitation link in:\n%s", body)
+	}
+	u, _ := url.Parse(link[1])
+	form := url.Values{"token": {u.Query().Get("token")}, "password": {"Invitee-pass-1"}, "confirm": {"Invitee-pass-1"}}
+	resp, err := s.http.PostForm(s.url+"/invitation", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("accepting the invitation: HTTP %d", resp.StatusCode)
+	}
+	s.mustFTPLogin(t, "invitee@demo.example", "Invitee-pass-1")
+	if resp, _ = s.http.PostForm(s.url+"/invitation", form); resp.StatusCode != 404 {
+		t.Errorf("a used invitation answered HTTP %d, want 404", resp.StatusCode)
 	}
 }

@@ -105,6 +105,35 @@ func (f *File) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// copyBufferSize is the chunk ReadFrom moves per read and write: Pure-FTPd's
+// 512 KiB. With io.Copy's default 32 KiB an upload cost sixteen times the
+// system calls and ran at a third of Pure-FTPd's speed.
+const copyBufferSize = 512 << 10
+
+// ReadFrom copies r to the file in large chunks. io.Copy calls it for an
+// upload; every chunk goes through Write, so the quota, the append mode and
+// the usage accounting apply exactly as for any other write.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	buf := make([]byte, copyBufferSize)
+	var total int64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			w, werr := f.Write(buf[:n])
+			total += int64(w)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		switch {
+		case rerr == io.EOF:
+			return total, nil
+		case rerr != nil:
+			return total, rerr
+		}
+	}
+}
+
 // WriteAt writes at off without moving the offset, under the quota as Write.
 func (f *File) WriteAt(p []byte, off int64) (int, error) {
 	f.mu.Lock()

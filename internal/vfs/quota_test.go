@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -215,4 +216,33 @@ func mustDo(tb testing.TB, err error) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// An upload arrives through io.Copy, which uses File.ReadFrom: the quota
+// still stops it at the limit and counts what was written.
+func TestQuotaStopsReadFrom(t *testing.T) {
+	t.Parallel()
+	v, l, tr := mustQuotaFs(t, 3<<20, 0)
+	f, err := v.Create("big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := bytes.NewReader(bytes.Repeat([]byte("u"), 5<<20))
+	n, err := io.Copy(f, struct{ io.Reader }{src}) // hide WriterTo so io.Copy reaches ReadFrom
+	var qe *QuotaError
+	if n != 3<<20 || !errors.As(err, &qe) {
+		t.Fatalf("io.Copy = %d, %v; want %d bytes and a QuotaError", n, err, 3<<20)
+	}
+	f.Close()
+	if fi, _ := os.Stat(filepath.Join(tr.home, "big.bin")); fi.Size() != 3<<20 {
+		t.Errorf("file holds %d bytes", fi.Size())
+	}
+	if got := l.sum(); got != 3<<20 {
+		t.Errorf("persisted %d, want %d", got, 3<<20)
+	}
+	g, _ := v.Create("small.bin")
+	if n, err := io.Copy(g, struct{ io.Reader }{strings.NewReader("")}); n != 0 || err != nil {
+		t.Errorf("empty copy = %d, %v", n, err)
+	}
+	g.Close()
 }
