@@ -42,6 +42,16 @@ func (t *transferFile) Write(p []byte) (int, error) {
 	return n, ftpError(err)
 }
 
+// ReadFrom passes an upload on to the file, which copies it in large
+// chunks under the quota.
+func (t *transferFile) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := t.File.(io.ReaderFrom); ok {
+		n, err := rf.ReadFrom(r)
+		return n, ftpError(err)
+	}
+	return io.Copy(struct{ io.Writer }{t}, r)
+}
+
 // WriteTo passes a download on to the file, which may hand it to the kernel.
 func (t *transferFile) WriteTo(w io.Writer) (int64, error) {
 	if wt, ok := t.File.(io.WriterTo); ok {
