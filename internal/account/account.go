@@ -151,6 +151,15 @@ func (s *Service) makeHome(home string) error {
 	} else if err != nil {
 		return fmt.Errorf("account: create home: %w", err)
 	}
+	if err := makeLayout(home); err != nil {
+		// A half-made home would block the name for every later try.
+		_ = os.RemoveAll(home)
+		return err
+	}
+	return nil
+}
+
+func makeLayout(home string) error {
 	for _, d := range homeLayout {
 		p := filepath.Join(home, d.name)
 		if err := os.Mkdir(p, d.mode); err != nil {

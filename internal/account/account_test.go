@@ -104,6 +104,30 @@ func TestSuspendClosesSessionsAndDeleteRemovesHome(t *testing.T) {
 	}
 }
 
+// A password change and a domain removal close the account's live sessions:
+// whoever knew the old password, or used a login on the removed domain,
+// must not keep a session.
+func TestPasswordAndDomainChangesCloseSessions(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	c := &closer{}
+	svc := account.New(db, db, filepath.Join(t.TempDir(), "home"), fixture.Logger(t), c)
+	a := fixture.Account(t, svc, "ivan", "ivan.example", "ivan-password")
+	ctx := context.Background()
+	if err := svc.SetPassword(ctx, "ivan", "ivan-password-2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddDomain(ctx, "ivan", "extra.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RemoveDomain(ctx, "ivan", "extra.example"); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.killed) != 2 || c.killed[0] != a.ID || c.killed[1] != a.ID {
+		t.Errorf("sessions closed for %v, want the account twice", c.killed)
+	}
+}
+
 func TestPasswordsAndDomains(t *testing.T) {
 	t.Parallel()
 	db := fixture.Store(t)

@@ -35,7 +35,10 @@ func (s *Service) SetPassword(ctx context.Context, name, pass string) error {
 	if err := s.store.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{PasswordHash: &hash}); err != nil {
 		return err
 	}
-	return s.sessions.DeleteAccountSessions(ctx, acct.ID)
+	// Whoever knew the old password must not keep a session open: login
+	// sessions, and the FTP sessions of the main and _logs logins.
+	s.closeSessions(ctx, acct)
+	return nil
 }
 
 // ChangePassword is the account holder's own change: the old password must
@@ -134,6 +137,10 @@ func (s *Service) RemoveDomain(ctx context.Context, name, domain string) error {
 	if err := s.store.RemoveDomain(ctx, acct.ID, d); err != nil {
 		return err
 	}
+	// The store dropped the logins on that domain; their live sessions must
+	// not outlive them. Closing all of the account's sessions is the one
+	// way that needs no list of what the cascade removed.
+	s.closeSessions(ctx, acct)
 	s.notifyChanged(ctx, name)
 	return nil
 }

@@ -148,9 +148,9 @@ func (s *Service) SetPassword(ctx context.Context, acct *hosting.Account, user, 
 	return nil
 }
 
-// SetQuota changes a login's quota (MiB, 0 unlimited) and recounts the
-// bytes below its home directory, as cPanel runs pure-quotacheck. Returns
-// EINVALID and ENOTFOUND.
+// SetQuota changes a login's quota (MiB, 0 unlimited), closes its live
+// sessions and recounts the bytes below its home directory, as cPanel runs
+// pure-quotacheck. Returns EINVALID and ENOTFOUND.
 func (s *Service) SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) error {
 	if quotaMB < 0 {
 		return hosting.Errorf(hosting.EINVALID, "The quota must be a number or “unlimited”.")
@@ -159,6 +159,10 @@ func (s *Service) SetQuota(ctx context.Context, acct *hosting.Account, user, dom
 	if err != nil {
 		return err
 	}
+	// Live sessions share a quota loaded at login: closing them makes the
+	// new limit apply at once, and ends uploads before the recount, so
+	// their bytes are not counted twice.
+	s.closeLogin(ctx, acct, f.Login())
 	used, err := s.usage(ctx, acct.HomeDir, f.HomeDir)
 	if err != nil {
 		return fmt.Errorf("ftp: disk usage of %s: %w", f.Login(), err)

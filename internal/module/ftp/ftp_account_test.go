@@ -3,6 +3,7 @@ package ftp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -357,5 +358,21 @@ func TestSetHomedir(t *testing.T) {
 				t.Errorf("stored %+v %v", f, err)
 			}
 		})
+	}
+}
+
+// set_quota closes the login's live sessions: they hold the quota loaded
+// at login, and the new limit must apply at once.
+func TestSetQuotaClosesSessions(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	if r := e.call(e.a, "add_ftp", "user=quota", "pass=quota-pass-1"); r.Status != 1 {
+		t.Fatalf("add_ftp: %v", r.Errors)
+	}
+	if r := e.call(e.a, "set_quota", "user=quota", "quota=5"); r.Status != 1 {
+		t.Fatalf("set_quota: %v", r.Errors)
+	}
+	if got := e.sessions.killedLogins(); !slices.Contains(got, fmt.Sprintf("%d:quota@%s", e.a.ID, e.a.Domain)) {
+		t.Errorf("KillLogin calls %v", got)
 	}
 }
