@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -60,6 +61,7 @@ type Main struct {
 	addrs    map[string]net.Addr
 	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
 	cancel   context.CancelFunc
+	closing  atomic.Bool // Close has begun: servers stopping now is no failure
 	wg       sync.WaitGroup
 	errc     chan error
 }
@@ -278,6 +280,7 @@ func (m *Main) Errors() <-chan error { return m.errc }
 // Close stops every server gracefully (running requests may finish within
 // ten seconds) and closes the database.
 func (m *Main) Close() error {
+	m.closing.Store(true)
 	if m.cancel != nil {
 		m.cancel()
 	}

@@ -50,9 +50,18 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 	}
 	m.cluster = node
 	if srv != nil {
-		if err := srv.Start(ctx); err != nil {
+		// Listen and serve under Main rather than srv.Start: Start closes
+		// every session when ctx ends, and Close must instead give running
+		// transfers their grace period through Shutdown.
+		if err := srv.Listen(); err != nil {
 			return nil, fmt.Errorf("ftp: %w", err)
 		}
+		m.goServe("ftp", func() error {
+			if err := srv.Serve(); err != nil && !m.closing.Load() {
+				return err
+			}
+			return nil
+		})
 		m.ftp = srv
 		m.addrs["ftp"] = srv.Addr()
 		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
