@@ -186,7 +186,8 @@ func (m *Main) webUI() (http.Handler, error) {
 	if m.Config.PluginDir == "" {
 		return ui.Handler(), nil
 	}
-	plugins, err := plugin.New(plugin.Config{Dir: m.Config.PluginDir, Timeout: m.Config.PluginTimeout}, m.engine, m.Log)
+	plugins, err := plugin.New(plugin.Config{Dir: m.Config.PluginDir, Timeout: m.Config.PluginTimeout,
+		NoPrograms: !m.Config.PluginExec}, m.engine, m.Log)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,7 @@ type Config struct {
 	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
 	PluginDir       string // cPanel-style plugin pages; empty: off
 	PluginTimeout   time.Duration
+	PluginExec      bool // run executable plugin pages (trusted code with the daemon's privileges)
 	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
 }
 
@@ -114,6 +115,8 @@ func options() []option {
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.PluginDir })},
 		{"plugin_timeout", "UAPID_PLUGIN_TIMEOUT", "Longest run of an executable plugin page (Go duration).",
 			func(*Config) string { return "60s" }, setDuration(func(c *Config) *time.Duration { return &c.PluginTimeout })},
+		{"plugin_exec", "UAPID_PLUGIN_EXEC", "Run executable plugin pages (true/false). They run as the daemon's user, so install only code you trust as you trust uapid; template pages work either way.",
+			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.PluginExec })},
 		{"node_id", "UAPID_NODE_ID", "This node's name in the nodes table when several nodes share a PostgreSQL database (see docs/cluster.md); a random name at each start when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.NodeID })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",

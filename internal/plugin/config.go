@@ -45,6 +45,12 @@ type Config struct {
 	Interpreters map[string][]string
 	// LiveAPI configures the pages' LiveAPI sockets.
 	LiveAPI liveapi.Config
+	// NoPrograms refuses executable pages (403); template and static pages
+	// still work. A program runs with the daemon's own user, so it could
+	// reach the admin socket and the database directly: the LiveAPI socket
+	// confines well-behaved pages, not hostile ones. The daemon sets it
+	// unless the operator opts in with plugin_exec.
+	NoPrograms bool
 }
 
 // DefaultInterpreters runs cPanel's LiveAPI script names as cPanel does:

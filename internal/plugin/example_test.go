@@ -27,3 +27,16 @@ func TestExamplePlugin(t *testing.T) {
 		t.Errorf("hello.css: %d %q", r.code, r.header.Get("Content-Type"))
 	}
 }
+
+// TestNoPrograms: with executable pages turned off, a program is refused
+// and never runs, while template pages still render.
+func TestNoPrograms(t *testing.T) {
+	e := mustEnv(t, plugin.Config{Dir: "../../examples/plugins", NoPrograms: true})
+	b := e.login(t, "cpuser", passA)
+	if r := b.do(t, http.MethodGet, "/plugins/hello/hello.live.pl", nil); r.code != http.StatusForbidden ||
+		!strings.Contains(string(r.body), "plugin_exec") {
+		t.Errorf("program page: HTTP %d\n%s", r.code, r.body)
+	}
+	body := b.mustGet(t, "/plugins/hello/index.html")
+	mustContain(t, body, `<strong id="hello-user">cpuser</strong>`)
+}

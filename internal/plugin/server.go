@@ -53,6 +53,10 @@ func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.
 	case kindTemplate:
 		s.serveTemplate(w, r, p, f)
 	case kindProgram:
+		if s.cfg.NoPrograms {
+			p.Error(w, r, http.StatusForbidden, "Forbidden", "Executable plugin pages are turned off on this server (plugin_exec).")
+			return
+		}
 		s.serveProgram(w, r, p, f)
 	default:
 		s.serveStatic(w, r, p, f)
