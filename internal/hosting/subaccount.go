@@ -113,7 +113,8 @@ type SubaccountStore interface {
 	// hash inviteHash and has not expired at now, sets its password hash,
 	// marks the password synced and clears the invitation, in one
 	// transaction so that an invitation works once. Returns ENOTFOUND for
-	// an unknown or used invitation and EINVALID for an expired one.
+	// an unknown or used invitation, EINVALID for an expired one and
+	// EFORBIDDEN (leaving the invitation unused) while the account is suspended.
 	AcceptInvite(ctx context.Context, inviteHash string, now time.Time, passwordHash string) (*Subaccount, error)
 	// ListServiceAnnotations returns the account's annotations ordered by
 	// service, then user@domain.

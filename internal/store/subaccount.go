@@ -80,6 +80,13 @@ func (db *DB) AcceptInvite(ctx context.Context, inviteHash string, now time.Time
 	if s.InviteExpires == nil || !now.Before(*s.InviteExpires) {
 		return nil, hosting.Errorf(hosting.EINVALID, "The invitation has expired. Ask for a new one.")
 	}
+	// A suspended account is frozen: the invitation stays unused until the
+	// account is unsuspended.
+	if acct, err := findAccountByID(ctx, tx, s.AccountID); err != nil {
+		return nil, err
+	} else if acct.Suspended {
+		return nil, hosting.Errorf(hosting.EFORBIDDEN, "The account is suspended. Try the invitation again later.")
+	}
 	synced, clear := true, hosting.SubaccountInvite{}
 	upd := hosting.SubaccountUpdate{PasswordHash: &passwordHash, SyncedPassword: &synced, Invite: &clear}
 	if err := updateSubaccount(ctx, tx, s.ID, upd); err != nil {

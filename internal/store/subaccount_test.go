@@ -187,6 +187,14 @@ func TestAcceptInvite(t *testing.T) {
 		wantCode(t, err, hosting.EINVALID)
 		_, err = db.AcceptInvite(ctx, "unknown", now, "$6$n$n")
 		wantCode(t, err, hosting.ENOTFOUND)
+		if err := db.UpdateAccount(ctx, alice.ID, hosting.AccountUpdate{Suspended: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.AcceptInvite(ctx, "fresh", now, "$6$n$n")
+		wantCode(t, err, hosting.EFORBIDDEN) // suspended: refused, and the invitation is kept
+		if err := db.UpdateAccount(ctx, alice.ID, hosting.AccountUpdate{Suspended: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
 		got, err := db.AcceptInvite(ctx, "fresh", now, "$6$n$n")
 		if err != nil || got.ID != s.ID || got.PasswordHash != "$6$n$n" || !got.SyncedPassword || got.InviteHash != "" {
 			t.Fatalf("AcceptInvite = %+v, %v", got, err)

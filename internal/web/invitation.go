@@ -87,6 +87,9 @@ func (ui *UI) acceptInvite(w http.ResponseWriter, r *http.Request, token, pass s
 	case hosting.EINVALID:
 		// An expired invitation: the message says to ask for a new one.
 		ui.renderInvite(w, r, http.StatusGone, &inviteView{}, hosting.ErrorMessage(err))
+	case hosting.EFORBIDDEN:
+		// The account is suspended; the invitation stays valid for later.
+		ui.renderInvite(w, r, http.StatusForbidden, &inviteView{}, hosting.ErrorMessage(err))
 	default:
 		ui.internalError(w, r, err)
 	}
