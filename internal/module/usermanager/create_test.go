@@ -241,3 +241,25 @@ func TestCreateUserNeedsServiceFeature(t *testing.T) {
 	}
 	e.mustFail(t, e.mustAccount(t, "cpuser"), "user_manager", "list_users")
 }
+
+// An account that loses a service's feature cannot change, delete or link
+// that kind of service account through UserManager either.
+func TestLostServiceFeatureGuardsExistingAccounts(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustOK(t, e.a, "create_user", "username=kept", "domain=example.com", "password=kept-pw-1",
+		"services.ftp.enabled=1", "services.ftp.homedir=kept")
+	if err := e.db.UpdateAccount(context.Background(), e.a.ID, hosting.AccountUpdate{
+		Features: []string{hosting.FeatureUserManager, hosting.FeatureEmail}}); err != nil {
+		t.Fatal(err)
+	}
+	a := e.mustAccount(t, "cpuser")
+	e.mustFail(t, a, "You do not have the feature “ftpaccts”.", "edit_user", "username=kept", "domain=example.com",
+		"services.ftp.quota=5")
+	e.mustFail(t, a, "You do not have the feature “ftpaccts”.", "delete_user", "username=kept", "domain=example.com")
+	if _, err := e.db.FindFTPAccount(context.Background(), a.ID, "kept", "example.com"); err != nil {
+		t.Errorf("a refused delete_user removed the FTP account: %v", err)
+	}
+	e.mustFail(t, a, "You do not have the feature “ftpaccts”.", "merge_service_account", "username=kept",
+		"domain=example.com", "services.ftp.merge=1")
+}

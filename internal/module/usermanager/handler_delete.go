@@ -25,6 +25,14 @@ func (s *Service) deleteUser(ctx context.Context, c *uapi.Call) (any, error) {
 	if g.sub == nil {
 		return nil, hosting.Errorf(hosting.ENOTFOUND, "The system could not find the “%s” user at the “%s” domain.", user, domain)
 	}
+	// Check every linked service first, so a refusal removes nothing.
+	for i, sa := range g.accounts {
+		if g.rels[i] == linked {
+			if err := checkServiceFeature(c.Account, sa.service); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i, sa := range g.accounts {
 		if g.rels[i] != linked {
 			continue

@@ -127,6 +127,11 @@ func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, lin
 	var warnings []string
 	for _, b := range s.backends {
 		sa, o := linked[b.service()], req.services[b.service()]
+		if sa != nil && ((o.enabled != nil && !*o.enabled) || o.changes() || req.plain != "") {
+			if err := checkServiceFeature(acct, sa.service); err != nil {
+				return warnings, err
+			}
+		}
 		switch {
 		case sa == nil:
 		case o.enabled != nil && !*o.enabled:

@@ -67,6 +67,11 @@ func (s *Service) mergeServiceAccount(ctx context.Context, c *uapi.Call) (any, e
 	if err != nil {
 		return nil, err
 	}
+	for _, sa := range accounts {
+		if err := checkServiceFeature(c.Account, sa.service); err != nil {
+			return nil, err
+		}
+	}
 	sub, err := s.mergeTarget(ctx, c.Account, g, accounts, passed)
 	if err != nil {
 		return nil, err

@@ -84,6 +84,16 @@ func serviceFeature(service string) string {
 	return hosting.FeatureWebDisk
 }
 
+// checkServiceFeature refuses to touch a service account (change, delete,
+// link) of a kind the account no longer has the feature for: the feature
+// governs the service, whichever module reaches it.
+func checkServiceFeature(acct *hosting.Account, service string) error {
+	if f := serviceFeature(service); !acct.HasFeature(f) {
+		return hosting.Errorf(hosting.EFORBIDDEN, "You do not have the feature “%s”.", f)
+	}
+	return nil
+}
+
 // checkNewService checks what enabling one service needs: the service is
 // wired, the account has its feature, and FTP and Web Disk have a directory.
 func (s *Service) checkNewService(acct *hosting.Account, service string, o options) error {
