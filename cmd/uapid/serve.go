@@ -140,6 +140,7 @@ func (m *Main) build(ctx context.Context) error {
 		closers = append(closers, m.webdav)
 	}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
+	m.accounts.UseLimiter(lim)
 	if pub != nil {
 		m.accounts.OnChange(pub.PublishAll)
 	}

@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/password"
 )
 
@@ -30,8 +31,15 @@ type Service struct {
 	homeRoot string // directory that holds one home directory per account
 	closers  []SessionCloser
 	changed  []func(context.Context) error
+	limit    *limiter.Limiter // guesses of the old password in ChangePassword
 	log      *slog.Logger
 }
+
+// UseLimiter makes ChangePassword count wrong old passwords in the shared
+// brute-force limiter, so a stolen session or API token cannot be used to
+// guess the account password without bound. Call it before the service is
+// used.
+func (s *Service) UseLimiter(l *limiter.Limiter) { s.limit = l }
 
 // OnChange registers f to run after an account is suspended, unsuspended
 // or deleted, or loses a domain: state other daemons read from published

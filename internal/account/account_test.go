@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/password"
 )
 
@@ -157,5 +159,22 @@ func TestPasswordsAndDomains(t *testing.T) {
 	}
 	if err := svc.SetQuota(ctx, "hank", -1); hosting.ErrorCode(err) != hosting.EINVALID {
 		t.Errorf("negative quota: %v", err)
+	}
+}
+
+func TestChangePasswordIsLimited(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	svc := fixture.Accounts(t, db)
+	svc.UseLimiter(limiter.New(limiter.Config{PerAccount: limiter.Rule{MaxFailures: 3, Window: time.Hour, Block: time.Hour}}, nil))
+	a := fixture.Account(t, svc, "judy", "judy.example", "judy-password")
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if err := svc.ChangePassword(ctx, a, "guess", "new-password"); hosting.ErrorCode(err) != hosting.EINVALID {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	if err := svc.ChangePassword(ctx, a, "judy-password", "new-password"); hosting.ErrorCode(err) != hosting.EFORBIDDEN {
+		t.Errorf("after 3 wrong guesses the right password was tried: %v", err)
 	}
 }

@@ -44,7 +44,13 @@ func (s *Service) SetPassword(ctx context.Context, name, pass string) error {
 // ChangePassword is the account holder's own change: the old password must
 // match (UserManager::change_password).
 func (s *Service) ChangePassword(ctx context.Context, acct *hosting.Account, oldPass, newPass string) error {
+	if s.limit != nil && !s.limit.Allowed("", acct.Name) {
+		return hosting.Errorf(hosting.EFORBIDDEN, "Too many failed attempts. Try again later.")
+	}
 	if !password.Verify(acct.PasswordHash, oldPass) {
+		if s.limit != nil {
+			s.limit.Failure("", acct.Name)
+		}
 		return hosting.Errorf(hosting.EINVALID, "The current password is incorrect.")
 	}
 	return s.SetPassword(ctx, acct.Name, newPass)
