@@ -104,6 +104,10 @@ func (s *SMTP) converse(conn net.Conn, to string, body []byte) error {
 		if err := c.StartTLS(&tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}); err != nil {
 			return err
 		}
+	} else if !isLoopback(host) {
+		// The message carries a one-time secret: it crosses a network only
+		// encrypted. A relay on this machine (a local Postfix) is trusted.
+		return fmt.Errorf("the relay does not offer STARTTLS, and invitations carry a secret")
 	}
 	if err := c.Mail(s.from.Address); err != nil {
 		return err
@@ -122,6 +126,15 @@ func (s *SMTP) converse(conn net.Conn, to string, body []byte) error {
 		return err
 	}
 	return c.Quit()
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // parseAddress accepts one address ("a@b" or "Name <a@b>") and refuses line
