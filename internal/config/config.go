@@ -105,7 +105,7 @@ func options() []option {
 			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailQuotaMB })},
 		{"email_max_quota_mb", "UAPID_EMAIL_MAX_QUOTA_MB", "Largest mailbox quota in MiB; 0 means no maximum.",
 			func(*Config) string { return "0" }, setInt64(func(c *Config) *int64 { return &c.EmailMaxQuotaMB })},
-		{"smtp_relay", "UAPID_SMTP_RELAY", "host:port of an SMTP relay that accepts uapid's mail (Subaccount invitations); invitations are off when empty.",
+		{"smtp_relay", "UAPID_SMTP_RELAY", "host:port of an SMTP relay that accepts uapid's mail (Subaccount invitations); it must offer STARTTLS unless it is on this machine. Invitations are off when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.SMTPRelay })},
 		{"smtp_from", "UAPID_SMTP_FROM", "Sender address of invitations.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.SMTPFrom })},
