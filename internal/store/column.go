@@ -82,3 +82,29 @@ func sortByKey[T any](xs []T, key func(T) string) {
 		xs[i] = ks[i].x
 	}
 }
+
+// loginFilter selects user@domain service accounts (FTP, email, Web Disk:
+// their tables share these columns); nil fields select all.
+type loginFilter struct {
+	ID        *int64
+	AccountID *int64
+	User      *string
+	Domain    *string
+}
+
+func (f loginFilter) where() (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.AccountID != nil {
+		conds, args = append(conds, "account_id = ?"), append(args, *f.AccountID)
+	}
+	if f.User != nil {
+		conds, args = append(conds, "username = ?"), append(args, strings.ToLower(*f.User))
+	}
+	if f.Domain != nil {
+		conds, args = append(conds, "domain = ?"), append(args, strings.ToLower(*f.Domain))
+	}
+	return strings.Join(conds, " AND "), args
+}

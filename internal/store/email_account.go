@@ -84,29 +84,7 @@ func checkEmailQuota(mb int64) error {
 }
 
 // emailFilter selects email accounts; nil fields select all.
-type emailFilter struct {
-	ID        *int64
-	AccountID *int64
-	User      *string
-	Domain    *string
-}
-
-func (f emailFilter) where() (string, []any) {
-	conds, args := []string{"1 = 1"}, []any{}
-	if f.ID != nil {
-		conds, args = append(conds, "id = ?"), append(args, *f.ID)
-	}
-	if f.AccountID != nil {
-		conds, args = append(conds, "account_id = ?"), append(args, *f.AccountID)
-	}
-	if f.User != nil {
-		conds, args = append(conds, "username = ?"), append(args, strings.ToLower(*f.User))
-	}
-	if f.Domain != nil {
-		conds, args = append(conds, "domain = ?"), append(args, strings.ToLower(*f.Domain))
-	}
-	return strings.Join(conds, " AND "), args
-}
+type emailFilter = loginFilter
 
 func createEmailAccount(ctx context.Context, tx *tx, e *hosting.EmailAccount) error {
 	if err := checkEmailQuota(e.QuotaMB); err != nil {

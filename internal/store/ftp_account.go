@@ -81,29 +81,7 @@ func ftpLoginNotFound(user, domain string) error {
 }
 
 // ftpFilter selects FTP accounts; nil fields select all.
-type ftpFilter struct {
-	ID        *int64
-	AccountID *int64
-	User      *string
-	Domain    *string
-}
-
-func (f ftpFilter) where() (string, []any) {
-	conds, args := []string{"1 = 1"}, []any{}
-	if f.ID != nil {
-		conds, args = append(conds, "id = ?"), append(args, *f.ID)
-	}
-	if f.AccountID != nil {
-		conds, args = append(conds, "account_id = ?"), append(args, *f.AccountID)
-	}
-	if f.User != nil {
-		conds, args = append(conds, "username = ?"), append(args, strings.ToLower(*f.User))
-	}
-	if f.Domain != nil {
-		conds, args = append(conds, "domain = ?"), append(args, strings.ToLower(*f.Domain))
-	}
-	return strings.Join(conds, " AND "), args
-}
+type ftpFilter = loginFilter
 
 func createFTPAccount(ctx context.Context, tx *tx, f *hosting.FTPAccount) error {
 	user, domain, created := strings.ToLower(f.User), strings.ToLower(f.Domain), now()

@@ -77,29 +77,7 @@ func checkPerms(perms string) error {
 }
 
 // webDiskFilter selects Web Disk accounts; nil fields select all.
-type webDiskFilter struct {
-	ID        *int64
-	AccountID *int64
-	User      *string
-	Domain    *string
-}
-
-func (f webDiskFilter) where() (string, []any) {
-	conds, args := []string{"1 = 1"}, []any{}
-	if f.ID != nil {
-		conds, args = append(conds, "id = ?"), append(args, *f.ID)
-	}
-	if f.AccountID != nil {
-		conds, args = append(conds, "account_id = ?"), append(args, *f.AccountID)
-	}
-	if f.User != nil {
-		conds, args = append(conds, "username = ?"), append(args, strings.ToLower(*f.User))
-	}
-	if f.Domain != nil {
-		conds, args = append(conds, "domain = ?"), append(args, strings.ToLower(*f.Domain))
-	}
-	return strings.Join(conds, " AND "), args
-}
+type webDiskFilter = loginFilter
 
 func createWebDiskAccount(ctx context.Context, tx *tx, w *hosting.WebDiskAccount) error {
 	if err := checkPerms(w.Perms); err != nil {
