@@ -47,7 +47,7 @@ type Config struct {
 	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
 	PluginDir       string // cPanel-style plugin pages; empty: off
 	PluginTimeout   time.Duration
-	PluginExec      bool // run executable plugin pages (trusted code with the daemon's privileges)
+	PluginExec      bool   // run executable plugin pages (trusted code with the daemon's privileges)
 	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
 }
 
