@@ -139,8 +139,11 @@ func (s *Server) Close() error {
 	return err
 }
 
-// Shutdown stops accepting and waits for the clients to leave; when ctx is
-// done first it closes the remaining ones and returns ctx's error.
+// Shutdown stops accepting, closes idle sessions at once and lets running
+// transfers finish (a session is closed as soon as its transfer ends); when
+// no transfer is left it closes what remains (connections that never
+// logged in), and when ctx is done first it closes everything and returns
+// ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	l := s.listener()
 	if l == nil {
@@ -152,6 +155,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for l.count() > 0 {
+		if s.driver.sessions.killIdle() == 0 {
+			_ = s.Close()
+			return nil
+		}
 		select {
 		case <-ctx.Done():
 			_ = s.Close()

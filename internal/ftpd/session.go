@@ -221,6 +221,33 @@ func (r *Registry) KillAccount(ctx context.Context, accountID int64) (int, error
 	return r.KillFTPSessions(ctx, accountID, hosting.FTPSessionFilter{})
 }
 
+// killIdle closes every session that is not transferring and reports how
+// many sessions (transferring ones) remain, for a graceful shutdown.
+func (r *Registry) killIdle() int {
+	r.mu.Lock()
+	var idle []*session
+	left := 0
+	for _, byID := range r.accounts {
+		for _, s := range byID {
+			if s.snapshot().Status == hosting.FTPIdle {
+				idle = append(idle, s)
+				r.removeLocked(s)
+			} else {
+				left++
+			}
+		}
+	}
+	r.mu.Unlock()
+	o := r.observe()
+	for _, s := range idle {
+		s.kill()
+		if o != nil {
+			o.SessionEnded(s.snapshot())
+		}
+	}
+	return left
+}
+
 // killAll closes every session of every account.
 func (r *Registry) killAll() {
 	r.mu.Lock()

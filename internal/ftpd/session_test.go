@@ -261,30 +261,41 @@ func TestCloseEndsEverySession(t *testing.T) {
 	}
 }
 
-func TestShutdownWaitsForClients(t *testing.T) {
+// Shutdown closes idle sessions at once but lets a running transfer finish.
+func TestShutdownLetsTransfersFinish(t *testing.T) {
 	t.Parallel()
 	f, a, _ := mustSessionFixture(t)
-	c := mustLogin(t, f.addr, "cpuser", "main-pass")
+	const size = 16 << 20 // more than the socket buffers hold, so the transfer waits for the reader
+	if err := os.WriteFile(filepath.Join(a.HomeDir, "bob", "mid.bin"), make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	idle := mustLogin(t, f.addr, "cpuser", "main-pass")
+	busy := mustLogin(t, f.addr, "bob@example.com", "bob-pass")
+	r, err := busy.Retr("mid.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.SetDeadline(time.Now().Add(time.Minute))
+	f.waitSession(t, a.ID, "a download", isTransfer(hosting.FTPDownload, "mid.bin"))
 	done := make(chan error, 1)
 	go func() { done <- f.srv.Shutdown(context.Background()) }()
-	waitFor(t, "the listener to close", func() bool {
-		conn, err := ftp.Dial(f.addr, ftp.DialWithTimeout(5*time.Second))
-		if err == nil {
-			_ = conn.Quit()
-		}
-		return err != nil
-	})
-	if err := c.NoOp(); err != nil {
-		t.Errorf("Shutdown cut a live session: %v", err)
+	waitFor(t, "the idle session to close", func() bool { return idle.NoOp() != nil })
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned during a transfer: %v", err)
+	default:
 	}
-	_ = c.Quit()
+	got, _ := io.Copy(io.Discard, r)
+	if got != size {
+		t.Errorf("the transfer delivered %d of %d bytes", got, size)
+	}
+	_ = r.Close()
 	if err := <-done; err != nil {
 		t.Errorf("Shutdown = %v", err)
 	}
 	if len(f.sessions(t, a.ID)) != 0 {
 		t.Error("sessions remain after Shutdown")
 	}
-
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := f.srv.Shutdown(ctx); err != nil {
