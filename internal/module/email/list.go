@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -123,7 +124,7 @@ func (s *Service) listPopsWithDisk(ctx context.Context, c *uapi.Call) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	root, err := openHome(c.Account)
+	root, err := homedir.Open(c.Account)
 	if err != nil {
 		return nil, err
 	}

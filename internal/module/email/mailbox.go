@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
 )
@@ -64,7 +65,7 @@ func (s *Service) AddMailbox(ctx context.Context, acct *hosting.Account, req Add
 func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) error {
 	s.dirs.Lock()
 	defer s.dirs.Unlock()
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func (s *Service) CountMailboxes(ctx context.Context, acct *hosting.Account) (in
 // DiskUsage returns the bytes stored in a mailbox's maildir (0 if it is
 // missing), for quota reports.
 func (s *Service) DiskUsage(acct *hosting.Account, e *hosting.EmailAccount) (int64, error) {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return 0, err
 	}
@@ -205,7 +206,7 @@ func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user
 // removeMaildir removes a deleted mailbox's maildir and returns a warning
 // for the caller when it could not.
 func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) string {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
 		err = removeTree(root, e.Maildir())

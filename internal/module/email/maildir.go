@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 )
 
@@ -21,16 +22,6 @@ const (
 
 // maildirSubdirs are the directories every maildir holds.
 var maildirSubdirs = []string{"cur", "new", "tmp"}
-
-// openHome opens the account's home directory as the root every file
-// operation of this module goes through.
-func openHome(acct *hosting.Account) (*os.Root, error) {
-	root, err := os.OpenRoot(acct.HomeDir)
-	if err != nil {
-		return nil, fmt.Errorf("email: open home of %s: %w", acct.Name, err)
-	}
-	return root, nil
-}
 
 // layoutDir is one directory of a maildir and the mode it is created with.
 type layoutDir struct {
@@ -84,11 +75,7 @@ func makeMaildir(root *os.Root, rel string, uid, gid int) (created string, err e
 // underlying error (permission denied, path escapes from parent, …) is about
 // the caller's own home, so it is safe to show.
 func dirError(rel string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return hosting.Errorf(hosting.EINVALID, "The mail directory “%s” cannot be created: %v.", rel, err)
+	return hosting.Errorf(hosting.EINVALID, "The mail directory “%s” cannot be created: %v.", rel, homedir.Cause(err))
 }
 
 // settle gives a new directory its exact mode (Mkdir's passes through the

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -29,7 +30,7 @@ func (s *Service) allowsAnonymousIncoming(ctx context.Context, c *uapi.Call) (an
 }
 
 func (s *Service) allowsDir(acct *hosting.Account, name string, offMode, want fs.FileMode) (any, error) {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func (s *Service) setAnonymousIncoming(ctx context.Context, c *uapi.Call) (any, 
 // (and public_ftp) if missing. A symlink in its place is refused, never
 // followed.
 func (s *Service) chmodAnonDir(acct *hosting.Account, name string, mode fs.FileMode) error {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return err
 	}

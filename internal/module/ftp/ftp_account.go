@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
 )
@@ -91,12 +92,12 @@ func alreadyExists(login string) error {
 // the directories it created are removed, so a failed change leaves nothing
 // half-made.
 func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel string, commit func(used int64) error) error {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	created, err := makeDir(root, rel)
+	created, err := homedir.MakeDirs(root, rel, homeDirMode, dirError)
 	if err == nil {
 		var used int64
 		if used, err = s.usage(ctx, acct.HomeDir, rel); err == nil {
@@ -210,7 +211,7 @@ func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, do
 	}
 	s.closeLogin(ctx, acct, f.Login())
 	s.log.InfoContext(ctx, "ftp account deleted", "account", acct.Name, "login", f.Login(), "destroy", destroy)
-	if destroy && !isProtected(f.HomeDir) {
+	if destroy && !homedir.IsProtected(f.HomeDir) {
 		if w := s.destroyHome(ctx, acct, f); w != "" {
 			warnings = append(warnings, w)
 		}
@@ -228,11 +229,11 @@ func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, f *hos
 		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other FTP accounts use it.", dir)
 	}
 	for _, o := range others {
-		if o.HomeDir == f.HomeDir || isBelow(o.HomeDir, f.HomeDir) {
+		if homedir.Within(o.HomeDir, f.HomeDir) {
 			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login())
 		}
 	}
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
 		err = root.RemoveAll(f.HomeDir)
@@ -242,9 +243,4 @@ func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, f *hos
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir)
 	}
 	return ""
-}
-
-// isBelow reports whether rel lies inside dir (both cleaned, relative).
-func isBelow(rel, dir string) bool {
-	return dir == "" || len(rel) > len(dir) && rel[len(dir)] == '/' && rel[:len(dir)] == dir
 }

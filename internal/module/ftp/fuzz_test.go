@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -66,7 +67,7 @@ func FuzzMakeDir(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer root.Close()
-		_, _ = makeDir(root, rel)
+		_, _ = homedir.MakeDirs(root, rel, homeDirMode, dirError)
 		if entries, _ := os.ReadDir(outside); len(entries) > 0 {
 			t.Fatalf("homedir %q (cleaned %q) created %s outside the home", raw, rel, entries[0].Name())
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -66,7 +67,7 @@ func welcomePath(acct *hosting.Account) string {
 // in its place. With create, a missing public_ftp is made with anonymous
 // FTP off.
 func openPublicFTP(acct *hosting.Account, create bool) (*os.Root, error) {
-	home, err := openHome(acct)
+	home, err := homedir.Open(acct)
 	if err != nil {
 		return nil, err
 	}

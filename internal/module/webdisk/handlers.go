@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -28,7 +29,7 @@ func homedirArg(c *uapi.Call, def string) string {
 	}
 	rel := c.String("homedir")
 	home := strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(c.Account.HomeDir)), "/")
-	if strings.HasPrefix(strings.TrimSpace(raw), "/") && within(rel, home) {
+	if strings.HasPrefix(strings.TrimSpace(raw), "/") && homedir.Within(rel, home) {
 		rel = strings.TrimPrefix(strings.TrimPrefix(rel, home), "/")
 	}
 	return rel

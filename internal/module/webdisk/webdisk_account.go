@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
 )
@@ -128,7 +129,7 @@ func checkedHashes(hash, ha1 string) (credentials, error) {
 // commit; if commit fails, the directory change is undone, so a failed
 // change leaves nothing half-made.
 func (s *Service) withDir(ctx context.Context, acct *hosting.Account, rel string, private bool, commit func() error) ([]string, error) {
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (s *Service) Delete(ctx context.Context, acct *hosting.Account, user, domai
 	}
 	s.closeLogin(ctx, acct, w.Login())
 	s.log.InfoContext(ctx, "web disk account deleted", "account", acct.Name, "login", w.Login(), "destroy", destroy)
-	if !destroy || isProtected(w.HomeDir) {
+	if !destroy || homedir.IsProtected(w.HomeDir) {
 		return nil, nil
 	}
 	if warning := s.destroyDir(ctx, acct, w); warning != "" {
@@ -281,11 +282,11 @@ func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, w *host
 		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other Web Disk accounts use it.", dir)
 	}
 	for _, o := range others {
-		if within(o.HomeDir, w.HomeDir) {
+		if homedir.Within(o.HomeDir, w.HomeDir) {
 			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, o.Login())
 		}
 	}
-	root, err := openHome(acct)
+	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
 		err = root.RemoveAll(w.HomeDir)
@@ -295,9 +296,4 @@ func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, w *host
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir)
 	}
 	return ""
-}
-
-// within reports whether the relative path rel is dir or lies inside it.
-func within(rel, dir string) bool {
-	return dir == "" || rel == dir || strings.HasPrefix(rel, dir+"/")
 }
