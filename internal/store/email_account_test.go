@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
@@ -54,17 +53,9 @@ func TestCreateEmailAccount(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				e := tt.mailbox
 				err := db.CreateEmailAccount(ctx, &e)
-				wantCode(t, err, tt.wantCode)
-				if err != nil {
-					return
-				}
-				if e.ID == 0 || time.Since(e.CreatedAt) > time.Minute {
-					t.Fatalf("after create: id %d, created %v", e.ID, e.CreatedAt)
-				}
-				got, err := db.FindEmailAccount(ctx, e.AccountID, e.User, e.Domain)
-				if err != nil || !reflect.DeepEqual(got, &e) {
-					t.Fatalf("read back\n%+v, %v\nwant\n%+v", got, err, &e)
-				}
+				wantStored(t, err, tt.wantCode, e.ID, e.CreatedAt, &e, func() (any, error) {
+					return db.FindEmailAccount(ctx, e.AccountID, e.User, e.Domain)
+				})
 			})
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
@@ -44,17 +43,9 @@ func TestCreateFTPAccount(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				f := tt.ftp
 				err := db.CreateFTPAccount(ctx, &f)
-				wantCode(t, err, tt.wantCode)
-				if err != nil {
-					return
-				}
-				if f.ID == 0 || time.Since(f.CreatedAt) > time.Minute {
-					t.Fatalf("after create: id %d, created %v", f.ID, f.CreatedAt)
-				}
-				got, err := db.FindFTPAccount(ctx, f.AccountID, f.User, f.Domain)
-				if err != nil || !reflect.DeepEqual(got, &f) {
-					t.Fatalf("read back\n%+v, %v\nwant\n%+v", got, err, &f)
-				}
+				wantStored(t, err, tt.wantCode, f.ID, f.CreatedAt, &f, func() (any, error) {
+					return db.FindFTPAccount(ctx, f.AccountID, f.User, f.Domain)
+				})
 			})
 		}
 	})

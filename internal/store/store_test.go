@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create test schemas
 	"github.com/uapid/uapid/internal/hosting"
@@ -120,6 +122,24 @@ func randomBytes(tb testing.TB, n int) []byte {
 
 // wantCode fails unless err carries the domain error code want ("" for nil)
 // and, for a domain error, a message worth showing.
+// wantStored checks a create of a service account or Subaccount: the error
+// code it returned and, on success, that it set the id and the creation
+// time and that reading the row back (read) gives want unchanged.
+func wantStored(tb testing.TB, err error, code string, id int64, created time.Time, want any, read func() (any, error)) {
+	tb.Helper()
+	wantCode(tb, err, code)
+	if err != nil {
+		return
+	}
+	if id == 0 || time.Since(created) > time.Minute {
+		tb.Fatalf("after create: id %d, created %v", id, created)
+	}
+	got, err := read()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		tb.Fatalf("read back\n%+v, %v\nwant\n%+v", got, err, want)
+	}
+}
+
 func wantCode(tb testing.TB, err error, want string) {
 	tb.Helper()
 	if got := hosting.ErrorCode(err); got != want {

@@ -60,17 +60,9 @@ func TestCreateSubaccount(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				s := tt.sub
 				err := db.CreateSubaccount(ctx, &s)
-				wantCode(t, err, tt.wantCode)
-				if err != nil {
-					return
-				}
-				if s.ID == 0 || time.Since(s.CreatedAt) > time.Minute {
-					t.Fatalf("after create: id %d, created %v", s.ID, s.CreatedAt)
-				}
-				got, err := db.FindSubaccount(ctx, s.AccountID, s.User, s.Domain)
-				if err != nil || !reflect.DeepEqual(got, &s) {
-					t.Fatalf("read back\n%+v, %v\nwant\n%+v", got, err, &s)
-				}
+				wantStored(t, err, tt.wantCode, s.ID, s.CreatedAt, &s, func() (any, error) {
+					return db.FindSubaccount(ctx, s.AccountID, s.User, s.Domain)
+				})
 			})
 		}
 	})

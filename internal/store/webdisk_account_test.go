@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
@@ -56,17 +55,9 @@ func TestCreateWebDiskAccount(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				w := tt.disk
 				err := db.CreateWebDiskAccount(ctx, &w)
-				wantCode(t, err, tt.wantCode)
-				if err != nil {
-					return
-				}
-				if w.ID == 0 || time.Since(w.CreatedAt) > time.Minute {
-					t.Fatalf("after create: id %d, created %v", w.ID, w.CreatedAt)
-				}
-				got, err := db.FindWebDiskAccount(ctx, w.AccountID, w.User, w.Domain)
-				if err != nil || !reflect.DeepEqual(got, &w) {
-					t.Fatalf("read back\n%+v, %v\nwant\n%+v", got, err, &w)
-				}
+				wantStored(t, err, tt.wantCode, w.ID, w.CreatedAt, &w, func() (any, error) {
+					return db.FindWebDiskAccount(ctx, w.AccountID, w.User, w.Domain)
+				})
 			})
 		}
 	})
