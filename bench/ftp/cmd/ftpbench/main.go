@@ -45,11 +45,13 @@ type options struct {
 	sessions     int           // idle sessions of the memory phase
 	killReps     int           // single-session kills per server and method
 	killTimeout  time.Duration // longest wait for a killed client's EOF
+	smallFiles   int           // files of the small-files measurement
+	parallel     int           // concurrent uploads of the parallel measurement
 }
 
 // phaseNames are the measurements, in the order they run: the memory
 // phase first, so that each server's baseline is the fresh process.
-var phaseNames = []string{"sessions", "kill", "logins", "transfer"}
+var phaseNames = []string{"sessions", "kill", "logins", "smallfiles", "loopback", "transfer", "parallel"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -67,6 +69,8 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.transferReps, "transfer-reps", 3, "downloads and uploads of the file per server")
 	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
+	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")
+	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -file-mib MiB each")
 	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
 	flag.Parse()
 	o.phases = make(map[string]bool)
@@ -76,8 +80,9 @@ func parseFlags() (options, error) {
 		}
 		o.phases[strings.TrimSpace(p)] = true
 	}
-	if o.clients < 1 || o.sessions < 1 || o.killReps < 1 || o.fileMiB < 1 || o.loginMax < 1 || o.transferReps < 1 {
-		return o, fmt.Errorf("-clients, -sessions, -kill-reps, -file-mib, -transfer-reps and -login-max must be positive")
+	if o.clients < 1 || o.sessions < 1 || o.killReps < 1 || o.fileMiB < 1 || o.loginMax < 1 || o.transferReps < 1 ||
+		o.smallFiles < 1 || o.parallel < 1 {
+		return o, fmt.Errorf("-clients, -sessions, -kill-reps, -file-mib, -transfer-reps, -login-max, -small-files and -parallel must be positive")
 	}
 	return o, nil
 }

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+)
+
+// smallFileSize is the size of each file of the small-files measurement: a
+// web site is mostly files of a few KiB.
+const smallFileSize = 4 << 10
+
+// measureSmallFiles uploads o.smallFiles files of 4 KiB into a fresh
+// directory with one client, lists the directory, then downloads every
+// file, each with its own PASV data connection as FTP clients do. It reports
+// files per second and the server's CPU time per file (user + system, read
+// from /proc/PID/stat of every server process around each step).
+func measureSmallFiles(ctx context.Context, s *server, o options, rep *report) error {
+	c, _, err := login(s, 10*time.Minute)
+	if err != nil {
+		return err
+	}
+	defer c.Quit()
+	dir := "ftpbench-small"
+	if err := c.MakeDir(dir); err != nil {
+		return fmt.Errorf("MKD: %w", err)
+	}
+	defer os.RemoveAll(filepath.Join(s.root, dir))
+	names := make([]string, o.smallFiles)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s/f%05d.html", dir, i)
+	}
+	content := bytes.Repeat([]byte("<p>uapid</p>\n"), smallFileSize/13+1)[:smallFileSize]
+	what := fmt.Sprintf("%d × 4 KiB files, one client", o.smallFiles)
+	up, err := timedCPU(s, func() error { return storAll(ctx, c, names, content) })
+	if err != nil {
+		return fmt.Errorf("STOR: %w", err)
+	}
+	list, err := timedCPU(s, func() error { return listCount(c, dir, len(names)) })
+	if err != nil {
+		return fmt.Errorf("LIST: %w", err)
+	}
+	down, err := timedCPU(s, func() error { return retrAll(ctx, c, names, int64(len(content))) })
+	if err != nil {
+		return fmt.Errorf("RETR: %w", err)
+	}
+	n := float64(len(names))
+	rep.set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.wall.Seconds()))
+	rep.set("LIST of those files, ms", s.name, ms(list.wall))
+	rep.set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.wall.Seconds()))
+	rep.set("server CPU per file, STOR / RETR (ms)", s.name,
+		fmt.Sprintf("%.3f / %.3f", up.cpu.Seconds()*1e3/n, down.cpu.Seconds()*1e3/n))
+	return nil
+}
+
+// timing is one step's wall time and the CPU time the server spent in it.
+type timing struct{ wall, cpu time.Duration }
+
+// timedCPU runs step and measures it. The server's processes are read
+// before and after; for Pure-FTPd the session's processes stay alive for
+// the whole measurement, so nothing they spent is lost with an exit.
+func timedCPU(s *server, step func() error) (timing, error) {
+	cpu0 := cpuTime(s.pids())
+	start := time.Now()
+	err := step()
+	wall := time.Since(start)
+	return timing{wall: wall, cpu: cpuTime(s.pids()) - cpu0}, err
+}
+
+func storAll(ctx context.Context, c *ftp.ServerConn, names []string, content []byte) error {
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := c.Stor(name, bytes.NewReader(content)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func retrAll(ctx context.Context, c *ftp.ServerConn, names []string, size int64) error {
+	buf := make([]byte, 64<<10)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := c.Retr(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		n, err := io.CopyBuffer(io.Discard, r, buf)
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil && n != size {
+			err = fmt.Errorf("got %d of %d bytes", n, size)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func listCount(c *ftp.ServerConn, dir string, want int) error {
+	entries, err := c.List(dir)
+	if err != nil {
+		return err
+	}
+	got := 0
+	for _, e := range entries {
+		if e.Type == ftp.EntryTypeFile {
+			got++
+		}
+	}
+	if got != want {
+		return fmt.Errorf("listed %d files, want %d", got, want)
+	}
+	return nil
+}
+
+// measureParallel uploads o.parallel files of o.fileMiB MiB at once, one
+// client each, and reports the aggregate rate from the first STOR to the
+// last 226.
+func measureParallel(ctx context.Context, s *server, o options, rep *report) error {
+	size := int64(o.fileMiB) << 20
+	free, err := freeSpace(s.root)
+	if err != nil || free < int64(o.parallel)*size+(2<<30) {
+		return fmt.Errorf("not enough room for %d files of %d MiB beside %s", o.parallel, o.fileMiB, s.root)
+	}
+	clients := make([]*ftp.ServerConn, o.parallel)
+	for i := range clients {
+		c, _, err := login(s, max(time.Minute, time.Duration(o.parallel*o.fileMiB)*60*time.Second/1024))
+		if err != nil {
+			return err
+		}
+		defer c.Quit()
+		clients[i] = c
+	}
+	var times []time.Duration
+	for range o.transferReps {
+		t, err := parallelUploads(ctx, s, clients, size)
+		if err != nil {
+			return err
+		}
+		times = append(times, t)
+	}
+	what := fmt.Sprintf("**%d parallel uploads of %d MiB, aggregate MB/s: median (min–max) of %d**", o.parallel,
+		o.fileMiB, o.transferReps)
+	rep.set(what, s.name, rates(size*int64(o.parallel), times))
+	return nil
+}
+
+// parallelUploads runs one STOR per client at once and removes the files.
+func parallelUploads(ctx context.Context, s *server, clients []*ftp.ServerConn, size int64) (time.Duration, error) {
+	errs := make([]error, len(clients))
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, c := range clients {
+		wg.Go(func() { errs[i] = c.Stor(fmt.Sprintf("ftpbench-par%d.bin", i), newPattern(size)) })
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for i, c := range clients {
+		name := fmt.Sprintf("ftpbench-par%d.bin", i)
+		if fi, err := os.Stat(filepath.Join(s.root, name)); errs[i] == nil && (err != nil || fi.Size() != size) {
+			errs[i] = fmt.Errorf("%s is not %d bytes on disk: %v", name, size, err)
+		}
+		if err := c.Delete(name); errs[i] == nil && err != nil {
+			errs[i] = fmt.Errorf("delete %s: %w", name, err)
+		}
+	}
+	if err := errorsJoin(errs); err != nil {
+		return 0, err
+	}
+	return elapsed, ctx.Err()
+}
+
+func errorsJoin(errs []error) error {
+	errs = slices.DeleteFunc(errs, func(e error) bool { return e == nil })
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of the uploads failed, the first: %w", len(errs), errs[0])
+}
