@@ -39,7 +39,7 @@ func mustServe(t *testing.T) *server {
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
 		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins"),
-		"UAPID_PLUGIN_EXEC": "true"}
+		"UAPID_PLUGIN_EXEC": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +150,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("operator commands", s.testOperator)
 	t.Run("seed: Ftp kill_session by every invocation", s.testKillSessionSeed)
 	t.Run("health and metrics", s.testHealthMetrics)
+	t.Run("profiler on the loopback debug listener only", s.testDebug)
 	t.Run("web UI login page and pages", s.testWebUI)
 	t.Run("Web Disk account over WebDAV", s.testWebDisk)
 	t.Run("Email mailbox published for Dovecot", s.testEmail)

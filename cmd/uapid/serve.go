@@ -158,6 +158,9 @@ func (m *Main) startAll() error {
 		return err
 	}
 	m.goServe("admin", m.admin.Serve)
+	if err := m.serveDebug(); err != nil {
+		return fmt.Errorf("debug: %w", err)
+	}
 	ui, err := m.webUI()
 	if err != nil {
 		return err

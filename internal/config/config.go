@@ -49,6 +49,7 @@ type Config struct {
 	PluginTimeout   time.Duration
 	PluginExec      bool   // run executable plugin pages (trusted code with the daemon's privileges)
 	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
+	DebugAddr       string // loopback address of the pprof listener; empty: off
 }
 
 type option struct {
@@ -119,6 +120,8 @@ func options() []option {
 			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.PluginExec })},
 		{"node_id", "UAPID_NODE_ID", "This node's name in the nodes table when several nodes share a PostgreSQL database (see docs/cluster.md); a random name at each start when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.NodeID })},
+		{"debug_addr", "UAPID_DEBUG_ADDR", "Loopback address (e.g. 127.0.0.1:6060) of a Go pprof listener for profiling (see docs/operations.md); off when empty. Any other address is refused.",
+			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.DebugAddr })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
 	}
@@ -300,11 +303,31 @@ func (c *Config) Validate() error {
 	if _, _, err := c.PassivePortRange(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := checkLoopback("debug_addr", c.DebugAddr); err != nil {
+		errs = append(errs, err)
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format: want text or json, not %q", c.LogFormat))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// checkLoopback refuses a listen address that is not on a loopback IP:
+// the profiler shows memory and goroutine stacks (request data, paths) and
+// must never be reachable from another machine.
+func checkLoopback(name, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%s: want a loopback address such as 127.0.0.1:6060, not %q", name, addr)
 	}
 	return nil
 }

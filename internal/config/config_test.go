@@ -76,6 +76,9 @@ func TestLoadErrors(t *testing.T) {
 		{"bad bool", "", map[string]string{"UAPID_FTP_REQUIRE_TLS": "maybe"}, "UAPID_FTP_REQUIRE_TLS"},
 		{"bad duration", "", map[string]string{"UAPID_SESSION_IDLE": "-1m"}, "UAPID_SESSION_IDLE"},
 		{"cert without key", "", map[string]string{"UAPID_TLS_CERT": "/c"}, "tls_key"},
+		{"debug on every address", "", map[string]string{"UAPID_DEBUG_ADDR": ":6060"}, "debug_addr"},
+		{"debug on a public address", "", map[string]string{"UAPID_DEBUG_ADDR": "192.0.2.1:6060"}, "debug_addr"},
+		{"debug on a name", "", map[string]string{"UAPID_DEBUG_ADDR": "localhost:6060"}, "debug_addr"},
 		{"unknown option", unknown, nil, "no_such_option"},
 		{"missing file", filepath.Join(dir, "nope"), nil, "no such file"},
 	}

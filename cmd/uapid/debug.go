@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+)
+
+// serveDebug starts the pprof listener when debug_addr is set. The config
+// has already refused any address that is not loopback. It is a listener of
+// its own so that profiles never travel through the tenants' HTTPS port.
+func (m *Main) serveDebug() error {
+	if m.Config.DebugAddr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", m.Config.DebugAddr)
+	if err != nil {
+		return err
+	}
+	m.addrs["debug"] = ln.Addr()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	// A CPU profile or trace takes as long as its ?seconds= asks.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+	m.servers = append(m.servers, srv)
+	m.goServe("debug", func() error { return ignoreClosed(srv.Serve(ln)) })
+	m.Log.Info("listening", "server", "debug", "addr", ln.Addr().String())
+	return nil
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
