@@ -1,7 +1,7 @@
 // Package plugin serves the pages of plugins an operator installs by
 // dropping them into the plugin folder (Config.Dir): each plugin is a
 // directory, each page a file in it, reached inside a logged-in session at
-// /cpsessNNNNNNNNNN/plugins/PLUGIN/PAGE (web.UI.WithPlugins mounts it).
+// /cpsessNNNNNNNNNN/plugins/PLUGIN/PAGE (the web UI mounts it through package pagehost).
 //
 //   - A template page (NAME.tmpl; the URL may leave out ".tmpl") is rendered
 //     by the web UI with its layout and the built-in pages' execute

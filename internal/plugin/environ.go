@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/uapid/uapid/internal/web"
+	"github.com/uapid/uapid/internal/pagehost"
 )
 
 // forwardedHeaders are the request headers a program sees as HTTP_*. It is
@@ -23,7 +23,7 @@ const programPath = "/usr/local/bin:/usr/bin:/bin"
 // REMOTE_USER and USER (the account), HOME (its home directory), the
 // socket in CPANEL_CONNECT_SOCKET (Perl, cpanelgo) and
 // CPANEL_PHPCONNECT_SOCKET (PHP), and cp_security_token.
-func (s *Server) environ(r *http.Request, p *web.PluginPage, f *pageFile, socket string) []string {
+func (s *Server) environ(r *http.Request, p *pagehost.Request, f *pageFile, socket string) []string {
 	host, port := serverHostPort(r)
 	env := []string{
 		"GATEWAY_INTERFACE=CGI/1.1",

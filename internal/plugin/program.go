@@ -11,37 +11,37 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/web"
 )
 
 // serveProgram runs an executable page as a CGI program for the session's
 // account, with a LiveAPI socket that lives exactly as long as the run.
-func (s *Server) serveProgram(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+func (s *Server) serveProgram(w http.ResponseWriter, r *http.Request, p *pagehost.Request, f *pageFile) {
 	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead, http.MethodPost) {
 		return
 	}
 	argv, err := s.command(f)
 	if err != nil {
-		p.InternalError(w, r, err)
+		p.Host.InternalError(w, r, err)
 		return
 	}
 	stdin, status := requestBody(w, r, s.cfg.MaxBody)
 	if status != 0 {
-		p.Error(w, r, status, http.StatusText(status), "The request body cannot be passed to this page.")
+		p.Host.Error(w, r, status, http.StatusText(status), "The request body cannot be passed to this page.")
 		return
 	}
 	select {
 	case s.running <- struct{}{}:
 		defer func() { <-s.running }()
 	default:
-		p.Error(w, r, http.StatusServiceUnavailable, "Busy", "Too many plugin pages are running. Try again in a moment.")
+		p.Host.Error(w, r, http.StatusServiceUnavailable, "Busy", "Too many plugin pages are running. Try again in a moment.")
 		return
 	}
 	start := time.Now()
 	res, err := s.runPage(r, p, f, argv, stdin)
 	if err != nil {
-		p.InternalError(w, r, err)
+		p.Host.InternalError(w, r, err)
 		return
 	}
 	s.logRun(r, p, f, res, time.Since(start))
@@ -50,7 +50,7 @@ func (s *Server) serveProgram(w http.ResponseWriter, r *http.Request, p *web.Plu
 
 // runPage opens the page's socket, runs the program, and removes the
 // socket before the page is answered.
-func (s *Server) runPage(r *http.Request, p *web.PluginPage, f *pageFile, argv []string, stdin io.Reader) (*result, error) {
+func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv []string, stdin io.Reader) (*result, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
 	sock, err := s.live.Open(ctx, p.Account)
@@ -103,7 +103,7 @@ func requestBody(w http.ResponseWriter, r *http.Request, max int64) (io.Reader, 
 }
 
 // logRun records one run with the keys every transport logs.
-func (s *Server) logRun(r *http.Request, p *web.PluginPage, f *pageFile, res *result, elapsed time.Duration) {
+func (s *Server) logRun(r *http.Request, p *pagehost.Request, f *pageFile, res *result, elapsed time.Duration) {
 	attrs := []any{"req_id", uapi.RequestID(r.Context()), "account", p.Account.Name, "proto", "plugin",
 		"plugin", p.Plugin, "page", f.name, "elapsed", elapsed, "bytes", len(res.stdout)}
 	if len(res.stderr) > 0 {

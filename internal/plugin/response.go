@@ -10,8 +10,8 @@ import (
 	"net/textproto"
 	"strconv"
 
+	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/web"
 )
 
 // answeredHeaders are the program's headers passed to the browser, besides
@@ -22,20 +22,20 @@ var answeredHeaders = []string{"Content-Type", "Location", "Content-Disposition"
 
 // answer turns a run into the page: the program's CGI answer, or an error
 // page that says what went wrong in one sentence (the log has the rest).
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, p *web.PluginPage, res *result) {
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, p *pagehost.Request, res *result) {
 	switch {
 	case res.timedOut:
-		p.Error(w, r, http.StatusGatewayTimeout, "Plugin page timed out",
+		p.Host.Error(w, r, http.StatusGatewayTimeout, "Plugin page timed out",
 			"The plugin page did not finish in time and was stopped.")
 	case res.overflow:
-		p.Error(w, r, http.StatusBadGateway, "Plugin page too large", "The plugin page printed more than allowed.")
+		p.Host.Error(w, r, http.StatusBadGateway, "Plugin page too large", "The plugin page printed more than allowed.")
 	case len(res.stdout) == 0 && res.err != nil:
-		p.InternalError(w, r, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, p.Page, res.err))
+		p.Host.InternalError(w, r, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, p.Page, res.err))
 	default:
 		if err := writeCGI(w, res.stdout); err != nil {
 			s.log.WarnContext(r.Context(), "plugin: bad CGI answer", "req_id", uapi.RequestID(r.Context()),
 				"account", p.Account.Name, "plugin", p.Plugin, "page", p.Page, "err", err)
-			p.Error(w, r, http.StatusBadGateway, "Bad plugin page", "The plugin page did not answer properly.")
+			p.Host.Error(w, r, http.StatusBadGateway, "Bad plugin page", "The plugin page did not answer properly.")
 		}
 	}
 }

@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/uapid/uapid/internal/liveapi"
+	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/web"
 )
 
-// Server serves plugin pages; web.UI.WithPlugins mounts it. It holds no
+// Server serves plugin pages; the web UI mounts it (pagehost.Pages). It holds no
 // per-request state and is safe for concurrent use.
 type Server struct {
 	cfg     Config
@@ -39,13 +39,13 @@ func New(cfg Config, eng *uapi.Engine, log *slog.Logger) (*Server, error) {
 // ServePluginPage answers one request for a plugin page in a logged-in
 // session: a template page renders, an executable page runs, a stylesheet,
 // script or image is sent; anything else is 404.
-func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.PluginPage) {
+func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *pagehost.Request) {
 	f, err := s.find(p.Plugin, p.Page)
 	if errors.Is(err, errNoPage) {
-		p.NotFound(w, r)
+		p.Host.NotFound(w, r)
 		return
 	} else if err != nil {
-		p.InternalError(w, r, err)
+		p.Host.InternalError(w, r, err)
 		return
 	}
 	defer f.root.Close()
@@ -54,7 +54,7 @@ func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.
 		s.serveTemplate(w, r, p, f)
 	case kindProgram:
 		if s.cfg.NoPrograms {
-			p.Error(w, r, http.StatusForbidden, "Forbidden", "Executable plugin pages are turned off on this server (plugin_exec).")
+			p.Host.Error(w, r, http.StatusForbidden, "Forbidden", "Executable plugin pages are turned off on this server (plugin_exec).")
 			return
 		}
 		s.serveProgram(w, r, p, f)
@@ -65,30 +65,30 @@ func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.
 
 // serveTemplate renders a template page with the UI's layout and its
 // execute function. A page is a GET: execute only reads.
-func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+func (s *Server) serveTemplate(w http.ResponseWriter, r *http.Request, p *pagehost.Request, f *pageFile) {
 	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead) {
 		return
 	}
 	if f.info.Size() > maxTemplate {
-		p.InternalError(w, r, fmt.Errorf("plugin: template %s/%s is larger than %d bytes", p.Plugin, f.name, maxTemplate))
+		p.Host.InternalError(w, r, fmt.Errorf("plugin: template %s/%s is larger than %d bytes", p.Plugin, f.name, maxTemplate))
 		return
 	}
 	src, err := f.root.ReadFile(f.name)
 	if err != nil {
-		p.InternalError(w, r, fmt.Errorf("plugin: read template %s/%s: %w", p.Plugin, f.name, err))
+		p.Host.InternalError(w, r, fmt.Errorf("plugin: read template %s/%s: %w", p.Plugin, f.name, err))
 		return
 	}
-	p.RenderTemplate(w, r, f.name, string(src))
+	p.Host.RenderTemplate(w, r, f.name, string(src))
 }
 
 // serveStatic sends a file a plugin's pages load.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, p *web.PluginPage, f *pageFile) {
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, p *pagehost.Request, f *pageFile) {
 	if !allowMethod(w, r, p, http.MethodGet, http.MethodHead) {
 		return
 	}
 	file, err := f.root.Open(f.name)
 	if err != nil {
-		p.InternalError(w, r, fmt.Errorf("plugin: open %s/%s: %w", p.Plugin, f.name, err))
+		p.Host.InternalError(w, r, fmt.Errorf("plugin: open %s/%s: %w", p.Plugin, f.name, err))
 		return
 	}
 	defer file.Close()
@@ -97,13 +97,15 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, p *web.Plug
 }
 
 // allowMethod answers 405 unless the request's method is one of allowed.
-func allowMethod(w http.ResponseWriter, r *http.Request, p *web.PluginPage, allowed ...string) bool {
+func allowMethod(w http.ResponseWriter, r *http.Request, p *pagehost.Request, allowed ...string) bool {
 	for _, m := range allowed {
 		if r.Method == m {
 			return true
 		}
 	}
 	w.Header().Set("Allow", strings.Join(allowed, ", "))
-	p.Error(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This page does not take "+r.Method+" requests.")
+	p.Host.Error(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This page does not take "+r.Method+" requests.")
 	return false
 }
+
+var _ pagehost.Pages = (*Server)(nil)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -9,37 +10,25 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/pagehost"
 )
 
-// PluginPages serves the pages of installed plugins below
-// /cpsessNNNNNNNNNN/plugins/PLUGIN/PAGE; internal/plugin implements it.
-// The UI resolves the session first, so a plugin only ever answers a
-// logged-in, unsuspended account, and every answer carries the UI's
-// security headers.
-type PluginPages interface {
-	// ServePluginPage answers one request for a plugin page.
-	ServePluginPage(w http.ResponseWriter, r *http.Request, p *PluginPage)
+// pluginHost is the UI's side of one plugin page request: it renders the
+// UI's layout and error pages for the request's session.
+type pluginHost struct {
+	ui  *UI
+	s   *session
+	req *pagehost.Request
 }
 
-// PluginPage is one request for a plugin page in a logged-in session.
-type PluginPage struct {
-	// Account is the session's account: the only one the page acts for.
-	Account *hosting.Account
-	// Token is the session's security token, "cpsessNNNNNNNNNN": the first
-	// segment of every URL of the session.
-	Token string
-	// Plugin and Page are the URL's two segments, unescaped and not yet
-	// validated: the plugin server checks them.
-	Plugin, Page string
+var _ pagehost.Host = (*pluginHost)(nil)
 
-	ui *UI
-	s  *session
-}
-
-// WithPlugins returns the UI's handler with plugin pages mounted; use it
-// in place of Handler. With nil pages it is Handler.
-func (ui *UI) WithPlugins(pages PluginPages) http.Handler {
+// WithPlugins returns the UI's handler with plugin pages mounted below
+// /cpsessNNNNNNNNNN/plugins/PLUGIN/PAGE; use it in place of Handler. The
+// UI resolves the session first, so a plugin only ever answers a logged-in,
+// unsuspended account, and every answer carries the UI's security headers.
+// With nil pages it is Handler.
+func (ui *UI) WithPlugins(pages pagehost.Pages) http.Handler {
 	if pages == nil {
 		return ui.handler
 	}
@@ -51,20 +40,18 @@ func (ui *UI) WithPlugins(pages PluginPages) http.Handler {
 
 // servePluginPage resolves the session as every page does (login redirect,
 // token check, suspension), then hands the request to the plugins.
-func (ui *UI) servePluginPage(pages PluginPages) http.HandlerFunc {
+func (ui *UI) servePluginPage(pages pagehost.Pages) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p := &PluginPage{Plugin: r.PathValue("plugin"), Page: r.PathValue("page"), ui: ui}
+		p := &pagehost.Request{Plugin: r.PathValue("plugin"), Page: r.PathValue("page")}
 		s := ui.session(w, r, p.Path())
 		if s == nil {
 			return
 		}
-		p.Account, p.Token, p.s = s.acct, s.token, s
+		p.Account, p.Token = s.acct, s.token
+		p.Host = &pluginHost{ui: ui, s: s, req: p}
 		pages.ServePluginPage(w, r, p)
 	}
 }
-
-// Path returns the page's path below the session prefix.
-func (p *PluginPage) Path() string { return "/plugins/" + p.Plugin + "/" + p.Page }
 
 // pluginView is what a plugin template renders: the view of every page
 // (.Base, .Account, .Has …) plus the plugin's name and the query string.
@@ -79,20 +66,21 @@ type pluginView struct {
 // the built-in pages: execute runs read functions for the session's
 // account. The title is the plugin's name unless src defines "title".
 // A template that fails to parse or run gives the internal error page.
-func (p *PluginPage) RenderTemplate(w http.ResponseWriter, r *http.Request, name, src string) {
-	body, err := p.ui.renderPlugin(r, p, name, src)
+func (h *pluginHost) RenderTemplate(w http.ResponseWriter, r *http.Request, name, src string) {
+	body, err := h.ui.renderPlugin(r, h, name, src)
 	if err != nil {
-		p.ui.internalError(w, r, err)
+		h.ui.internalError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
-func (ui *UI) renderPlugin(r *http.Request, p *PluginPage, name, src string) ([]byte, error) {
+func (ui *UI) renderPlugin(r *http.Request, h *pluginHost, name, src string) ([]byte, error) {
+	p := h.req
 	t, err := template.New(name).Funcs(ui.baseFuncs()).ParseFS(files, "templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout for plugin page %s: %w", name, err)
@@ -101,7 +89,7 @@ func (ui *UI) renderPlugin(r *http.Request, p *PluginPage, name, src string) ([]
 		return nil, fmt.Errorf("web: parse plugin page %s/%s: %w", p.Plugin, name, err)
 	}
 	t.Funcs(template.FuncMap{"execute": ui.executeFunc(r.Context(), p.Account)})
-	v := &pluginView{view: ui.newView(p.s, &page{name: "plugin", path: p.Path(), title: p.Plugin}),
+	v := &pluginView{view: ui.newView(h.s, &page{name: "plugin", path: p.Path(), title: p.Plugin}),
 		Plugin: p.Plugin, Query: r.URL.Query()}
 	var buf bytes.Buffer
 	if t.Lookup("title") != nil {
@@ -118,17 +106,43 @@ func (ui *UI) renderPlugin(r *http.Request, p *PluginPage, name, src string) ([]
 	return buf.Bytes(), nil
 }
 
-// NotFound answers 404 with the UI's error page.
-func (p *PluginPage) NotFound(w http.ResponseWriter, r *http.Request) { p.ui.notFound(w, r) }
+// chromeMarker is where a page's content goes in the layout Chrome renders.
+const chromeMarker = "\x00uapid-content\x00"
 
-// Error answers status with the UI's error page: a title and one sentence
-// for the user, nothing from inside the server.
-func (p *PluginPage) Error(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	p.ui.renderError(w, r, status, title, msg)
+// Chrome renders the UI's layout for the session with TitleMarker as the
+// title and splits it where the content goes.
+func (h *pluginHost) Chrome(r *http.Request) (header, footer []byte, err error) {
+	t, err := template.New("chrome").Funcs(h.ui.baseFuncs()).ParseFS(files, "templates/layout.html", "templates/parts.html")
+	if err == nil {
+		_, err = t.New("content").Parse(`{{define "content"}}` + chromeMarker + `{{end}}`)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("web: parse layout for plugin chrome: %w", err)
+	}
+	p := h.req
+	v := &pluginView{view: h.ui.newView(h.s, &page{name: "plugin", path: p.Path(), title: pagehost.TitleMarker}),
+		Plugin: p.Plugin, Query: r.URL.Query()}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return nil, nil, fmt.Errorf("web: render plugin chrome: %w", err)
+	}
+	header, footer, ok := bytes.Cut(buf.Bytes(), []byte(chromeMarker))
+	if !ok {
+		return nil, nil, errors.New("web: plugin chrome: the layout has no content")
+	}
+	return header, footer, nil
+}
+
+// NotFound answers 404 with the UI's error page.
+func (h *pluginHost) NotFound(w http.ResponseWriter, r *http.Request) { h.ui.notFound(w, r) }
+
+// Error answers status with the UI's error page.
+func (h *pluginHost) Error(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	h.ui.renderError(w, r, status, title, msg)
 }
 
 // InternalError logs err with the request id and shows the user only the
 // id.
-func (p *PluginPage) InternalError(w http.ResponseWriter, r *http.Request, err error) {
-	p.ui.internalError(w, r, err)
+func (h *pluginHost) InternalError(w http.ResponseWriter, r *http.Request, err error) {
+	h.ui.internalError(w, r, err)
 }

@@ -9,24 +9,32 @@ import (
 
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/web"
 )
 
 // fakePlugins answers plugin pages by their name, to test the mount.
 type fakePlugins struct{ calls int }
 
-func (f *fakePlugins) ServePluginPage(w http.ResponseWriter, r *http.Request, p *web.PluginPage) {
+func (f *fakePlugins) ServePluginPage(w http.ResponseWriter, r *http.Request, p *pagehost.Request) {
 	f.calls++
 	switch p.Page {
 	case "tmpl":
-		p.RenderTemplate(w, r, "tmpl.tmpl", `{{define "title"}}Fish & chips{{end}}`+
+		p.Host.RenderTemplate(w, r, "tmpl.tmpl", `{{define "title"}}Fish & chips{{end}}`+
 			`{{$r := execute "Tokens" "list"}}<p id="n">{{len $r.Data}}</p><p id="pl">{{.Plugin}}</p><p id="q">{{.Query.Get "q"}}</p>`)
 	case "write":
-		p.RenderTemplate(w, r, "write.tmpl", `{{execute "Tokens" "revoke" (args "name" "x")}}`)
+		p.Host.RenderTemplate(w, r, "write.tmpl", `{{execute "Tokens" "revoke" (args "name" "x")}}`)
+	case "chrome":
+		header, footer, err := p.Host.Chrome(r)
+		if err != nil {
+			p.Host.InternalError(w, r, err)
+			return
+		}
+		_, _ = fmt.Fprintf(w, "%s<p id=\"body\">body</p>%s", header, footer)
 	case "missing":
-		p.NotFound(w, r)
+		p.Host.NotFound(w, r)
 	case "teapot":
-		p.Error(w, r, http.StatusTeapot, "Teapot", "Short and stout.")
+		p.Host.Error(w, r, http.StatusTeapot, "Teapot", "Short and stout.")
 	default:
 		_, _ = fmt.Fprintf(w, "raw %s %s %s", p.Account.Name, p.Token, p.Path())
 	}
@@ -79,6 +87,8 @@ func TestPluginMount(t *testing.T) {
 		{"tmpl?q=%3Cb%3E", 200, []string{"<title>Fish &amp; chips · uapid</title>", `data-testid="account-name">cpuser<`,
 			`<p id="n">1</p>`, `<p id="pl">demo</p>`, `<p id="q">&lt;b&gt;</p>`, `data-page="plugin"`}},
 		{"write", 500, []string{"request id"}},
+		{"chrome", 200, []string{"<title>" + pagehost.TitleMarker + " · uapid</title>", `data-testid="account-name">cpuser<`,
+			`data-page="plugin"`, "<h1>" + pagehost.TitleMarker + "</h1>", `<p id="body">body</p>` + "\n</main>"}},
 		{"missing", 404, []string{"There is no page at this address."}},
 		{"teapot", 418, []string{"Short and stout."}},
 	}
