@@ -24,12 +24,13 @@ const (
 // Client-facing texts. One text covers every credential failure so that no
 // answer tells which part was wrong, or whether the account exists.
 const (
-	msgAccessDenied = "Access denied"
-	msgTooMany      = "Too many failed login attempts. Try again later."
-	msgSuspended    = "This account is suspended."
-	msgExpired      = "The session has expired. Log in again."
-	msgTokenDenied  = "Token denied"
-	msgCrossSite    = "Cross-site requests are not allowed: call this URL from a script, or use a login session."
+	msgAccessDenied   = "Access denied"
+	msgTooMany        = "Too many failed login attempts. Try again later."
+	msgSuspended      = "This account is suspended."
+	msgExpired        = "The session has expired. Log in again."
+	msgTokenDenied    = "Token denied"
+	msgCrossSite      = "Cross-site requests are not allowed: call this URL from a script, or use a login session."
+	msgCrossSiteLogin = "Cross-site login forms are not allowed: log in from this server's own login page."
 )
 
 // Reasons for failures found before the authenticator runs.

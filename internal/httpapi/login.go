@@ -34,6 +34,13 @@ var loginMessages = map[string]string{
 // redirect into the session (browsers; scripts that read the token from
 // Location).
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	// Login CSRF: another site's page must not log the visitor into an
+	// account of the attacker's choosing. Browsers send Sec-Fetch-Site or
+	// Origin with every POST; scripts (curl, cPanel's clients) send neither
+	// and are let through, as they carry no victim's browser state.
+	if crossSite(r) {
+		return &httpError{code: http.StatusForbidden, msg: msgCrossSiteLogin}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		return s.bodyError(err)

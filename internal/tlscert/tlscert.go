@@ -25,7 +25,24 @@ func Load(certFile, keyFile string) (*tls.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tlscert: %w", err)
 	}
-	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12,
+		CipherSuites: CipherSuites()}, nil
+}
+
+// CipherSuites returns the TLS 1.2 suites every listener (HTTPS, FTPS, Web
+// Disk) offers: forward-secret key exchange (ECDHE) and authenticated
+// encryption (GCM, ChaCha20-Poly1305) only. Go's defaults still include the
+// CBC-SHA1 suites, which scanners flag and no client made since 2014
+// needs. TLS 1.3 suites are not configurable and all qualify.
+func CipherSuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	}
 }
 
 // SelfSigned returns the paths of a self-signed certificate for hostname in
