@@ -60,7 +60,7 @@ func (cfg Config) settings() (*ftpserver.Settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.PassiveTransferPortRange = r
+		s.PassiveTransferPortRange = newPassivePorts(r.Start, r.End)
 	}
 	return s, nil
 }

@@ -46,8 +46,14 @@ func TestConfigSettingsValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := s.PassiveTransferPortRange.(ftpserver.PortRange); !ok || r.Start != 30000 || r.End != 30100 {
-		t.Errorf("port range = %#v", s.PassiveTransferPortRange)
+	r := s.PassiveTransferPortRange
+	if r == nil || r.NumberAttempts() != 64 {
+		t.Fatalf("port range = %#v", r)
+	}
+	for range 300 {
+		if p, l, ok := r.FetchNext(); !ok || p != l || p < 30000 || p > 30100 {
+			t.Fatalf("FetchNext = %d, %d, %t: outside 30000-30100", p, l, ok)
+		}
 	}
 	if s.IdleTimeout != 90 || s.TLSRequired != ftpserver.MandatoryEncryption ||
 		s.DefaultTransferType != ftpserver.TransferTypeBinary {

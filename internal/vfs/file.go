@@ -109,11 +109,19 @@ func (f *File) Write(p []byte) (int, error) {
 // 512 KiB. io.Copy's default 32 KiB capped every socket read at 32 KiB.
 const copyBufferSize = 512 << 10
 
+// copyBuffers recycles ReadFrom's buffers. A fresh 512 KiB buffer per
+// upload was a large allocation the runtime had to zero, then collect and
+// return to the OS: most of the CPU of a 4 KiB upload (docs/benchmarks.md).
+// Pointers to arrays keep Put from allocating a slice header.
+var copyBuffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
+
 // ReadFrom copies r to the file in large chunks. io.Copy calls it for an
 // upload; every chunk goes through Write, so the quota, the append mode and
 // the usage accounting apply exactly as for any other write.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
-	buf := make([]byte, copyBufferSize)
+	b := copyBuffers.Get().(*[copyBufferSize]byte)
+	defer copyBuffers.Put(b)
+	buf := b[:]
 	var total int64
 	for {
 		// One read per write, never waiting to fill the buffer: a slow

@@ -40,15 +40,15 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *report) e
 	}
 	content := bytes.Repeat([]byte("<p>uapid</p>\n"), smallFileSize/13+1)[:smallFileSize]
 	what := fmt.Sprintf("%d × 4 KiB files, one client", o.smallFiles)
-	up, err := timedCPU(s, func() error { return storAll(ctx, c, names, content) })
+	up, err := timedCPU(s, o.prof, "stor4k", func() error { return storAll(ctx, c, names, content) })
 	if err != nil {
 		return fmt.Errorf("STOR: %w", err)
 	}
-	list, err := timedCPU(s, func() error { return listCount(c, dir, len(names)) })
+	list, err := timedCPU(s, o.prof, "list", func() error { return listCount(c, dir, len(names)) })
 	if err != nil {
 		return fmt.Errorf("LIST: %w", err)
 	}
-	down, err := timedCPU(s, func() error { return retrAll(ctx, c, names, int64(len(content))) })
+	down, err := timedCPU(s, o.prof, "retr4k", func() error { return retrAll(ctx, c, names, int64(len(content))) })
 	if err != nil {
 		return fmt.Errorf("RETR: %w", err)
 	}
@@ -66,12 +66,15 @@ type timing struct{ wall, cpu time.Duration }
 
 // timedCPU runs step and measures it. The server's processes are read
 // before and after; for Pure-FTPd the session's processes stay alive for
-// the whole measurement, so nothing they spent is lost with an exit.
-func timedCPU(s *server, step func() error) (timing, error) {
+// the whole measurement, so nothing they spent is lost with an exit. With
+// -perf, perf records the server's processes during the step.
+func timedCPU(s *server, prof profiler, name string, step func() error) (timing, error) {
+	stop := prof.start(s.name, name, s.pids())
 	cpu0 := cpuTime(s.pids())
 	start := time.Now()
 	err := step()
 	wall := time.Since(start)
+	defer stop()
 	return timing{wall: wall, cpu: cpuTime(s.pids()) - cpu0}, err
 }
 

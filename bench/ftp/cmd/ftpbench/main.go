@@ -47,6 +47,7 @@ type options struct {
 	killTimeout  time.Duration // longest wait for a killed client's EOF
 	smallFiles   int           // files of the small-files measurement
 	parallel     int           // concurrent uploads of the parallel measurement
+	prof         profiler      // perf profiles of the servers around each step
 }
 
 // phaseNames are the measurements, in the order they run: the memory
@@ -71,6 +72,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
 	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")
 	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -file-mib MiB each")
+	flag.StringVar(&o.prof.dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
 	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
 	flag.Parse()
 	o.phases = make(map[string]bool)

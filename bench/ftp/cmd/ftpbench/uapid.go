@@ -69,7 +69,10 @@ func startUapid(ctx context.Context, o options, dir, hash string) (*server, erro
 // counts as unset, so Web Disk is turned off in a configuration file.
 func uapidEnv(dir, data, ftpAddr, httpsAddr string) ([]string, error) {
 	cfg := filepath.Join(dir, "uapid.yaml")
-	if err := os.WriteFile(cfg, []byte("webdav_addr: \"\"\n"), 0o644); err != nil {
+	// The same size of passive range as Pure-FTPd's (pureArgs), as a
+	// production server behind a firewall has one.
+	conf := "webdav_addr: \"\"\nftp_passive_ports: 30000-32199\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
 	var env []string

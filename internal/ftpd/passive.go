@@ -1,0 +1,46 @@
+package ftpd
+
+import (
+	"math/rand/v2"
+	"sync/atomic"
+
+	ftpserver "github.com/fclairamb/ftpserverlib"
+)
+
+// passiveAttempts is how many ports of the range one PASV/EPSV tries.
+// ftpserverlib makes its whole candidate list (and a map of it) before it
+// tries the first port, so the list must stay short: with the library's
+// own PortRange a 2,200-port range cost 1,000 crypto/rand draws, big.Int
+// allocations and a 1,000-entry map on every transfer, more CPU than the
+// transfer of a 4 KiB file (docs/benchmarks.md).
+const passiveAttempts = 64
+
+// passivePorts hands out the ports of a passive range round-robin from a
+// random start. Consecutive transfers take consecutive ports, so a busy port
+// is skipped at the cost of one bind, and the start is random so a client
+// cannot tell which port the next session's PASV will open. Data
+// connections are still accepted only from the control connection's IP
+// (ftpserverlib's IPMatchRequired), which is what stops port stealing.
+type passivePorts struct {
+	start, size int
+	next        atomic.Uint64
+}
+
+func newPassivePorts(first, last int) *passivePorts {
+	p := &passivePorts{start: first, size: last - first + 1}
+	p.next.Store(rand.Uint64N(uint64(p.size)))
+	return p
+}
+
+// FetchNext returns the next port of the range (exposed and listened on
+// are the same: uapid maps no ports).
+func (p *passivePorts) FetchNext() (exposed, listened int, ok bool) {
+	port := p.start + int((p.next.Add(1)-1)%uint64(p.size))
+	return port, port, true
+}
+
+// NumberAttempts is the number of ports one PASV tries before it answers
+// 425: the whole range when it is small.
+func (p *passivePorts) NumberAttempts() int { return min(p.size, passiveAttempts) }
+
+var _ ftpserver.PasvPortGetter = (*passivePorts)(nil)
