@@ -173,6 +173,7 @@ func (m *Main) startAll() error {
 			Health:       m.db.Ping,
 			SecureCookie: secure,
 			Web:          ui,
+			Version:      version,
 		}, m.engine, m.auth, m.Log, m.metrics).Handler()
 	}
 	if ln := m.httpLns["https"]; ln != nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/uapid/uapid/internal/config"
@@ -51,6 +52,28 @@ func TestDeclarationsAreDocumented(t *testing.T) {
 				if p.Doc == "" {
 					t.Errorf("%s::%s parameter %s has no doc", m, f.Name, p.Name)
 				}
+			}
+		}
+	}
+}
+
+// TestReadOnlyDeclarations cross-checks the ReadOnly flags with the
+// functions' names: cPanel names its readers list*, get_*, lookup_*,
+// check_*, count_*, allows_*, *_exists and server_name, and nothing that
+// changes anything that way. A new function that breaks the pattern must
+// be added to the table below on purpose, with its flag.
+func TestReadOnlyDeclarations(t *testing.T) {
+	readerName := regexp.MustCompile(`^(list|list_.*|get_.*|lookup_.*|check_.*|count_.*|allows_.*|.*_exists|server_name)$`)
+	exceptions := map[string]bool{} // Module::function → ReadOnly, for names the pattern misjudges
+	reg := Registry(Deps{})
+	for _, m := range reg.Modules() {
+		for _, f := range reg.Funcs(m) {
+			want, ok := exceptions[m+"::"+f.Name]
+			if !ok {
+				want = readerName.MatchString(f.Name)
+			}
+			if f.ReadOnly != want {
+				t.Errorf("%s::%s: ReadOnly = %v, want %v", m, f.Name, f.ReadOnly, want)
 			}
 		}
 	}

@@ -2,7 +2,8 @@
 // /execute/Module/function (HTTP Basic or "Authorization: cpanel USER:TOKEN")
 // and /cpsessNNNNNNNNNN/execute/Module/function (login session cookie plus
 // the security token in the path), the /login/ and /logout/ endpoints that
-// open and close those sessions, /healthz and /metrics.
+// open and close those sessions, /healthz, /metrics and /openapi.json (the
+// OpenAPI 3 description the registry generates).
 //
 // Every route lives in one table (routes.go). Handlers return errors and one
 // wrapper renders them (errors.go), so every failure a client sees is a JSON

@@ -33,6 +33,7 @@ func (s *Server) routes() *http.ServeMux {
 		{"POST /logout", "logout", s.logout},
 
 		{"GET /healthz", "healthz", s.health},
+		{"GET /openapi.json", "openapi", s.serveOpenAPI},
 		{"GET /metrics", "metrics", s.serveMetrics},
 
 		{"/", "web", s.web},

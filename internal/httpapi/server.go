@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,6 +40,8 @@ type Config struct {
 	// RetryAfter is sent with 429 answers; 0 means DefaultRetryAfter. Set it
 	// to the limiter's block time.
 	RetryAfter time.Duration
+	// Version is info.version of GET /openapi.json; "" means "dev".
+	Version string
 }
 
 // Server is the HTTP transport. It holds no per-request state and is safe
@@ -49,6 +52,7 @@ type Server struct {
 	auth    *auth.Authenticator
 	log     *slog.Logger
 	metrics *metrics
+	openAPI func() []byte // GET /openapi.json: the registry never changes, so it is encoded once, when first asked for
 	handler http.Handler
 }
 
@@ -65,7 +69,11 @@ func New(cfg Config, eng *uapi.Engine, au *auth.Authenticator, log *slog.Logger,
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
 	s := &Server{cfg: cfg, eng: eng, auth: au, log: log, metrics: newMetrics(reg)}
+	s.openAPI = sync.OnceValue(func() []byte { return encodeOpenAPI(eng.Registry(), cfg.Version) })
 	s.handler = s.observe(s.routes())
 	return s
 }

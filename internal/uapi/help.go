@@ -100,6 +100,9 @@ func helpFunc(w io.Writer, f *Func) error {
 	if f.Returns != "" {
 		fmt.Fprintf(w, "Returns: %s\n", f.Returns)
 	}
+	if f.ReadOnly {
+		fmt.Fprintln(w, "Only reads: changes nothing.")
+	}
 	if f.Nested {
 		fmt.Fprintln(w, "Accepts nested keys (a.b.c=value, or nested objects in a JSON body).")
 	}
@@ -168,7 +171,8 @@ func paramFacts(p *Param) []string {
 func (r *Registry) WriteMarkdown(w io.Writer) error {
 	fmt.Fprint(w, "# UAPI functions\n\nGenerated from the uapid registry; do not edit by hand.\n")
 	fmt.Fprint(w, "Every function that returns a list also takes the `api.filter_*`, `api.sort_*`, ")
-	fmt.Fprint(w, "`api.paginate_*` and `api.columns_*` arguments.\n")
+	fmt.Fprint(w, "`api.paginate_*` and `api.columns_*` arguments. ")
+	fmt.Fprint(w, "The server also serves this registry as an OpenAPI 3 description at `GET /openapi.json`.\n")
 	for _, m := range r.Modules() {
 		fmt.Fprintf(w, "\n## %s\n", m)
 		for _, f := range r.Funcs(m) {
@@ -188,6 +192,9 @@ func markdownFunc(w io.Writer, f *Func) error {
 	}
 	if f.Returns != "" {
 		notes = append(notes, "Returns: "+f.Returns+".")
+	}
+	if f.ReadOnly {
+		notes = append(notes, "Only reads.")
 	}
 	if f.Nested {
 		notes = append(notes, "Accepts nested keys.")

@@ -23,7 +23,7 @@ func helpRegistry(tb testing.TB) *Registry {
 				{Name: "quota", Type: QuotaMB, Default: "0", Doc: "MiB, or unlimited."},
 				{Name: "homedir", Type: RelPath, MaxLen: 255},
 			}},
-		&Func{Module: "Ftp", Name: "list_ftp", Summary: "List FTP accounts.", Returns: "list", Handler: h,
+		&Func{Module: "Ftp", Name: "list_ftp", Summary: "List FTP accounts.", Returns: "list", ReadOnly: true, Handler: h,
 			Params: []Param{{Name: "include_acct_types", Type: Enum, Values: []string{"main", "sub"}, Multi: true}}},
 		&Func{Module: "Ftp", Name: "set_welcome_message", Summary: "Set the welcome message.", Handler: h,
 			Params: []Param{{Name: "message", Required: true, AllowEmpty: true, Doc: "Shown after login.\nMay be empty."}}},

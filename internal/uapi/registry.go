@@ -27,7 +27,13 @@ type Func struct {
 	Returns string
 	// Extension marks a function cPanel's UAPI does not have.
 	Extension bool
-	Handler   Handler
+	// ReadOnly marks a function that only reads: it changes nothing for
+	// the account, anywhere. Unmarked functions are taken to change
+	// something, so the API Shell asks before running them and the OpenAPI
+	// description says so; marking one read-only wrongly is the only
+	// unsafe mistake.
+	ReadOnly bool
+	Handler  Handler
 
 	params map[string]*Param // canonical name and aliases → declaration
 }

@@ -109,13 +109,13 @@ func (s *Service) changeFuncs() []*uapi.Func {
 // readFuncs declares the functions that only read.
 func (s *Service) readFuncs() []*uapi.Func {
 	return []*uapi.Func{
-		{Module: module, Name: "list_pops", Returns: "list",
+		{Module: module, Name: "list_pops", ReadOnly: true, Returns: "list",
 			Summary: "List the account's email accounts.", Handler: s.listPops, Params: []uapi.Param{
 				regexParam(),
 				{Name: "skip_main", Type: uapi.Bool, Default: "0", Doc: "Accepted; uapid has no main-account mailbox to list."},
 				{Name: "no_validate", Type: uapi.Bool, Default: "0", Doc: "Accepted and ignored: there is no separate cache to validate."},
 			}},
-		{Module: module, Name: "list_pops_with_disk", Returns: "list",
+		{Module: module, Name: "list_pops_with_disk", ReadOnly: true, Returns: "list",
 			Summary: "List the account's email accounts with quotas and disk usage.", Handler: s.listPopsWithDisk, Params: []uapi.Param{
 				{Name: "domain", Type: uapi.Domain, Doc: "Only this domain's email accounts."},
 				{Name: "email", Type: uapi.String, MaxLen: maxAddressLen, Doc: "Only email accounts with this user name (user, on every domain or on domain) or this address (user@domain)."},
@@ -127,12 +127,12 @@ func (s *Service) readFuncs() []*uapi.Func {
 				{Name: "infinityimg", Type: uapi.String, Doc: "Show an unlimited diskquota as an <img> of this URL."},
 				{Name: "infinitylang", Type: uapi.Bool, Default: "0", Doc: "1 shows an unlimited diskquota as ∞."},
 			}},
-		{Module: module, Name: "get_pop_quota", Returns: "integer",
+		{Module: module, Name: "get_pop_quota", ReadOnly: true, Returns: "integer",
 			Summary: "Return an email account's quota in MB (or bytes), or “unlimited”.", Handler: s.getPopQuota, Params: []uapi.Param{
 				emailParam(), domainParam(),
 				{Name: "as_bytes", Type: uapi.Bool, Default: "0", Doc: "1 returns the quota in bytes instead of MB."},
 			}},
-		{Module: module, Name: "count_pops", Returns: "integer",
+		{Module: module, Name: "count_pops", ReadOnly: true, Returns: "integer",
 			Summary: "Return how many email accounts the account has.", Handler: s.countPops},
 	}
 }

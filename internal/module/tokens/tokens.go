@@ -47,7 +47,7 @@ func (m *Module) Funcs() []*uapi.Func {
 			Params: []uapi.Param{name, {Name: "expires_at", Type: uapi.UnixTime,
 				Doc: "When the token stops working (Unix time). Omit for a token that never expires."}},
 			Handler: m.createFullAccess},
-		{Module: "Tokens", Name: "list", Feature: hosting.FeatureAPITokens, Returns: "list",
+		{Module: "Tokens", Name: "list", ReadOnly: true, Feature: hosting.FeatureAPITokens, Returns: "list",
 			Summary: "List the account's API tokens (never their secrets).", Handler: m.list},
 		{Module: "Tokens", Name: "rename", Feature: hosting.FeatureAPITokens, Returns: "null",
 			Summary: "Rename an API token.",

@@ -85,7 +85,7 @@ func (s *Service) extensionFuncs() []*uapi.Func {
 				{Name: "homedir", Type: uapi.RelPath, Doc: "The directory, relative to the home directory (an absolute path inside the home is accepted); defaults to public_html/USER. Created if missing."},
 				privateParam(), enableDigestParam(), permsParam(false),
 			}},
-		{Module: module, Name: "list_users", Feature: hosting.FeatureWebDisk, Returns: "list", Extension: true,
+		{Module: module, Name: "list_users", ReadOnly: true, Feature: hosting.FeatureWebDisk, Returns: "list", Extension: true,
 			Summary: "List the account's Web Disk accounts (cPanel API 2 WebDisk::listwebdisks).", Handler: s.listUsers,
 			Params: []uapi.Param{{Name: "regex", Type: uapi.String, Check: checkRegex,
 				Doc: "Only logins matching this regular expression (case-insensitive, RE2 syntax)."}}},
