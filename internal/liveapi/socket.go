@@ -124,6 +124,10 @@ func (s *Server) Open(ctx context.Context, acct *hosting.Account) (*Socket, erro
 // Path returns the socket's path, for CPANEL_CONNECT_SOCKET.
 func (k *Socket) Path() string { return k.path }
 
+// Dir returns the socket's private directory. The page's files for this
+// run (its chrome) may be kept there: Close removes them with it.
+func (k *Socket) Dir() string { return k.dir }
+
 // AllowGroup lets processes of process group pgid (the plugin program,
 // started as a group leader, and its children) use the socket; any other
 // peer is refused. Only the first call counts.

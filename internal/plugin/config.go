@@ -45,6 +45,11 @@ type Config struct {
 	Interpreters map[string][]string
 	// LiveAPI configures the pages' LiveAPI sockets.
 	LiveAPI liveapi.Config
+	// LibDir is where the libraries pages load (Cpanel::LiveAPI, the
+	// CPANEL class, the Template Toolkit renderer; package livelib) are
+	// installed at start; "" means a new temporary directory, removed by
+	// Server.Close. Its contents are rewritten on every start.
+	LibDir string
 	// NoPrograms refuses executable pages (403); template and static pages
 	// still work. A program runs with the daemon's own user, so it could
 	// reach the admin socket and the database directly: the LiveAPI socket

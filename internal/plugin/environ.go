@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uapid/uapid/internal/livelib"
 	"github.com/uapid/uapid/internal/pagehost"
 )
 
@@ -46,6 +47,7 @@ func (s *Server) environ(r *http.Request, p *pagehost.Request, f *pageFile, sock
 		"CPANEL_PHPCONNECT_SOCKET=" + socket,
 		"cp_security_token=/" + p.Token,
 	}
+	env = append(env, livelib.Environ(s.lib)...)
 	if ip, rport, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		env = append(env, "REMOTE_ADDR="+ip, "REMOTE_HOST="+ip, "REMOTE_PORT="+rport)
 	}

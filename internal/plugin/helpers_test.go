@@ -68,6 +68,7 @@ func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(pl.Close)
 	e.h = web.New(web.Config{Location: time.UTC}, e.eng, e.au, log).WithPlugins(pl)
 	return e
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -57,6 +58,10 @@ func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv
 	if err != nil {
 		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
 	}
+	if err := writeChrome(r, p, sock.Dir()); err != nil {
+		_ = sock.Close()
+		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
+	}
 	res := s.run(ctx, argv, filepath.Dir(f.path), s.environ(r, p, f, sock.Path()), stdin, sock)
 	if err := sock.Close(); err != nil {
 		s.log.ErrorContext(r.Context(), "plugin: close LiveAPI socket", "req_id", uapi.RequestID(r.Context()),
@@ -64,6 +69,22 @@ func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv
 	}
 	res.timedOut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	return res, nil
+}
+
+// writeChrome leaves the UI's layout, split where a page's content goes,
+// beside the page's socket: LiveAPI's header() and footer() and Template
+// Toolkit's master wrapper print it.
+func writeChrome(r *http.Request, p *pagehost.Request, dir string) error {
+	header, footer, err := p.Host.Chrome(r)
+	if err != nil {
+		return err
+	}
+	for name, b := range map[string][]byte{"header.html": header, "footer.html": footer} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return fmt.Errorf("write chrome: %w", err)
+		}
+	}
+	return nil
 }
 
 // command is how a page runs: by itself when it has the executable bit

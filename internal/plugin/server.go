@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/uapid/uapid/internal/liveapi"
+	"github.com/uapid/uapid/internal/livelib"
 	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -16,6 +18,8 @@ import (
 // per-request state and is safe for concurrent use.
 type Server struct {
 	cfg     Config
+	lib     string // the installed libraries, as pages see them
+	tempLib string // a temporary LibDir that Close removes
 	live    *liveapi.Server
 	log     *slog.Logger
 	running chan struct{} // one token per executable page running
@@ -32,8 +36,39 @@ func New(cfg Config, eng *uapi.Engine, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, live: liveapi.New(cfg.LiveAPI, eng, log), log: log,
-		running: make(chan struct{}, cfg.MaxRunning)}, nil
+	s := &Server{cfg: cfg, live: liveapi.New(cfg.LiveAPI, eng, log), log: log,
+		running: make(chan struct{}, cfg.MaxRunning)}
+	if err := s.installLib(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// installLib writes the libraries pages load into LibDir, or into a
+// temporary directory when none is configured.
+func (s *Server) installLib() error {
+	dir := s.cfg.LibDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "uapid-plugin-lib-")
+		if err != nil {
+			return fmt.Errorf("plugin: library directory: %w", err)
+		}
+		dir, s.tempLib = tmp, tmp
+	}
+	s.lib = dir
+	if err := livelib.Install(dir, s.lib); err != nil {
+		s.Close()
+		return fmt.Errorf("plugin: %w", err)
+	}
+	return nil
+}
+
+// Close removes what New made for the pages: a temporary library
+// directory. Pages must not be served after it.
+func (s *Server) Close() {
+	if s.tempLib != "" {
+		_ = os.RemoveAll(s.tempLib)
+	}
 }
 
 // ServePluginPage answers one request for a plugin page in a logged-in
