@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed files
+//go:embed all:files
 var files embed.FS
 
 // CpanelDir is where cPanel keeps these libraries; with a private mount

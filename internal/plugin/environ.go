@@ -43,6 +43,7 @@ func (s *Server) environ(r *http.Request, p *pagehost.Request, f *pageFile, sock
 		"REMOTE_USER=" + p.Account.Name,
 		"USER=" + p.Account.Name,
 		"HOME=" + p.Account.HomeDir,
+		"UAPID_ACCOUNT_DOMAIN=" + p.Account.Domain,
 		"CPANEL_CONNECT_SOCKET=" + socket,
 		"CPANEL_PHPCONNECT_SOCKET=" + socket,
 		"cp_security_token=/" + p.Token,

@@ -91,4 +91,3 @@ func TestLiveAPILibraries(t *testing.T) {
 		}
 	}
 }
-

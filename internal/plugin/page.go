@@ -36,6 +36,7 @@ const (
 	kindNone     kind = iota // not a page: 404
 	kindTemplate             // NAME.tmpl: rendered with execute
 	kindProgram              // executable bit or a LiveAPI name: run as CGI
+	kindTT                   // NAME.tt, NAME.html.tt: rendered by Template Toolkit in a program
 	kindStatic               // a stylesheet, script, image or font
 )
 
@@ -55,6 +56,8 @@ func kindOf(name string, mode fs.FileMode) kind {
 	switch {
 	case strings.HasSuffix(name, ".tmpl"):
 		return kindTemplate
+	case strings.HasSuffix(name, ".tt"):
+		return kindTT
 	case mode&0o111 != 0:
 		return kindProgram
 	}
@@ -82,8 +85,8 @@ type pageFile struct {
 var errNoPage = errors.New("plugin: no such page")
 
 // find resolves a page inside the plugin folder through os.Root, so no
-// name and no symlink reaches outside it. A URL may leave out ".tmpl"
-// (index.html serves index.html.tmpl). Only regular files are pages: a
+// name and no symlink reaches outside it. A URL may leave out ".tmpl" or
+// ".tt" (index.html serves index.html.tmpl or index.html.tt). Only regular files are pages: a
 // symlinked page file is refused, since a program runs by its path.
 func (s *Server) find(plugin, page string) (*pageFile, error) {
 	if !validName(plugin) || !validName(page) {
@@ -98,7 +101,7 @@ func (s *Server) find(plugin, page string) (*pageFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: plugin %q: %v", errNoPage, plugin, err)
 	}
-	for _, name := range []string{page, page + ".tmpl"} {
+	for _, name := range []string{page, page + ".tmpl", page + ".tt"} {
 		fi, err := root.Lstat(name)
 		if err != nil || !fi.Mode().IsRegular() {
 			continue

@@ -38,6 +38,8 @@ func TestKindOf(t *testing.T) {
 		{"page.live.php", 0o644, kindProgram},
 		{"page.livephp", 0o644, kindProgram},
 		{"page.live.cgi", 0o644, kindProgram},
+		{"index.html.tt", 0o644, kindTT},
+		{"index.tt", 0o755, kindTT},
 		{"style.css", 0o644, kindStatic},
 		{"LOGO.PNG", 0o644, kindStatic},
 		{"index.html", 0o644, kindNone},

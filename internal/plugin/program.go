@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/uapid/uapid/internal/livelib"
 	"github.com/uapid/uapid/internal/pagehost"
 	"github.com/uapid/uapid/internal/uapi"
 )
@@ -87,10 +89,13 @@ func writeChrome(r *http.Request, p *pagehost.Request, dir string) error {
 	return nil
 }
 
-// command is how a page runs: by itself when it has the executable bit
-// (its #! line picks the interpreter), else through the interpreter its
-// name ends with.
+// command is how a page runs: a Template Toolkit page by uapid's
+// renderer; by itself when it has the executable bit (its #! line picks
+// the interpreter), else through the interpreter its name ends with.
 func (s *Server) command(f *pageFile) ([]string, error) {
+	if f.kind == kindTT {
+		return []string{"perl", path.Join(s.lib, livelib.TTRenderer), f.path}, nil
+	}
 	if f.info.Mode()&0o111 != 0 {
 		return []string{f.path}, nil
 	}

@@ -87,7 +87,7 @@ func (s *Server) ServePluginPage(w http.ResponseWriter, r *http.Request, p *page
 	switch f.kind {
 	case kindTemplate:
 		s.serveTemplate(w, r, p, f)
-	case kindProgram:
+	case kindProgram, kindTT:
 		if s.cfg.NoPrograms {
 			p.Host.Error(w, r, http.StatusForbidden, "Forbidden", "Executable plugin pages are turned off on this server (plugin_exec).")
 			return
