@@ -99,7 +99,9 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
 		return webdisk.New(cfg, m.db, nil, m.Log)
 	}
-	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm}, m.db, m.db, lim, m.Log)
+	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Locks: webdavd.LockLimits{
+		PerLogin: m.Config.WebDAVMaxLocks, Total: m.Config.WebDAVMaxLocksTotal,
+		OwnerBytes: m.Config.WebDAVLockOwnerMax, MaxTimeout: m.Config.WebDAVLockTimeoutMax}}, m.db, m.db, lim, m.Log)
 	if err != nil {
 		return nil, err
 	}

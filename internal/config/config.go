@@ -50,6 +50,12 @@ type Config struct {
 	PluginExec      bool   // run executable plugin pages (trusted code with the daemon's privileges)
 	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
 	DebugAddr       string // loopback address of the pprof listener; empty: off
+
+	// Web Disk lock limits (internal/webdavd LockLimits).
+	WebDAVMaxLocks       int // locks one login may hold
+	WebDAVMaxLocksTotal  int // locks all logins together may hold
+	WebDAVLockOwnerMax   int // bytes of a LOCK's owner XML
+	WebDAVLockTimeoutMax time.Duration
 }
 
 type option struct {
@@ -84,6 +90,14 @@ func options() []option {
 			func(*Config) string { return ":2078" }, setAddr(func(c *Config) *string { return &c.WebDAVAddr })},
 		{"webdav_plain_addr", "UAPID_WEBDAV_PLAIN_ADDR", "Web Disk over plain HTTP (cPanel's 2077; Basic refused there); off when empty.",
 			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.WebDAVPlainAddr })},
+		{"webdav_max_locks", "UAPID_WEBDAV_MAX_LOCKS", "WebDAV locks one Web Disk login may hold at once; more LOCKs get 507.",
+			func(*Config) string { return "100" }, setPositive(func(c *Config) *int { return &c.WebDAVMaxLocks })},
+		{"webdav_max_locks_total", "UAPID_WEBDAV_MAX_LOCKS_TOTAL", "WebDAV locks all logins together may hold (they live in memory); more LOCKs get 507.",
+			func(*Config) string { return "10000" }, setPositive(func(c *Config) *int { return &c.WebDAVMaxLocksTotal })},
+		{"webdav_lock_owner_max", "UAPID_WEBDAV_LOCK_OWNER_MAX", "Largest owner XML of a WebDAV LOCK, in bytes; a larger one gets 413.",
+			func(*Config) string { return "4096" }, setPositive(func(c *Config) *int { return &c.WebDAVLockOwnerMax })},
+		{"webdav_lock_timeout_max", "UAPID_WEBDAV_LOCK_TIMEOUT_MAX", "Longest WebDAV lock (Go duration, at least 1s); `Timeout: Infinite` gets this, and expired locks are removed every 30s.",
+			func(*Config) string { return "1h" }, setDuration(func(c *Config) *time.Duration { return &c.WebDAVLockTimeoutMax })},
 		{"tls_cert", "UAPID_TLS_CERT", "PEM certificate chain; a self-signed one is made when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.TLSCert })},
 		{"tls_key", "UAPID_TLS_KEY", "PEM private key for tls_cert.",
@@ -168,6 +182,18 @@ func setInt(p func(*Config) *int) func(*Config, string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
 		if err != nil || n < 0 {
 			return fmt.Errorf("want a non-negative whole number, not %q", v)
+		}
+		*p(c) = int(n)
+		return nil
+	}
+}
+
+// setPositive sets an integer option that must be at least 1 (a limit).
+func setPositive(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+		if err != nil || n < 1 {
+			return fmt.Errorf("want a whole number of at least 1, not %q", v)
 		}
 		*p(c) = int(n)
 		return nil
@@ -305,6 +331,9 @@ func (c *Config) Validate() error {
 	}
 	if err := checkLoopback("debug_addr", c.DebugAddr); err != nil {
 		errs = append(errs, err)
+	}
+	if c.WebDAVLockTimeoutMax < time.Second {
+		errs = append(errs, fmt.Errorf("webdav_lock_timeout_max: want at least 1s, not %v", c.WebDAVLockTimeoutMax))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log_format: want text or json, not %q", c.LogFormat))

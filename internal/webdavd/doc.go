@@ -14,5 +14,8 @@
 // read-only login is refused every write method with 403 before WebDAV
 // runs. A registry tracks live connections per login so that KillLogin and
 // KillAccount close them at once. Locks and dead properties are kept in
-// memory per login.
+// memory per login, both bounded: locks by count (per login and per
+// server), owner size and timeout, with expired ones reaped on a timer
+// (lockTable). PROPFIND with Depth: infinity on a collection is refused
+// (403 propfind-finite-depth), as Apache's DavDepthInfinity Off does.
 package webdavd

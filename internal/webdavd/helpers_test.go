@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/studio-b12/gowebdav"
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/fixture"
@@ -46,6 +47,8 @@ type env struct {
 type envOptions struct {
 	lim             *limiter.Limiter
 	basicWithoutTLS bool
+	locks           webdavd.LockLimits
+	metrics         prometheus.Registerer
 }
 
 func mustEnv(tb testing.TB) *env { return mustEnvWith(tb, envOptions{}) }
@@ -64,7 +67,8 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS},
+	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
+		Locks: o.locks, Metrics: o.metrics},
 		e.db, e.db, o.lim, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)

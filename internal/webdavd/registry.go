@@ -6,9 +6,10 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/uapid/uapid/internal/vfs"
-	"golang.org/x/net/webdav"
 )
 
 // loginKey names one login of one hosting account.
@@ -39,7 +40,7 @@ type activeRequest struct {
 // space is what a login's requests share between connections: WebDAV
 // locks and dead properties, both kept in memory.
 type space struct {
-	locks webdav.LockSystem
+	locks *lockTable
 	props *propStore
 }
 
@@ -53,11 +54,14 @@ type registry struct {
 	conns  map[net.Conn]*liveConn
 	active map[*activeRequest]struct{}
 	spaces map[loginKey]*space
+
+	lockLimits *LockLimits
+	locks      atomic.Int64 // client locks of every space
 }
 
-func newRegistry() *registry {
+func newRegistry(lockLimits *LockLimits) *registry {
 	return &registry{conns: make(map[net.Conn]*liveConn), active: make(map[*activeRequest]struct{}),
-		spaces: make(map[loginKey]*space)}
+		spaces: make(map[loginKey]*space), lockLimits: lockLimits}
 }
 
 type connKey struct{}
@@ -130,7 +134,7 @@ func (r *registry) space(key loginKey) *space {
 	defer r.mu.Unlock()
 	sp := r.spaces[key]
 	if sp == nil {
-		sp = &space{locks: webdav.NewMemLS(), props: newPropStore()}
+		sp = &space{locks: newLockTable(r.lockLimits, &r.locks), props: newPropStore()}
 		r.spaces[key] = sp
 	}
 	return sp
@@ -162,8 +166,9 @@ func (r *registry) kill(match func(loginKey) bool) int {
 			}
 		}
 	}
-	for k := range r.spaces {
+	for k, sp := range r.spaces {
 		if match(k) {
+			sp.locks.drop()
 			delete(r.spaces, k)
 		}
 	}
@@ -175,6 +180,22 @@ func (r *registry) kill(match func(loginKey) bool) int {
 		_ = fs.Close()
 	}
 	return len(conns) + untracked
+}
+
+// reapLocks removes the locks that expired by now from every space and
+// returns how many client locks are left.
+func (r *registry) reapLocks(now time.Time) int {
+	r.mu.Lock()
+	tables := make([]*lockTable, 0, len(r.spaces))
+	for _, sp := range r.spaces {
+		tables = append(tables, sp.locks)
+	}
+	r.mu.Unlock()
+	n := 0
+	for _, t := range tables {
+		n += t.reap(now)
+	}
+	return n
 }
 
 // closeAll closes every connection, for Shutdown's deadline.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/password"
@@ -32,6 +33,10 @@ type Config struct {
 	// offers and accepts Digest only, so no password crosses the network
 	// in clear.
 	BasicWithoutTLS bool
+	// Locks bound the WebDAV locks clients can make the server hold.
+	Locks LockLimits
+	// Metrics, when set, gets the server's Prometheus collectors.
+	Metrics prometheus.Registerer
 }
 
 // validate fills in the defaults and checks the values.
@@ -47,7 +52,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("webdavd: realm %q: use printable ASCII without quotes, backslashes or commas", c.Realm)
 		}
 	}
-	return nil
+	return c.Locks.validate()
 }
 
 // verifiedTTL is how long a successful password check is remembered.
@@ -66,11 +71,18 @@ type Server struct {
 	verified  *verifiedCache
 	dummyHash string
 	reg       *registry
+	metrics   *metrics
 
-	mu      sync.Mutex
-	servers []*http.Server
-	closed  bool
+	mu         sync.Mutex
+	servers    []*http.Server
+	closed     bool
+	stopReaper context.CancelFunc // nil until the first Serve starts the reaper
+	reaperDone chan struct{}
 }
+
+// lockReapInterval is how often expired locks are removed: a lock outlives
+// its timeout by at most this much.
+const lockReapInterval = 30 * time.Second
 
 // New returns a server. lim may be nil (a limiter of its own with the
 // default rules) and log may be nil. It returns an error for an invalid
@@ -92,9 +104,15 @@ func New(cfg Config, accounts hosting.AccountStore, disks hosting.WebDiskAccount
 	if err != nil {
 		return nil, fmt.Errorf("webdavd: dummy hash: %w", err)
 	}
-	return &Server{cfg: cfg, accounts: accounts, disks: disks, lim: lim, log: log.With("proto", "webdav"),
+	m, err := newMetrics(cfg.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, accounts: accounts, disks: disks, lim: lim, log: log.With("proto", "webdav"),
 		nonces: newNonces(time.Now), verified: newVerifiedCache(verifiedTTL, time.Now), dummyHash: dummy,
-		reg: newRegistry()}, nil
+		metrics: m}
+	s.reg = newRegistry(&s.cfg.Locks)
+	return s, nil
 }
 
 // Handler returns the server as an http.Handler, for tests and embedding.
@@ -132,6 +150,7 @@ func (s *Server) ServePlain(ln net.Listener) error {
 		return ln.Close()
 	}
 	s.servers = append(s.servers, srv)
+	s.startReaperLocked()
 	s.mu.Unlock()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("webdavd: serve: %w", err)
@@ -145,6 +164,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	servers := s.servers
 	s.closed = true
+	if s.stopReaper != nil {
+		s.stopReaper()
+		<-s.reaperDone
+		s.stopReaper = nil
+	}
 	s.mu.Unlock()
 	var errs []error
 	for _, srv := range servers {
@@ -160,6 +184,34 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// startReaperLocked starts, once, the goroutine that removes expired
+// locks even from logins that send no more requests. s.mu is held.
+func (s *Server) startReaperLocked() {
+	if s.stopReaper != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopReaper, s.reaperDone = cancel, make(chan struct{})
+	go func() {
+		defer close(s.reaperDone)
+		t := time.NewTicker(lockReapInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				s.reg.reapLocks(now)
+			}
+		}
+	}()
+}
+
+// ReapLocks removes the locks that expired by now, as the server does on
+// its own every lockReapInterval, and returns how many client locks are
+// left (for tests and operators' tools).
+func (s *Server) ReapLocks(now time.Time) int { return s.reg.reapLocks(now) }
 
 // KillLogin closes, at once, every live connection and request of the
 // hosting account's login (normalised: "bob@example.com", or the account
@@ -203,21 +255,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case copiesIntoItself(r):
 		http.Error(sw, "A collection cannot be copied into itself.", http.StatusForbidden)
 	default:
-		if status := checkXMLBody(r); status != 0 {
-			http.Error(sw, http.StatusText(status), status)
-			break
-		}
-		sp := s.reg.space(p.key())
-		locks := &condLocks{LockSystem: sp.locks, fs: fsys}
-		h := &webdav.Handler{FileSystem: fsys, LockSystem: locks, Logger: func(r *http.Request, err error) {
-			if err != nil {
-				log.Debug("webdav error", "method", r.Method, "path", r.URL.Path, "err", err)
-			}
-		}}
-		h.ServeHTTP(sw, r)
+		s.serveDAV(sw, r, p, fsys, log)
 	}
 	log.Debug("webdav request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 		"duration", time.Since(start).Round(time.Microsecond))
+}
+
+// serveDAV serves WebDAV to an authenticated request, within the limits.
+func (s *Server) serveDAV(w http.ResponseWriter, r *http.Request, p *principal, fsys *fileSystem, log *slog.Logger) {
+	table := s.reg.space(p.key()).locks
+	if e := s.checkLimits(r, fsys, table); e != nil {
+		s.metrics.hit(e)
+		log.Info("webdav request refused", "method", r.Method, "path", r.URL.Path, "limit", e.limit)
+		refuseLimit(w, e)
+		return
+	}
+	if status := checkXMLBody(r); status != 0 {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	locks := newCondLocks(r, table, fsys)
+	if locks.client {
+		w = &lockWriter{ResponseWriter: w, locks: locks}
+	}
+	h := &webdav.Handler{FileSystem: fsys, LockSystem: locks, Logger: func(r *http.Request, err error) {
+		if err != nil {
+			log.Debug("webdav error", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	}}
+	h.ServeHTTP(w, r)
+	if locks.refused != nil {
+		s.metrics.hit(locks.refused)
+		log.Info("webdav request refused", "method", r.Method, "path", r.URL.Path, "limit", locks.refused.limit)
+	}
 }
 
 // requestLog returns the logger of one request with its connection.

@@ -266,6 +266,7 @@ func TestBasicNeedsTLS(t *testing.T) {
 		e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
 		req, _ := http.NewRequest("PROPFIND", e.plainURL, nil)
 		req.SetBasicAuth("bob@example.com", "bob-pass")
+		req.Header.Set("Depth", "1")
 		res, err := http.DefaultTransport.RoundTrip(req)
 		if err != nil {
 			t.Fatal(err)
