@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -23,7 +25,7 @@ const smallFileSize = 4 << 10
 // file, each with its own PASV data connection as FTP clients do. It reports
 // files per second and the server's CPU time per file (user + system, read
 // from /proc/PID/stat of every server process around each step).
-func measureSmallFiles(ctx context.Context, s *server, o options, rep *report) error {
+func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.Report) error {
 	c, _, err := login(s, 10*time.Minute)
 	if err != nil {
 		return err
@@ -53,10 +55,10 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *report) e
 		return fmt.Errorf("RETR: %w", err)
 	}
 	n := float64(len(names))
-	rep.set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.wall.Seconds()))
-	rep.set("LIST of those files, ms", s.name, ms(list.wall))
-	rep.set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.wall.Seconds()))
-	rep.set("server CPU per file, STOR / RETR (ms)", s.name,
+	rep.Set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.wall.Seconds()))
+	rep.Set("LIST of those files, harness.MS", s.name, harness.MS(list.wall))
+	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.wall.Seconds()))
+	rep.Set("server CPU per file, STOR / RETR (harness.MS)", s.name,
 		fmt.Sprintf("%.3f / %.3f", up.cpu.Seconds()*1e3/n, down.cpu.Seconds()*1e3/n))
 	return nil
 }
@@ -68,14 +70,14 @@ type timing struct{ wall, cpu time.Duration }
 // before and after; for Pure-FTPd the session's processes stay alive for
 // the whole measurement, so nothing they spent is lost with an exit. With
 // -perf, perf records the server's processes during the step.
-func timedCPU(s *server, prof profiler, name string, step func() error) (timing, error) {
-	stop := prof.start(s.name, name, s.pids())
-	cpu0 := cpuTime(s.pids())
+func timedCPU(s *server, prof harness.Profiler, name string, step func() error) (timing, error) {
+	stop := prof.Start(s.name, name, s.pids())
+	cpu0 := harness.CPUTime(s.pids())
 	start := time.Now()
 	err := step()
 	wall := time.Since(start)
 	defer stop()
-	return timing{wall: wall, cpu: cpuTime(s.pids()) - cpu0}, err
+	return timing{wall: wall, cpu: harness.CPUTime(s.pids()) - cpu0}, err
 }
 
 func storAll(ctx context.Context, c *ftp.ServerConn, names []string, content []byte) error {
@@ -134,9 +136,9 @@ func listCount(c *ftp.ServerConn, dir string, want int) error {
 // measureParallel uploads o.parallel files of o.fileMiB MiB at once, one
 // client each, and reports the aggregate rate from the first STOR to the
 // last 226.
-func measureParallel(ctx context.Context, s *server, o options, rep *report) error {
+func measureParallel(ctx context.Context, s *server, o options, rep *harness.Report) error {
 	size := int64(o.fileMiB) << 20
-	free, err := freeSpace(s.root)
+	free, err := harness.FreeSpace(s.root)
 	if err != nil || free < int64(o.parallel)*size+(2<<30) {
 		return fmt.Errorf("not enough room for %d files of %d MiB beside %s", o.parallel, o.fileMiB, s.root)
 	}
@@ -159,7 +161,7 @@ func measureParallel(ctx context.Context, s *server, o options, rep *report) err
 	}
 	what := fmt.Sprintf("**%d parallel uploads of %d MiB, aggregate MB/s: median (min–max) of %d**", o.parallel,
 		o.fileMiB, o.transferReps)
-	rep.set(what, s.name, rates(size*int64(o.parallel), times))
+	rep.Set(what, s.name, harness.Rates(size*int64(o.parallel), times))
 	return nil
 }
 

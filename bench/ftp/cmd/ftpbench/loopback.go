@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"context"
 	"errors"
 	"fmt"
@@ -15,8 +17,8 @@ import (
 // 127.0.0.1, with no FTP at all: the sender hands the file to the kernel
 // (io.Copy from an *os.File to a *net.TCPConn is sendfile) and the receiver
 // drains it with the same 1 MiB reads as the FTP client. It is the ceiling a
-// download can reach on this machine, reported beside the servers' rates.
-func measureLoopback(ctx context.Context, o options, dir string, rep *report) error {
+// download can reach on this machine, reported beside the servers' harness.Rates.
+func measureLoopback(ctx context.Context, o options, dir string, rep *harness.Report) error {
 	size := int64(o.fileMiB) << 20
 	path := filepath.Join(dir, "ftpbench-loopback.bin")
 	if err := writeFile(path, size); err != nil {
@@ -34,8 +36,8 @@ func measureLoopback(ctx context.Context, o options, dir string, rep *report) er
 			return err
 		}
 	}
-	rep.note("plain loopback TCP copy of the same %d MiB file (sendfile → 1 MiB reads), MB/s: %s; the downloads "+
-		"above are measured the same way, from RETR to the 226.", o.fileMiB, rates(size, times))
+	rep.Note("plain loopback TCP copy of the same %d MiB file (sendfile → 1 MiB reads), MB/s: %s; the downloads "+
+		"above are measured the same way, from RETR to the 226.", o.fileMiB, harness.Rates(size, times))
 	return nil
 }
 

@@ -1,22 +1,24 @@
 // Command ftpbench measures uapid's FTP server side by side with Pure-FTPd,
 // the daemon cPanel runs by default, in the same run on 127.0.0.1 and with
 // the same client (github.com/jlaffaye/ftp): logins per second with
-// concurrent clients, download and upload speed of one large file, memory
+// concurrent clients, download and upload speed of one large file, harness.Memory
 // per idle logged-in session, and how long a kill takes until the client
 // sees its connection close. Both servers run as processes of their own, so
-// their memory is measured as the kernel sees it.
+// their harness.Memory is measured as the kernel sees it.
 //
 // Run it from the module root, as root (Pure-FTPd needs root to drop to its
 // users; without root or without -pureftpd only uapid is measured):
 //
 //	go run ./bench/ftp/cmd/ftpbench -pureftpd=/usr/sbin/pure-ftpd
 //
-// It prints a Markdown report on standard output and its progress on
+// It prints a Markdown harness.Report on standard output and its harness.Progress on
 // standard error. Every process it starts is stopped and every file it
 // makes is removed when it ends, also on Ctrl-C.
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"context"
 	"flag"
 	"fmt"
@@ -30,27 +32,25 @@ import (
 
 // options are the command line's settings; every loop is bounded by them.
 type options struct {
-	pureFTPd string // pure-ftpd binary; empty skips Pure-FTPd
-	uapid    string // prebuilt uapid binary; empty builds ./cmd/uapid
-	uapi     string // prebuilt uapi binary; empty builds ./cmd/uapi
-	rev      string // commit to build uapid and uapi from; empty: the working tree
-	workDir  string // where the temporary directory goes
+	pureFTPd string        // pure-ftpd binary; empty skips Pure-FTPd
+	build    harness.Build // where uapid and uapi come from
+	workDir  string        // where the temporary directory goes
 
 	phases       map[string]bool
-	clients      int           // concurrent clients of the login phase
-	loginTime    time.Duration // how long the login phase runs at most
-	loginMax     int           // how many logins it makes at most
-	fileMiB      int           // size of the transferred file
-	transferReps int           // downloads and uploads per server
-	sessions     int           // idle sessions of the memory phase
-	killReps     int           // single-session kills per server and method
-	killTimeout  time.Duration // longest wait for a killed client's EOF
-	smallFiles   int           // files of the small-files measurement
-	parallel     int           // concurrent uploads of the parallel measurement
-	prof         profiler      // perf profiles of the servers around each step
+	clients      int              // concurrent clients of the login phase
+	loginTime    time.Duration    // how long the login phase runs at most
+	loginMax     int              // how many logins it makes at most
+	fileMiB      int              // size of the transferred file
+	transferReps int              // downloads and uploads per server
+	sessions     int              // idle sessions of the harness.Memory phase
+	killReps     int              // single-session kills per server and method
+	killTimeout  time.Duration    // longest wait for a killed client's EOF
+	smallFiles   int              // files of the small-files measurement
+	parallel     int              // concurrent uploads of the parallel measurement
+	prof         harness.Profiler // perf profiles of the servers around each step
 }
 
-// phaseNames are the measurements, in the order they run: the memory
+// phaseNames are the measurements, in the order they run: the harness.Memory
 // phase first, so that each server's baseline is the fresh process.
 var phaseNames = []string{"sessions", "kill", "logins", "smallfiles", "loopback", "transfer", "parallel"}
 
@@ -58,9 +58,9 @@ func parseFlags() (options, error) {
 	var o options
 	var phases string
 	flag.StringVar(&o.pureFTPd, "pureftpd", "", "path of pure-ftpd (e.g. /usr/sbin/pure-ftpd); empty measures uapid alone")
-	flag.StringVar(&o.uapid, "uapid", "", "prebuilt uapid binary; empty builds ./cmd/uapid of this module")
-	flag.StringVar(&o.uapi, "uapi", "", "prebuilt uapi binary; empty builds ./cmd/uapi of this module")
-	flag.StringVar(&o.rev, "rev", "", "build uapid and uapi from this commit (git archive) instead of the working tree")
+	flag.StringVar(&o.build.Uapid, "uapid", "", "prebuilt uapid binary; empty builds ./cmd/uapid of this module")
+	flag.StringVar(&o.build.Uapi, "uapi", "", "prebuilt uapi binary; empty builds ./cmd/uapi of this module")
+	flag.StringVar(&o.build.Rev, "rev", "", "build uapid and uapi from this commit (git archive) instead of the working tree")
 	flag.StringVar(&o.workDir, "workdir", os.TempDir(), "parent of the temporary directory (needs room for the file)")
 	flag.StringVar(&phases, "run", strings.Join(phaseNames, ","), "measurements to run, comma-separated")
 	flag.IntVar(&o.clients, "clients", 16, "concurrent clients in the login measurement")
@@ -68,11 +68,11 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.loginMax, "login-max", 100000, "most logins per server")
 	flag.IntVar(&o.fileMiB, "file-mib", 1024, "size of the transferred file in MiB")
 	flag.IntVar(&o.transferReps, "transfer-reps", 3, "downloads and uploads of the file per server")
-	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
+	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for harness.Memory and kill-all")
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
 	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")
 	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -file-mib MiB each")
-	flag.StringVar(&o.prof.dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
+	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
 	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
 	flag.Parse()
 	o.phases = make(map[string]bool)
@@ -102,10 +102,4 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ftpbench:", err)
 		os.Exit(1)
 	}
-}
-
-// progress reports what the benchmark is doing, on standard error so that
-// standard output is only the report.
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 }

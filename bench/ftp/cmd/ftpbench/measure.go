@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +23,7 @@ const maxFailures = 20
 
 // measureLogins runs o.clients clients that each connect, log in and QUIT
 // in a loop, until o.loginTime has passed or o.loginMax logins were made.
-func measureLogins(ctx context.Context, s *server, o options, rep *report) error {
+func measureLogins(ctx context.Context, s *server, o options, rep *harness.Report) error {
 	deadline := time.Now().Add(o.loginTime)
 	var count, fails atomic.Int64
 	lat := make([][]time.Duration, o.clients)
@@ -37,12 +39,12 @@ func measureLogins(ctx context.Context, s *server, o options, rep *report) error
 		return fmt.Errorf("no login succeeded (%d failed)", fails.Load())
 	}
 	slices.Sort(all)
-	rep.set(fmt.Sprintf("logins/s, %d concurrent clients (connect, login, QUIT)", o.clients), s.name,
+	rep.Set(fmt.Sprintf("logins/s, %d concurrent clients (connect, login, QUIT)", o.clients), s.name,
 		fmt.Sprintf("%.0f (%d in %.1f s)", float64(len(all))/elapsed.Seconds(), len(all), elapsed.Seconds()))
-	rep.set("time of one connect + login + QUIT under that load, p50 / p99 (ms)", s.name,
-		ms(percentile(all, 50))+" / "+ms(percentile(all, 99)))
+	rep.Set("time of one connect + login + QUIT under that load, p50 / p99 (harness.MS)", s.name,
+		harness.MS(harness.Percentile(all, 50))+" / "+harness.MS(harness.Percentile(all, 99)))
 	if f := fails.Load(); f > 0 {
-		rep.note("%s: %d logins failed during the login measurement.", s.name, f)
+		rep.Note("%s: %d logins failed during the login measurement.", s.name, f)
 	}
 	return nil
 }
@@ -69,9 +71,9 @@ func loginLoop(ctx context.Context, s *server, deadline time.Time, max int64, co
 // measureTransfer downloads a file of o.fileMiB MiB made in the login's
 // directory, then uploads one as large, o.transferReps times each, with one
 // client in passive mode. The files are removed as soon as they are done.
-func measureTransfer(ctx context.Context, s *server, o options, rep *report) error {
+func measureTransfer(ctx context.Context, s *server, o options, rep *harness.Report) error {
 	size := int64(o.fileMiB) << 20
-	free, err := freeSpace(s.root)
+	free, err := harness.FreeSpace(s.root)
 	if err != nil || free < size+(2<<30) {
 		return fmt.Errorf("not enough room for a %d MiB file beside %s (free: %d MiB, %v)", o.fileMiB, s.root,
 			free>>20, err)
@@ -96,23 +98,12 @@ func measureTransfer(ctx context.Context, s *server, o options, rep *report) err
 		up = append(up, u)
 	}
 	what := fmt.Sprintf("%d MiB file, one client, passive mode, MB/s: median (min–max) of %d", o.fileMiB, o.transferReps)
-	rep.set("download, "+what, s.name, rates(size, down))
-	rep.set("upload, "+what, s.name, rates(size, up))
-	after, _ := freeSpace(s.root)
-	rep.note("%s: free space beside the files (df): %.1f GiB before the transfers, %.1f GiB after.", s.name,
+	rep.Set("download, "+what, s.name, harness.Rates(size, down))
+	rep.Set("upload, "+what, s.name, harness.Rates(size, up))
+	after, _ := harness.FreeSpace(s.root)
+	rep.Note("%s: free space beside the files (df): %.1f GiB before the transfers, %.1f GiB after.", s.name,
 		float64(free)/(1<<30), float64(after)/(1<<30))
 	return nil
-}
-
-// rates formats transfer times of size bytes as MB/s (10^6 bytes).
-func rates(size int64, times []time.Duration) string {
-	mbs := func(d time.Duration) string { return fmt.Sprintf("%.0f", float64(size)/1e6/d.Seconds()) }
-	slices.Sort(times)
-	if len(times) == 1 {
-		return mbs(times[0])
-	}
-	// The slowest time is the lowest rate.
-	return fmt.Sprintf("%s (%s–%s)", mbs(percentile(times, 50)), mbs(times[len(times)-1]), mbs(times[0]))
 }
 
 // downloads makes the file once and downloads it reps times.
@@ -181,38 +172,38 @@ func upload(ctx context.Context, c *ftp.ServerConn, root string, size int64) (ti
 	return elapsed, ctx.Err()
 }
 
-// measureSessions measures the server's memory with no session and with
+// measureSessions measures the server's harness.Memory with no session and with
 // o.sessions idle logged-in sessions, then kills them all at once and
 // measures how long until the last client sees its connection end.
-func measureSessions(ctx context.Context, s *server, o options, rep *report) error {
-	before := measureMemory(s.pids())
+func measureSessions(ctx context.Context, s *server, o options, rep *harness.Report) error {
+	before := harness.MeasureMemory(s.pids())
 	list, err := openMany(ctx, s, o.sessions, o.clients)
 	if err != nil {
 		return err
 	}
 	defer closeIdle(list)
 	// Let every session finish its login work (log lines, goroutines
-	// parking, forked children settling) before reading the memory.
+	// parking, forked children settling) before reading the harness.Memory.
 	time.Sleep(2 * time.Second)
-	after := measureMemory(s.pids())
+	after := harness.MeasureMemory(s.pids())
 	reportMemory(rep, s.name, o.sessions, before, after)
 	return killAll(ctx, s, list, o, rep)
 }
 
-func reportMemory(rep *report, name string, n int, before, after memory) {
+func reportMemory(rep *harness.Report, name string, n int, before, after harness.Memory) {
 	mib := func(b int64) string { return fmt.Sprintf("%.1f", float64(b)/(1<<20)) }
 	kib := func(b int64) string { return fmt.Sprintf("%.0f", float64(b)/1024/float64(n)) }
 	what := fmt.Sprintf("%d idle logged-in sessions", n)
-	rep.set("server processes: none → "+what, name, fmt.Sprintf("%d → %d", before.procs, after.procs))
-	rep.set("RSS sum (MiB): none → "+what, name, mib(before.rss)+" → "+mib(after.rss))
-	rep.set("PSS sum (MiB): none → "+what, name, mib(before.pss)+" → "+mib(after.pss))
-	rep.set("**memory per idle session, RSS (KiB)**", name, kib(after.rss-before.rss))
-	rep.set("**memory per idle session, PSS (KiB)**", name, kib(after.pss-before.pss))
+	rep.Set("server processes: none → "+what, name, fmt.Sprintf("%d → %d", before.Procs, after.Procs))
+	rep.Set("RSS sum (MiB): none → "+what, name, mib(before.RSS)+" → "+mib(after.RSS))
+	rep.Set("PSS sum (MiB): none → "+what, name, mib(before.PSS)+" → "+mib(after.PSS))
+	rep.Set("**harness.Memory per idle session, RSS (KiB)**", name, kib(after.RSS-before.RSS))
+	rep.Set("**harness.Memory per idle session, PSS (KiB)**", name, kib(after.PSS-before.PSS))
 }
 
 // killAll closes every session with one kill and waits for every client's
 // EOF.
-func killAll(ctx context.Context, s *server, list []*idle, o options, rep *report) error {
+func killAll(ctx context.Context, s *server, list []*idle, o options, rep *harness.Report) error {
 	start, signal, err := s.kill(ctx, true)
 	if err != nil {
 		return fmt.Errorf("kill all: %w", err)
@@ -221,25 +212,25 @@ func killAll(ctx context.Context, s *server, list []*idle, o options, rep *repor
 	if missing > 0 {
 		return fmt.Errorf("kill all: %d of %d clients saw no EOF within %s", missing, len(list), o.killTimeout)
 	}
-	what := fmt.Sprintf("kill all %d sessions, until the last client's EOF (ms)", len(list))
-	rep.set("**"+what+"**", s.name, ms(last.Sub(signal)))
+	what := fmt.Sprintf("kill all %d sessions, until the last client's EOF (harness.MS)", len(list))
+	rep.Set("**"+what+"**", s.name, harness.MS(last.Sub(signal)))
 	if signal != start {
-		rep.set(what+", including finding the sessions", s.name, ms(last.Sub(start)))
+		rep.Set(what+", including finding the sessions", s.name, harness.MS(last.Sub(start)))
 	}
 	return nil
 }
 
 // measureKill logs one session in, kills it and times until the client
 // sees EOF, o.killReps times for each way the server has to kill.
-func measureKill(ctx context.Context, s *server, o options, rep *report) error {
+func measureKill(ctx context.Context, s *server, o options, rep *harness.Report) error {
 	from, sig, err := killReps(ctx, s, s.kill, o)
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("kill one session, until the client's EOF, p50 / p99 of %d (ms)", o.killReps)
-	rep.set("**"+what+"**", s.name, ms(percentile(sig, 50))+" / "+ms(percentile(sig, 99)))
+	what := fmt.Sprintf("kill one session, until the client's EOF, p50 / p99 of %d (harness.MS)", o.killReps)
+	rep.Set("**"+what+"**", s.name, harness.MS(harness.Percentile(sig, 50))+" / "+harness.MS(harness.Percentile(sig, 99)))
 	if !slices.Equal(from, sig) {
-		rep.set(what+", including finding the session", s.name, ms(percentile(from, 50))+" / "+ms(percentile(from, 99)))
+		rep.Set(what+", including finding the session", s.name, harness.MS(harness.Percentile(from, 50))+" / "+harness.MS(harness.Percentile(from, 99)))
 	}
 	if s.killBasic == nil {
 		return nil
@@ -248,7 +239,7 @@ func measureKill(ctx context.Context, s *server, o options, rep *report) error {
 	if err != nil {
 		return fmt.Errorf("with Basic auth: %w", err)
 	}
-	rep.set(what+", API with Basic auth", s.name, ms(percentile(basic, 50))+" / "+ms(percentile(basic, 99)))
+	rep.Set(what+", API with Basic auth", s.name, harness.MS(harness.Percentile(basic, 50))+" / "+harness.MS(harness.Percentile(basic, 99)))
 	return nil
 }
 
@@ -267,7 +258,7 @@ func killReps(ctx context.Context, s *server, kill killFunc, o options) (from, s
 		from, sig = append(from, f), append(sig, g)
 	}
 	if fails > 0 {
-		progress("%s: %d kills failed and were repeated", s.name, fails)
+		harness.Progress("%s: %d kills failed and were repeated", s.name, fails)
 	}
 	slices.Sort(from)
 	slices.Sort(sig)

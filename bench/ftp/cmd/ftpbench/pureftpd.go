@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"bytes"
 	"context"
 	"errors"
@@ -81,18 +83,18 @@ func startPure(ctx context.Context, o options, dir, hash string) (*server, error
 	if err := pureVirtualUser(ctx, o, dir, home, pdb, hash); err != nil {
 		return nil, err
 	}
-	addr := freeAddr()
-	ch, err := startChild(o.pureFTPd, pureArgs(addr, pdb, max(1100, o.sessions+100)), os.Environ(),
+	addr := harness.FreeAddr()
+	ch, err := harness.StartChild(o.pureFTPd, pureArgs(addr, pdb, max(1100, o.sessions+100)), os.Environ(),
 		filepath.Join(dir, "pure-ftpd.log"))
 	if err != nil {
 		return nil, err
 	}
 	who, _ := pureTool(o, "pure-ftpwho")
-	sess := &pureSessions{who: who, master: ch.pid()}
+	sess := &pureSessions{who: who, master: ch.PID()}
 	s := &server{name: "pure-ftpd", addr: addr, user: pureUser, pass: ftpPassword, root: home,
-		pids:  func() []int { return append(descendants(ch.pid()), ch.pid()) },
+		pids:  func() []int { return append(harness.Descendants(ch.PID()), ch.PID()) },
 		kill:  sess.kill,
-		close: func() { ch.stop(10 * time.Second) }}
+		close: func() { ch.Stop(10 * time.Second) }}
 	if err := waitBanner(ctx, ch, addr); err != nil {
 		s.close()
 		return nil, err
@@ -152,20 +154,20 @@ func pureVirtualUser(ctx context.Context, o options, dir, home, pdb, hash string
 }
 
 // waitBanner waits until the server greets a client, at most 30 seconds.
-func waitBanner(ctx context.Context, ch *child, addr string) error {
+func waitBanner(ctx context.Context, ch *harness.Child, addr string) error {
 	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil && !ch.exited() {
+	for time.Now().Before(deadline) && ctx.Err() == nil && !ch.Exited() {
 		if c, err := ftp.Dial(addr, ftp.DialWithTimeout(time.Second)); err == nil {
 			return c.Quit()
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return fmt.Errorf("no FTP greeting on %s (exited: %t)", addr, ch.exited())
+	return fmt.Errorf("no FTP greeting on %s (exited: %t)", addr, ch.Exited())
 }
 
 func pureVersion(ctx context.Context, o options) string {
-	v := commandOutput(ctx, nil, o.pureFTPd, "--help")
-	if pkg := commandOutput(ctx, nil, "dpkg-query", "-W", "-f", "${Version}", "pure-ftpd"); !strings.Contains(pkg, " ") {
+	v := harness.CommandOutput(ctx, nil, o.pureFTPd, "--help")
+	if pkg := harness.CommandOutput(ctx, nil, "dpkg-query", "-W", "-f", "${Version}", "pure-ftpd"); !strings.Contains(pkg, " ") {
 		v += ", Debian package " + pkg
 	}
 	return v
@@ -187,7 +189,7 @@ func (p *pureSessions) kill(ctx context.Context, all bool) (start, signal time.T
 	pids := whoPIDs(out, pureUser, all)
 	// Only our daemon's children: another Pure-FTPd may share the
 	// scoreboard, and a pid that ended may have been reused.
-	pids = slices.DeleteFunc(pids, func(pid int) bool { return parentOf(pid) != p.master })
+	pids = slices.DeleteFunc(pids, func(pid int) bool { return harness.ParentOf(pid) != p.master })
 	if len(pids) == 0 {
 		return start, start, errors.New("pure-ftpwho lists no session of this server")
 	}

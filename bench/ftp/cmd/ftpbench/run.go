@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"context"
 	"fmt"
 	"os"
@@ -21,7 +23,7 @@ type server struct {
 	addr       string // control connection, on 127.0.0.1
 	user, pass string
 	root       string       // the directory the login lands in
-	pids       func() []int // the processes whose memory is the server's
+	pids       func() []int // the processes whose harness.Memory is the server's
 	kill       killFunc     // how an operator closes sessions
 	killBasic  killFunc     // kill with Basic auth; nil where there is no such thing
 	close      func()       // stops every process of the server
@@ -33,9 +35,9 @@ type server struct {
 // sessions itself) for uapid.
 type killFunc func(ctx context.Context, all bool) (start, signal time.Time, err error)
 
-// run starts the servers, runs the measurements and prints the report.
+// run starts the servers, runs the measurements and prints the harness.Report.
 func run(ctx context.Context, o options) error {
-	if err := raiseFileLimit(); err != nil {
+	if err := harness.RaiseFileLimit(); err != nil {
 		return err
 	}
 	work, err := os.MkdirTemp(o.workDir, "ftpbench-")
@@ -51,7 +53,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	rep := newReport()
+	rep := harness.NewReport()
 	servers, err := startServers(ctx, o, work, hash, rep)
 	defer func() {
 		for _, s := range servers {
@@ -64,24 +66,28 @@ func run(ctx context.Context, o options) error {
 	if err := measureAll(ctx, o, servers, rep); err != nil {
 		return err
 	}
-	rep.describe(servers, work)
-	rep.write(os.Stdout)
+	versions := make([]string, len(servers))
+	for i, s := range servers {
+		versions[i] = s.name + ": " + s.version
+	}
+	rep.Describe(versions...)
+	rep.Write(os.Stdout)
 	return nil
 }
 
 // measureAll runs each measurement for every server, one server after the
 // other, so that both see the same load as nearly as possible. A failed
-// measurement is noted in the report and the others go on.
-func measureAll(ctx context.Context, o options, servers []*server, rep *report) error {
+// measurement is noted in the harness.Report and the others go on.
+func measureAll(ctx context.Context, o options, servers []*server, rep *harness.Report) error {
 	for _, phase := range phaseNames {
 		if !o.phases[phase] {
 			continue
 		}
-		rep.load(phase)
+		rep.Load(phase)
 		if phase == "loopback" {
 			// Not a server's measurement: the ceiling of one download.
 			if err := measureLoopback(ctx, o, servers[0].root, rep); err != nil {
-				rep.note("loopback copy: failed: %v", err)
+				rep.Note("loopback copy: failed: %v", err)
 			}
 			continue
 		}
@@ -89,18 +95,18 @@ func measureAll(ctx context.Context, o options, servers []*server, rep *report) 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			progress("%s: %s", s.name, phase)
+			harness.Progress("%s: %s", s.name, phase)
 			if err := measure(ctx, phase, s, o, rep); err != nil {
-				progress("%s: %s failed: %v", s.name, phase, err)
-				rep.note("%s, %s: failed: %v", s.name, phase, err)
+				harness.Progress("%s: %s failed: %v", s.name, phase, err)
+				rep.Note("%s, %s: failed: %v", s.name, phase, err)
 			}
 		}
 	}
-	rep.load("end")
+	rep.Load("end")
 	return ctx.Err()
 }
 
-func measure(ctx context.Context, phase string, s *server, o options, rep *report) error {
+func measure(ctx context.Context, phase string, s *server, o options, rep *harness.Report) error {
 	switch phase {
 	case "sessions":
 		return measureSessions(ctx, s, o, rep)
@@ -120,30 +126,30 @@ func measure(ctx context.Context, phase string, s *server, o options, rep *repor
 
 // startServers starts uapid and, when it can run here, Pure-FTPd. The
 // servers it returns must be closed even when it fails.
-func startServers(ctx context.Context, o options, work, hash string, rep *report) ([]*server, error) {
-	progress("starting uapid")
+func startServers(ctx context.Context, o options, work, hash string, rep *harness.Report) ([]*server, error) {
+	harness.Progress("starting uapid")
 	u, err := startUapid(ctx, o, filepath.Join(work, "uapid"), hash)
 	if err != nil {
 		return nil, fmt.Errorf("uapid: %w", err)
 	}
 	servers := []*server{u}
-	rep.column(u.name)
+	rep.Column(u.name)
 	if why := pureSkip(o); why != "" {
-		progress("Pure-FTPd skipped: %s", why)
-		rep.note("Pure-FTPd was not measured: %s.", why)
+		harness.Progress("Pure-FTPd skipped: %s", why)
+		rep.Note("Pure-FTPd was not measured: %s.", why)
 		return servers, nil
 	}
-	progress("starting Pure-FTPd")
+	harness.Progress("starting Pure-FTPd")
 	p, err := startPure(ctx, o, filepath.Join(work, "pure-ftpd"), hash)
 	if err != nil {
 		return servers, fmt.Errorf("pure-ftpd: %w", err)
 	}
-	rep.column(p.name)
+	rep.Column(p.name)
 	return append(servers, p), nil
 }
 
 func removeAll(dir string) {
 	if err := os.RemoveAll(dir); err != nil {
-		progress("cleanup: %v", err)
+		harness.Progress("cleanup: %v", err)
 	}
 }

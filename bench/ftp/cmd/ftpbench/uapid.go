@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/uapid/uapid/bench/internal/harness"
+
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -35,23 +37,23 @@ func startUapid(ctx context.Context, o options, dir, hash string) (*server, erro
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	uapid, uapi, err := uapidBinaries(ctx, o, filepath.Join(dir, "bin"))
+	uapid, uapi, err := harness.UapidBinaries(ctx, o.build, filepath.Join(dir, "bin"))
 	if err != nil {
 		return nil, err
 	}
-	ftpAddr, httpsAddr := freeAddr(), freeAddr()
+	ftpAddr, httpsAddr := harness.FreeAddr(), harness.FreeAddr()
 	data := filepath.Join(dir, "data")
 	env, err := uapidEnv(dir, data, ftpAddr, httpsAddr)
 	if err != nil {
 		return nil, err
 	}
-	ch, err := startChild(uapid, []string{"serve"}, env, filepath.Join(dir, "serve.log"))
+	ch, err := harness.StartChild(uapid, []string{"serve"}, env, filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return nil, err
 	}
 	s := &server{name: "uapid", addr: ftpAddr, user: uapidFTPLogin, pass: ftpPassword,
 		root: filepath.Join(data, "home", uapidAccount, "ftpbench"),
-		pids: func() []int { return []int{ch.pid()} }, close: func() { ch.stop(10 * time.Second) }}
+		pids: func() []int { return []int{ch.PID()} }, close: func() { ch.Stop(10 * time.Second) }}
 	if err := waitReady(ctx, ch, ftpAddr, filepath.Join(data, "uapid.sock"), filepath.Join(dir, "serve.log")); err != nil {
 		s.close()
 		return nil, err
@@ -60,7 +62,7 @@ func startUapid(ctx context.Context, o options, dir, hash string) (*server, erro
 		s.close()
 		return nil, err
 	}
-	s.version = strings.TrimSpace(commandOutput(ctx, env, uapid, "version")) + ", " + uapidSource(ctx, o)
+	s.version = strings.TrimSpace(harness.CommandOutput(ctx, env, uapid, "version")) + ", " + harness.UapidSource(ctx, o.build)
 	return s, nil
 }
 
@@ -87,9 +89,9 @@ func uapidEnv(dir, data, ftpAddr, httpsAddr string) ([]string, error) {
 
 // waitReady waits until the FTP port answers and the admin socket exists,
 // at most 60 seconds.
-func waitReady(ctx context.Context, ch *child, ftpAddr, socket, logPath string) error {
+func waitReady(ctx context.Context, ch *harness.Child, ftpAddr, socket, logPath string) error {
 	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) && ctx.Err() == nil && !ch.exited() {
+	for time.Now().Before(deadline) && ctx.Err() == nil && !ch.Exited() {
 		if c, err := net.DialTimeout("tcp", ftpAddr, time.Second); err == nil {
 			_ = c.Close()
 			if _, err := os.Stat(socket); err == nil {
@@ -99,7 +101,7 @@ func waitReady(ctx context.Context, ch *child, ftpAddr, socket, logPath string) 
 		time.Sleep(100 * time.Millisecond)
 	}
 	log, _ := os.ReadFile(logPath)
-	return fmt.Errorf("server not ready on %s (exited: %t); its log:\n%s", ftpAddr, ch.exited(), log)
+	return fmt.Errorf("server not ready on %s (exited: %t); its log:\n%s", ftpAddr, ch.Exited(), log)
 }
 
 // setupUapid creates the account, the FTP login and a token, and opens the
@@ -188,26 +190,4 @@ func (a *uapiClient) killer(auth string) killFunc {
 		err := a.execute(ctx, auth, "Ftp", "kill_session", url.Values{"login": {login}})
 		return start, start, err
 	}
-}
-
-// freeAddr returns a 127.0.0.1 address with a port that was free just now.
-func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "127.0.0.1:0"
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// commandOutput runs a command for its first line of output, for the report.
-func commandOutput(ctx context.Context, env []string, name string, args ...string) string {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil && len(out) == 0 {
-		return "unknown (" + err.Error() + ")"
-	}
-	first, _, _ := strings.Cut(string(out), "\n")
-	return first
 }

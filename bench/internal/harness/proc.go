@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"bufio"
@@ -14,16 +14,16 @@ import (
 	"time"
 )
 
-// child is a server process the benchmark started. It runs in a process
+// Child is a server process the benchmark started. It runs in a process
 // group of its own, so that stopping it also stops what it forked, and it
 // dies with the benchmark should the benchmark be killed.
-type child struct {
+type Child struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 }
 
-// startChild starts name with args and env; its output goes to logPath.
-func startChild(name string, args, env []string, logPath string) (*child, error) {
+// StartChild starts name with args and env; its output goes to logPath.
+func StartChild(name string, args, env []string, logPath string) (*Child, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func startChild(name string, args, env []string, logPath string) (*child, error)
 		_ = log.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	c := &child{cmd: cmd, done: make(chan struct{})}
+	c := &Child{cmd: cmd, done: make(chan struct{})}
 	go func() {
 		_ = cmd.Wait()
 		_ = log.Close()
@@ -44,10 +44,10 @@ func startChild(name string, args, env []string, logPath string) (*child, error)
 	return c, nil
 }
 
-func (c *child) pid() int { return c.cmd.Process.Pid }
+func (c *Child) PID() int { return c.cmd.Process.Pid }
 
-// exited reports whether the process has ended.
-func (c *child) exited() bool {
+// Exited reports whether the process has ended.
+func (c *Child) Exited() bool {
 	select {
 	case <-c.done:
 		return true
@@ -56,27 +56,27 @@ func (c *child) exited() bool {
 	}
 }
 
-// stop ends the process's descendants first, while the process is there
+// Stop ends the process's descendants first, while the process is there
 // to reap them (orphans would wait as zombies for init), then the process
 // and its group: SIGTERM, and SIGKILL to whatever is left after grace.
-func (c *child) stop(grace time.Duration) {
-	if desc := descendants(c.pid()); len(desc) > 0 {
+func (c *Child) Stop(grace time.Duration) {
+	if desc := Descendants(c.PID()); len(desc) > 0 {
 		signalAll(0, desc, syscall.SIGTERM)
-		for end := time.Now().Add(grace); time.Now().Before(end) && len(descendants(c.pid())) > 0; {
+		for end := time.Now().Add(grace); time.Now().Before(end) && len(Descendants(c.PID())) > 0; {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	pids := append(descendants(c.pid()), c.pid())
-	signalAll(c.pid(), pids, syscall.SIGTERM)
+	pids := append(Descendants(c.PID()), c.PID())
+	signalAll(c.PID(), pids, syscall.SIGTERM)
 	select {
 	case <-c.done:
 	case <-time.After(grace):
 	}
-	signalAll(c.pid(), pids, syscall.SIGKILL)
+	signalAll(c.PID(), pids, syscall.SIGKILL)
 	select {
 	case <-c.done:
 	case <-time.After(grace):
-		progress("process %d did not end", c.pid())
+		Progress("process %d did not end", c.PID())
 	}
 }
 
@@ -90,8 +90,8 @@ func signalAll(pgid int, pids []int, sig syscall.Signal) {
 	}
 }
 
-// parentOf returns the parent process id of pid, 0 if pid is gone.
-func parentOf(pid int) int {
+// ParentOf returns the parent process id of pid, 0 if pid is gone.
+func ParentOf(pid int) int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
@@ -107,14 +107,14 @@ func parentOf(pid int) int {
 	return ppid
 }
 
-// descendants returns every live process below root.
-func descendants(root int) []int {
+// Descendants returns every live process below root.
+func Descendants(root int) []int {
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	children := make(map[int][]int)
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(filepath.Base(d))
 		if err == nil {
-			pp := parentOf(pid)
+			pp := ParentOf(pid)
 			children[pp] = append(children[pp], pid)
 		}
 	}
@@ -126,24 +126,24 @@ func descendants(root int) []int {
 	return out
 }
 
-// memory is what a set of processes holds in RAM, in bytes. RSS counts a
+// Memory is what a set of processes holds in RAM, in bytes. RSS counts a
 // page shared by several processes in each of them; PSS divides it among
 // them, which is the honest sum for a daemon that forks per session.
-type memory struct {
-	rss, pss int64
-	procs    int
+type Memory struct {
+	RSS, PSS int64
+	Procs    int
 }
 
-// measureMemory sums /proc/PID/smaps_rollup over pids; processes that end
+// MeasureMemory sums /proc/PID/smaps_rollup over pids; processes that end
 // meanwhile are skipped.
-func measureMemory(pids []int) memory {
-	var m memory
+func MeasureMemory(pids []int) Memory {
+	var m Memory
 	for _, pid := range pids {
 		rss, pss, err := smapsRollup(pid)
 		if err != nil {
 			continue
 		}
-		m.rss, m.pss, m.procs = m.rss+rss, m.pss+pss, m.procs+1
+		m.RSS, m.PSS, m.Procs = m.RSS+rss, m.PSS+pss, m.Procs+1
 	}
 	return m
 }
@@ -174,11 +174,11 @@ func smapsRollup(pid int) (rss, pss int64, err error) {
 	return rss, pss, sc.Err()
 }
 
-// raiseFileLimit lifts the open-file limit as far as it goes: a thousand
+// RaiseFileLimit lifts the open-file limit as far as it goes: a thousand
 // idle clients need a descriptor each, here and (the servers inherit the
 // limit) in uapid. Root may raise the hard limit too, unless a container
 // forbids it.
-func raiseFileLimit() error {
+func RaiseFileLimit() error {
 	var l syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
 		return err
@@ -195,9 +195,9 @@ func raiseFileLimit() error {
 	return nil
 }
 
-// freeSpace returns the bytes available to unprivileged users on dir's
+// FreeSpace returns the bytes available to unprivileged users on dir's
 // file system.
-func freeSpace(dir string) (int64, error) {
+func FreeSpace(dir string) (int64, error) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, err
@@ -205,10 +205,10 @@ func freeSpace(dir string) (int64, error) {
 	return int64(st.Bavail) * st.Bsize, nil
 }
 
-// cpuTime sums the user and system CPU time of pids from /proc/PID/stat;
+// CPUTime sums the user and system CPU time of pids from /proc/PID/stat;
 // processes that end meanwhile are skipped. The kernel counts in clock
 // ticks (USER_HZ, 100 on Linux), so one reading is good to 10 ms.
-func cpuTime(pids []int) time.Duration {
+func CPUTime(pids []int) time.Duration {
 	var ticks int64
 	for _, pid := range pids {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

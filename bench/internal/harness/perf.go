@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"fmt"
@@ -11,35 +11,35 @@ import (
 	"time"
 )
 
-// profiler records a perf profile of a server's processes around one step
+// Profiler records a perf profile of a server's processes around one step
 // of a measurement when -perf names a directory; the files are named
 // SERVER-STEP.data, for `perf report -i FILE`. perf samples the CPU clock,
 // which works where hardware counters are not available (virtual machines).
-type profiler struct {
-	dir string // empty: no profiles
+type Profiler struct {
+	Dir string // empty: no profiles
 }
 
-// start begins recording pids and returns the function that ends it.
-func (p profiler) start(server, step string, pids []int) func() {
-	if p.dir == "" || len(pids) == 0 {
+// Start begins recording pids and returns the function that ends it.
+func (p Profiler) Start(server, step string, pids []int) func() {
+	if p.Dir == "" || len(pids) == 0 {
 		return func() {}
 	}
 	ids := make([]string, len(pids))
 	for i, pid := range pids {
 		ids[i] = strconv.Itoa(pid)
 	}
-	out := filepath.Join(p.dir, fmt.Sprintf("%s-%s.data", server, step))
+	out := filepath.Join(p.Dir, fmt.Sprintf("%s-%s.data", server, step))
 	cmd := exec.Command("perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "-g", "-p", strings.Join(ids, ","),
 		"-o", out)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		progress("perf: %v", err)
+		Progress("perf: %v", err)
 		return func() {}
 	}
 	time.Sleep(200 * time.Millisecond) // perf attaches before the step starts
 	return func() {
 		_ = cmd.Process.Signal(syscall.SIGINT)
 		_ = cmd.Wait()
-		progress("profile: %s", out)
+		Progress("profile: %s", out)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"archive/tar"
@@ -11,11 +11,18 @@ import (
 	"strings"
 )
 
-// uapidBinaries returns the uapid and uapi binaries: the ones given, or
-// built into dir from this module's working tree or, with -rev, from that
+// Build says where the uapid and uapi binaries of a benchmark come from:
+// prebuilt files, or built from a commit (Rev) or from the working tree.
+type Build struct {
+	Uapid, Uapi string // prebuilt binaries; empty: build them
+	Rev         string // commit to build from (git archive); empty: the working tree
+}
+
+// UapidBinaries returns the uapid and uapi binaries: the ones given, or
+// built into dir from this module's working tree or, with Rev, from that
 // commit (other work in progress in the tree then does not matter).
-func uapidBinaries(ctx context.Context, o options, dir string) (uapid, uapi string, err error) {
-	uapid, uapi = o.uapid, o.uapi
+func UapidBinaries(ctx context.Context, o Build, dir string) (uapid, uapi string, err error) {
+	uapid, uapi = o.Uapid, o.Uapi
 	var pkgs []string
 	if uapid == "" {
 		uapid, pkgs = filepath.Join(dir, "uapid"), append(pkgs, "./cmd/uapid")
@@ -30,13 +37,13 @@ func uapidBinaries(ctx context.Context, o options, dir string) (uapid, uapi stri
 	if err != nil {
 		return "", "", err
 	}
-	if o.rev != "" {
+	if o.Rev != "" {
 		src = filepath.Join(dir, "src")
-		if err := exportRev(ctx, o.rev, src); err != nil {
+		if err := exportRev(ctx, o.Rev, src); err != nil {
 			return "", "", err
 		}
 	}
-	progress("building %s in %s", strings.Join(pkgs, " "), src)
+	Progress("building %s in %s", strings.Join(pkgs, " "), src)
 	cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-o", dir + "/"}, pkgs...)...)
 	cmd.Dir = src
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -50,7 +57,7 @@ func moduleRoot(ctx context.Context) (string, error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	gomod := strings.TrimSpace(string(out))
 	if err != nil || gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run ftpbench inside the uapid module, or give -uapid and -uapi (%v)", err)
+		return "", fmt.Errorf("run the benchmark inside the uapid module, or give -uapid and -uapi (%v)", err)
 	}
 	return filepath.Dir(gomod), nil
 }
@@ -116,13 +123,13 @@ func writeEntry(name string, r io.Reader, mode os.FileMode) error {
 	return err
 }
 
-// uapidSource says where the uapid binary came from, for the report.
-func uapidSource(ctx context.Context, o options) string {
+// UapidSource says where the uapid binary came from, for the report.
+func UapidSource(ctx context.Context, o Build) string {
 	switch {
-	case o.uapid != "":
-		return "binary " + o.uapid
-	case o.rev != "":
-		return "built from commit " + strings.TrimSpace(commandOutput(ctx, nil, "git", "rev-parse", "--short", o.rev))
+	case o.Uapid != "":
+		return "binary " + o.Uapid
+	case o.Rev != "":
+		return "built from commit " + strings.TrimSpace(CommandOutput(ctx, nil, "git", "rev-parse", "--short", o.Rev))
 	}
-	return "built from the working tree at " + strings.TrimSpace(commandOutput(ctx, nil, "git", "describe", "--always", "--dirty"))
+	return "built from the working tree at " + strings.TrimSpace(CommandOutput(ctx, nil, "git", "describe", "--always", "--dirty"))
 }

@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"fmt"
@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// report collects the measurements as rows of a Markdown table with one
+// Report collects the measurements as rows of a Markdown table with one
 // column per server, plus what a reader needs to judge them: the machine,
 // the versions, the load during each measurement and anything that failed.
-type report struct {
+type Report struct {
 	started time.Time
 	columns []string
 	rows    []*row
@@ -27,13 +27,13 @@ type row struct {
 	cells map[string]string
 }
 
-func newReport() *report { return &report{started: time.Now()} }
+func NewReport() *Report { return &Report{started: time.Now()} }
 
-// column adds a server's column.
-func (r *report) column(name string) { r.columns = append(r.columns, name) }
+// Column adds a server's column.
+func (r *Report) Column(name string) { r.columns = append(r.columns, name) }
 
-// set fills one cell; rows keep the order in which they first appear.
-func (r *report) set(what, column, value string) {
+// Set fills one cell; rows keep the order in which they first appear.
+func (r *Report) Set(what, column, value string) {
 	for _, x := range r.rows {
 		if x.what == what {
 			x.cells[column] = value
@@ -43,14 +43,14 @@ func (r *report) set(what, column, value string) {
 	r.rows = append(r.rows, &row{what: what, cells: map[string]string{column: value}})
 }
 
-// note adds a line below the table.
-func (r *report) note(format string, args ...any) {
+// Note adds a line below the table.
+func (r *Report) Note(format string, args ...any) {
 	r.notes = append(r.notes, fmt.Sprintf(format, args...))
 }
 
-// load records the load average when a measurement starts: the machine is
+// Load records the load average when a measurement starts: the machine is
 // shared, and a busy one makes every number worse.
-func (r *report) load(phase string) {
+func (r *Report) Load(phase string) {
 	b, err := os.ReadFile("/proc/loadavg")
 	avg := "unknown"
 	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
@@ -59,20 +59,18 @@ func (r *report) load(phase string) {
 	r.loads = append(r.loads, fmt.Sprintf("%s %s", phase, avg))
 }
 
-// describe records the machine and the servers' versions.
-func (r *report) describe(servers []*server, work string) {
+// Describe records the machine and the servers' versions (a line each).
+func (r *Report) Describe(versions ...string) {
 	r.header = append(r.header,
 		fmt.Sprintf("machine: %d CPUs (%s), %s RAM, Linux %s, %s", runtime.NumCPU(), cpuModel(), memTotal(),
 			kernel(), runtime.Version()),
 		fmt.Sprintf("run: %s, %s", r.started.UTC().Format(time.RFC3339), time.Since(r.started).Round(time.Second)),
 		"load average (1, 5, 15 min) at the start of each measurement: "+strings.Join(r.loads, "; "))
-	for _, s := range servers {
-		r.header = append(r.header, fmt.Sprintf("%s: %s", s.name, s.version))
-	}
+	r.header = append(r.header, versions...)
 }
 
-// write prints the report as Markdown.
-func (r *report) write(w io.Writer) {
+// Write prints the report as Markdown.
+func (r *Report) Write(w io.Writer) {
 	for _, h := range r.header {
 		fmt.Fprintf(w, "- %s\n", h)
 	}
@@ -121,12 +119,12 @@ func kernel() string {
 	return strings.TrimSpace(string(b))
 }
 
-// ms formats a duration in milliseconds.
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+// MS formats a duration in milliseconds.
+func MS(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
-// percentile returns the p-th percentile (0–100) of sorted durations,
+// Percentile returns the p-th percentile (0–100) of sorted durations,
 // nearest rank.
-func percentile(sorted []time.Duration, p int) time.Duration {
+func Percentile(sorted []time.Duration, p int) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
