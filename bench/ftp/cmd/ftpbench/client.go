@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net"
-	"os"
 	"sync"
 	"time"
 
@@ -147,47 +143,4 @@ func waitEOF(list []*idle, timeout time.Duration) (last time.Time, missing int) 
 		}
 	}
 	return last, missing
-}
-
-// pattern is size bytes made of one random 1 MiB block repeated, so that
-// nothing on the way can compress or skip it and the client allocates
-// nothing per byte.
-type pattern struct {
-	block []byte
-	off   int64
-	size  int64
-}
-
-func newPattern(size int64) *pattern {
-	block := make([]byte, 1<<20)
-	r := rand.NewChaCha8([32]byte{'u', 'a', 'p', 'i', 'd'})
-	_, _ = r.Read(block)
-	return &pattern{block: block, size: size}
-}
-
-// Read implements io.Reader.
-func (p *pattern) Read(b []byte) (int, error) {
-	if p.off >= p.size {
-		return 0, io.EOF
-	}
-	at := p.off % int64(len(p.block))
-	n := copy(b[:min(int64(len(b)), p.size-p.off)], p.block[at:])
-	p.off += int64(n)
-	return n, nil
-}
-
-// writeFile makes name, size bytes of the pattern, readable by everyone.
-func writeFile(name string, size int64) error {
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	n, err := io.Copy(f, newPattern(size))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n != size {
-		err = errors.New("short write")
-	}
-	return err
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 // smallFileSize is the size of each file of the small-files measurement: a
@@ -171,7 +170,7 @@ func parallelUploads(ctx context.Context, s *server, clients []*ftp.ServerConn, 
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i, c := range clients {
-		wg.Go(func() { errs[i] = c.Stor(fmt.Sprintf("ftpbench-par%d.bin", i), newPattern(size)) })
+		wg.Go(func() { errs[i] = c.Stor(fmt.Sprintf("ftpbench-par%d.bin", i), harness.NewPattern(size)) })
 	}
 	wg.Wait()
 	elapsed := time.Since(start)

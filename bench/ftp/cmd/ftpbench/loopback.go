@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 // measureLoopback times a plain TCP copy of a file of o.fileMiB MiB over
@@ -21,7 +21,7 @@ import (
 func measureLoopback(ctx context.Context, o options, dir string, rep *harness.Report) error {
 	size := int64(o.fileMiB) << 20
 	path := filepath.Join(dir, "ftpbench-loopback.bin")
-	if err := writeFile(path, size); err != nil {
+	if err := harness.WriteFile(path, size); err != nil {
 		return err
 	}
 	defer os.Remove(path)
@@ -56,7 +56,7 @@ func loopbackOnce(path string, size int64) (time.Duration, error) {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Minute))
-	n, err := drain(c)
+	n, err := harness.Drain(c)
 	elapsed := time.Since(start)
 	if serr := <-sent; err == nil {
 		err = serr

@@ -17,8 +17,6 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"context"
 	"flag"
 	"fmt"
@@ -28,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 // options are the command line's settings; every loop is bounded by them.

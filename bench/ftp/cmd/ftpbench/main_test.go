@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"slices"
 	"testing"
 )
@@ -24,14 +23,5 @@ func TestWhoPIDs(t *testing.T) {
 				t.Errorf("whoPIDs = %v, want %v", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestPatternLength(t *testing.T) {
-	for _, size := range []int64{0, 1, 1 << 20, 3<<20 + 5} {
-		n, err := io.Copy(io.Discard, newPattern(size))
-		if err != nil || n != size {
-			t.Errorf("pattern(%d) gave %d bytes, %v", size, n, err)
-		}
 	}
 }

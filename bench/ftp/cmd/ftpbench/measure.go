@@ -1,12 +1,9 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 // maxFailures stops a loop that keeps failing: its numbers would mean
@@ -110,7 +108,7 @@ func measureTransfer(ctx context.Context, s *server, o options, rep *harness.Rep
 func downloads(c *ftp.ServerConn, root string, size int64, reps int) ([]time.Duration, error) {
 	name := "ftpbench-down.bin"
 	path := filepath.Join(root, name)
-	if err := writeFile(path, size); err != nil {
+	if err := harness.WriteFile(path, size); err != nil {
 		return nil, err
 	}
 	defer os.Remove(path)
@@ -121,7 +119,7 @@ func downloads(c *ftp.ServerConn, root string, size int64, reps int) ([]time.Dur
 		if err != nil {
 			return nil, err
 		}
-		n, err := drain(r)
+		n, err := harness.Drain(r)
 		if cerr := r.Close(); err == nil {
 			err = cerr // the 226 reply: the server is done
 		}
@@ -136,28 +134,12 @@ func downloads(c *ftp.ServerConn, root string, size int64, reps int) ([]time.Dur
 	return times, nil
 }
 
-// drain reads r to its end in 1 MiB reads: io.Discard would read 8 KiB at a
-// time and make the client the bottleneck.
-func drain(r io.Reader) (int64, error) {
-	buf := make([]byte, 1<<20)
-	var total int64
-	for {
-		n, err := r.Read(buf)
-		total += int64(n)
-		if err == io.EOF {
-			return total, nil
-		} else if err != nil {
-			return total, err
-		}
-	}
-}
-
 func upload(ctx context.Context, c *ftp.ServerConn, root string, size int64) (time.Duration, error) {
 	name := "ftpbench-up.bin"
 	path := filepath.Join(root, name)
 	defer os.Remove(path)
 	start := time.Now()
-	err := c.Stor(name, newPattern(size)) // returns on the 226 reply
+	err := c.Stor(name, harness.NewPattern(size)) // returns on the 226 reply
 	elapsed := time.Since(start)
 	if err != nil {
 		return 0, err

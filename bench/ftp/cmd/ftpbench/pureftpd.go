@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"bytes"
 	"context"
 	"errors"
@@ -18,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 const (

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/uapid/uapid/bench/internal/harness"
 	"github.com/uapid/uapid/internal/password"
 )
 

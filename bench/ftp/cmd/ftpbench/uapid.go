@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/uapid/uapid/bench/internal/harness"
-
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -16,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/uapid/uapid/bench/internal/harness"
 )
 
 // The hosting account and FTP login on uapid. Account names follow cPanel's
