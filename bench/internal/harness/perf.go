@@ -28,7 +28,7 @@ func (p Profiler) Start(server, step string, pids []int) func() {
 	for i, pid := range pids {
 		ids[i] = strconv.Itoa(pid)
 	}
-	out := filepath.Join(p.Dir, fmt.Sprintf("%s-%s.data", server, step))
+	out := filepath.Join(p.Dir, strings.ReplaceAll(fmt.Sprintf("%s-%s.data", server, step), " ", "_"))
 	cmd := exec.Command("perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "-g", "-p", strings.Join(ids, ","),
 		"-o", out)
 	cmd.Stderr = os.Stderr
@@ -42,4 +42,21 @@ func (p Profiler) Start(server, step string, pids []int) func() {
 		_ = cmd.Wait()
 		Progress("profile: %s", out)
 	}
+}
+
+// Timing is one step's wall time and the CPU time the server spent in it.
+type Timing struct{ Wall, CPU time.Duration }
+
+// Timed runs step and measures it: wall time, and the CPU time of the
+// server's processes (pids is asked before and after, so processes forked
+// meanwhile count from their start). With a profile directory, perf records
+// those processes during the step.
+func (p Profiler) Timed(server, step string, pids func() []int, run func() error) (Timing, error) {
+	stop := p.Start(server, step, pids())
+	defer stop()
+	cpu0 := CPUTime(pids())
+	start := time.Now()
+	err := run()
+	wall := time.Since(start)
+	return Timing{Wall: wall, CPU: CPUTime(pids()) - cpu0}, err
 }

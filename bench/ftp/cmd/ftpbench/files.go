@@ -41,42 +41,25 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.R
 	}
 	content := bytes.Repeat([]byte("<p>uapid</p>\n"), smallFileSize/13+1)[:smallFileSize]
 	what := fmt.Sprintf("%d × 4 KiB files, one client", o.smallFiles)
-	up, err := timedCPU(s, o.prof, "stor4k", func() error { return storAll(ctx, c, names, content) })
+	up, err := o.prof.Timed(s.name, "stor4k", s.pids, func() error { return storAll(ctx, c, names, content) })
 	if err != nil {
 		return fmt.Errorf("STOR: %w", err)
 	}
-	list, err := timedCPU(s, o.prof, "list", func() error { return listCount(c, dir, len(names)) })
+	list, err := o.prof.Timed(s.name, "list", s.pids, func() error { return listCount(c, dir, len(names)) })
 	if err != nil {
 		return fmt.Errorf("LIST: %w", err)
 	}
-	down, err := timedCPU(s, o.prof, "retr4k", func() error { return retrAll(ctx, c, names, int64(len(content))) })
+	down, err := o.prof.Timed(s.name, "retr4k", s.pids, func() error { return retrAll(ctx, c, names, int64(len(content))) })
 	if err != nil {
 		return fmt.Errorf("RETR: %w", err)
 	}
 	n := float64(len(names))
-	rep.Set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.wall.Seconds()))
-	rep.Set("LIST of those files, harness.MS", s.name, harness.MS(list.wall))
-	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.wall.Seconds()))
+	rep.Set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.Wall.Seconds()))
+	rep.Set("LIST of those files, harness.MS", s.name, harness.MS(list.Wall))
+	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.Wall.Seconds()))
 	rep.Set("server CPU per file, STOR / RETR (harness.MS)", s.name,
-		fmt.Sprintf("%.3f / %.3f", up.cpu.Seconds()*1e3/n, down.cpu.Seconds()*1e3/n))
+		fmt.Sprintf("%.3f / %.3f", up.CPU.Seconds()*1e3/n, down.CPU.Seconds()*1e3/n))
 	return nil
-}
-
-// timing is one step's wall time and the CPU time the server spent in it.
-type timing struct{ wall, cpu time.Duration }
-
-// timedCPU runs step and measures it. The server's processes are read
-// before and after; for Pure-FTPd the session's processes stay alive for
-// the whole measurement, so nothing they spent is lost with an exit. With
-// -perf, perf records the server's processes during the step.
-func timedCPU(s *server, prof harness.Profiler, name string, step func() error) (timing, error) {
-	stop := prof.Start(s.name, name, s.pids())
-	cpu0 := harness.CPUTime(s.pids())
-	start := time.Now()
-	err := step()
-	wall := time.Since(start)
-	defer stop()
-	return timing{wall: wall, cpu: harness.CPUTime(s.pids()) - cpu0}, err
 }
 
 func storAll(ctx context.Context, c *ftp.ServerConn, names []string, content []byte) error {
