@@ -43,6 +43,7 @@ type Authenticator struct {
 	log      *slog.Logger
 	now      func() time.Time
 	verified *verifiedCache
+	operator *operatorStores // WHM API 1; nil until UseOperator
 }
 
 // New returns an authenticator. now may be nil (time.Now).
