@@ -33,6 +33,8 @@ type Service struct {
 	changed  []func(context.Context) error
 	limit    *limiter.Limiter // guesses of the old password in ChangePassword
 	log      *slog.Logger
+	operator OperatorStore // packages, profiles, operator tokens; see UseOperatorStore
+	usage    UsageFunc
 }
 
 // UseLimiter makes ChangePassword count wrong old passwords in the shared

@@ -1,0 +1,208 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// OperatorStore is what the operator's side beyond the account itself is
+// kept in: packages, account profiles and operator tokens.
+type OperatorStore interface {
+	hosting.PackageStore
+	hosting.AccountProfileStore
+	hosting.OperatorTokenStore
+}
+
+// UsageFunc returns the bytes stored below rel inside home.
+type UsageFunc func(ctx context.Context, home, rel string) (int64, error)
+
+// UseOperatorStore enables packages, profiles, operator tokens and disk
+// usage reports (WHM API 1 and the matching `uapid` commands). Call it
+// before the service is used.
+func (s *Service) UseOperatorStore(st OperatorStore, usage UsageFunc) {
+	s.operator, s.usage = st, usage
+}
+
+func (s *Service) operatorStore() (OperatorStore, error) {
+	if s.operator == nil {
+		return nil, fmt.Errorf("account: no operator store configured")
+	}
+	return s.operator, nil
+}
+
+// Details is an account with what the operator recorded about it.
+type Details struct {
+	*hosting.Account
+	Profile hosting.AccountProfile
+}
+
+// ProvisionRequest is a new account as a billing system orders it: the
+// account itself, how to reach its owner, and the plan it is sold on.
+type ProvisionRequest struct {
+	CreateRequest
+	ContactEmail string
+	Plan         string // a package name; its quota and features replace the request's
+}
+
+// Provision creates an account on a plan: the package's quota and
+// features apply (the built-in "default" plan, when no package has that
+// name, is every feature and no quota). The account is made by Create; if
+// its profile cannot be stored it is deleted again, so a failed provision
+// leaves nothing behind.
+func (s *Service) Provision(ctx context.Context, req ProvisionRequest) (*Details, error) {
+	st, err := s.operatorStore()
+	if err != nil {
+		return nil, err
+	}
+	if err := validateEmail(req.ContactEmail); err != nil {
+		return nil, err
+	}
+	if req.Plan != "" {
+		pkg, err := s.findPlan(ctx, req.Plan)
+		if err != nil {
+			return nil, err
+		}
+		req.QuotaMB, req.Features = pkg.QuotaMB, pkg.Features
+	}
+	acct, err := s.Create(ctx, req.CreateRequest)
+	if err != nil {
+		return nil, err
+	}
+	p := hosting.AccountProfile{AccountID: acct.ID, ContactEmail: req.ContactEmail, Plan: req.Plan}
+	if err := st.SaveProfile(ctx, &p); err != nil {
+		if delErr := s.Delete(ctx, acct.Name); delErr != nil {
+			s.log.Error("delete account after failed provision", "account", acct.Name, "err", delErr)
+		}
+		return nil, err
+	}
+	return &Details{Account: acct, Profile: p}, nil
+}
+
+// Details returns an account with its profile.
+func (s *Service) Details(ctx context.Context, name string) (*Details, error) {
+	st, err := s.operatorStore()
+	if err != nil {
+		return nil, err
+	}
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := st.FindProfile(ctx, acct.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Details{Account: acct, Profile: *p}, nil
+}
+
+// ListDetails returns every account with its profile, ordered by name, in
+// two queries whatever the number of accounts.
+func (s *Service) ListDetails(ctx context.Context) ([]*Details, error) {
+	st, err := s.operatorStore()
+	if err != nil {
+		return nil, err
+	}
+	accts, err := s.store.ListAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := st.ListProfiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Details, 0, len(accts))
+	for _, a := range accts {
+		d := &Details{Account: a, Profile: hosting.AccountProfile{AccountID: a.ID}}
+		if p, ok := profiles[a.ID]; ok {
+			d.Profile = *p
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// DiskUsed returns the bytes stored in an account's home.
+func (s *Service) DiskUsed(ctx context.Context, acct *hosting.Account) (int64, error) {
+	if s.usage == nil {
+		return 0, fmt.Errorf("account: no disk usage function configured")
+	}
+	return s.usage(ctx, acct.HomeDir, ".")
+}
+
+// Suspend suspends an account (every session and live connection closes
+// at once) and records why and when.
+func (s *Service) Suspend(ctx context.Context, name, reason string) error {
+	if err := s.SetSuspended(ctx, name, true); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	return s.updateProfile(ctx, name, func(p *hosting.AccountProfile) error {
+		p.SuspendReason, p.SuspendedAt = reason, &now
+		return nil
+	})
+}
+
+// Unsuspend lifts a suspension and forgets its reason.
+func (s *Service) Unsuspend(ctx context.Context, name string) error {
+	if err := s.SetSuspended(ctx, name, false); err != nil {
+		return err
+	}
+	return s.updateProfile(ctx, name, func(p *hosting.AccountProfile) error {
+		p.SuspendReason, p.SuspendedAt = "", nil
+		return nil
+	})
+}
+
+// SetContactEmail changes the address the account's owner is reached at
+// (empty: none).
+func (s *Service) SetContactEmail(ctx context.Context, name, email string) error {
+	if err := validateEmail(email); err != nil {
+		return err
+	}
+	return s.updateProfile(ctx, name, func(p *hosting.AccountProfile) error {
+		p.ContactEmail = email
+		return nil
+	})
+}
+
+// SetFeatures replaces the account's feature list.
+func (s *Service) SetFeatures(ctx context.Context, name string, features []string) error {
+	features, err := checkFeatures(features)
+	if err != nil {
+		return err
+	}
+	acct, err := s.store.FindAccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.store.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{Features: features})
+}
+
+// updateProfile reads the account's profile, lets change edit it, and
+// stores it.
+func (s *Service) updateProfile(ctx context.Context, name string, change func(*hosting.AccountProfile) error) error {
+	d, err := s.Details(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := change(&d.Profile); err != nil {
+		return err
+	}
+	return s.operator.SaveProfile(ctx, &d.Profile)
+}
+
+// validateEmail accepts an empty address (none) or one bare address.
+func validateEmail(email string) error {
+	if email == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		return hosting.Errorf(hosting.EINVALID, "“%s” is not a valid email address.", email)
+	}
+	return nil
+}
