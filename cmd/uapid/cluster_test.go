@@ -21,7 +21,7 @@ func mustNode(t *testing.T, dsn, name string, demo bool) *server {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_DATABASE": dsn, "UAPID_NODE_ID": name,
-		"UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "off",
+		"UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "off", "UAPID_WHM_ADDR": "off",
 		"UAPID_HOSTNAME": "localhost", "UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {

@@ -3,6 +3,7 @@
 //	uapid serve [--config FILE] [--demo]   run every server
 //	uapid account create|list|show|passwd|suspend|unsuspend|quota|delete …
 //	uapid domain add|remove ACCOUNT DOMAIN
+//	uapid token create|list|revoke …      operator tokens for WHM API 1
 //	uapid migrate                          apply database migrations and exit
 //	uapid config                           print the option table
 //	uapid version
@@ -49,6 +50,8 @@ commands:
   account list | show NAME | passwd NAME --password P | quota NAME MB
   account suspend NAME | unsuspend NAME | delete NAME
   domain add NAME DOMAIN | domain remove NAME DOMAIN
+  token create NAME [--expires DURATION] | token list | token revoke NAME
+                                     operator API tokens for WHM API 1 (port 2087)
   migrate [--config FILE]            apply database migrations and exit
   config                             print every option with its environment variable
   version
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return accountCmd(ctx, args[1:], stdout)
 	case "domain":
 		return domainCmd(ctx, args[1:], stdout)
+	case "token":
+		return tokenCmd(ctx, args[1:], stdout)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout)
 	case "config":

@@ -36,7 +36,7 @@ func mustServe(t *testing.T) *server {
 	t.Helper()
 	dir := t.TempDir()
 	relay := smtptest.Start(t)
-	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0",
+	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_WHM_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
 		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins"),
 		"UAPID_PLUGIN_EXEC": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}

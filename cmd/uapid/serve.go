@@ -35,8 +35,10 @@ import (
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
+	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/web"
 	"github.com/uapid/uapid/internal/webdavd"
+	"github.com/uapid/uapid/internal/whm"
 )
 
 // Main is the daemon: every server of one uapid node, started by Run and
@@ -122,6 +124,7 @@ func (m *Main) build(ctx context.Context) error {
 	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	lim := limiter.New(limiter.DefaultConfig(), nil)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle}, m.db, m.db, m.db, lim, m.Log, nil)
+	m.auth.UseOperator(m.db, m.db)
 	ftpSvc, err := m.startFTP(ctx, lim)
 	if err != nil {
 		return err
@@ -141,6 +144,7 @@ func (m *Main) build(ctx context.Context) error {
 	}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
 	m.accounts.UseLimiter(lim)
+	m.accounts.UseOperatorStore(m.db, vfs.UsageBelow)
 	if pub != nil {
 		m.accounts.OnChange(pub.PublishAll)
 	}
@@ -182,6 +186,10 @@ func (m *Main) startAll() error {
 	if ln := m.httpLns["http"]; ln != nil {
 		m.serveHTTP("http", ln, api(false))
 	}
+	if ln := m.httpLns["whm"]; ln != nil {
+		srv := whm.New(whm.Config{Hostname: m.Config.Hostname, CPanelURL: m.publicURL, Version: version}, m.accounts, m.auth, m.Log)
+		m.serveHTTP("whm", tls.NewListener(ln, m.tls), srv.Handler())
+	}
 	return nil
 }
 
@@ -202,7 +210,7 @@ func (m *Main) webUI() (http.Handler, error) {
 // bindHTTP opens the HTTPS and plain HTTP listeners that are configured.
 func (m *Main) bindHTTP() error {
 	m.httpLns = make(map[string]net.Listener)
-	for name, addr := range map[string]string{"https": m.Config.HTTPSAddr, "http": m.Config.HTTPAddr} {
+	for name, addr := range map[string]string{"https": m.Config.HTTPSAddr, "http": m.Config.HTTPAddr, "whm": m.Config.WHMAddr} {
 		if addr == "" {
 			continue
 		}
@@ -260,11 +268,14 @@ func (m *Main) expireSessions(ctx context.Context) {
 			} else if n > 0 {
 				m.Log.Info("expired idle sessions", "count", n)
 			}
+			if _, err := m.auth.ExpireTickets(ctx); err != nil {
+				m.Log.Error("expire login tickets", "err", err)
+			}
 		}
 	}
 }
 
-// Addr returns the address a server ("https", "http") listens on.
+// Addr returns the address a server ("https", "http", "whm") listens on.
 func (m *Main) Addr(name string) net.Addr { return m.addrs[name] }
 
 // HTTPSURL returns a URL clients on this machine can reach the API at.

@@ -150,3 +150,12 @@ func (s *Service) RemoveDomain(ctx context.Context, name, domain string) error {
 	s.notifyChanged(ctx, name)
 	return nil
 }
+
+// FindByDomain returns the account that owns domain.
+func (s *Service) FindByDomain(ctx context.Context, domain string) (*hosting.Account, error) {
+	d, err := hosting.NormalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindAccountByDomain(ctx, d)
+}

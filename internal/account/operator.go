@@ -134,9 +134,9 @@ func (s *Service) DiskUsed(ctx context.Context, acct *hosting.Account) (int64, e
 }
 
 // Suspend suspends an account (every session and live connection closes
-// at once) and records why and when.
+// at once) and records why and when (when an operator store is set).
 func (s *Service) Suspend(ctx context.Context, name, reason string) error {
-	if err := s.SetSuspended(ctx, name, true); err != nil {
+	if err := s.SetSuspended(ctx, name, true); err != nil || s.operator == nil {
 		return err
 	}
 	now := time.Now().UTC().Truncate(time.Second)
@@ -148,7 +148,7 @@ func (s *Service) Suspend(ctx context.Context, name, reason string) error {
 
 // Unsuspend lifts a suspension and forgets its reason.
 func (s *Service) Unsuspend(ctx context.Context, name string) error {
-	if err := s.SetSuspended(ctx, name, false); err != nil {
+	if err := s.SetSuspended(ctx, name, false); err != nil || s.operator == nil {
 		return err
 	}
 	return s.updateProfile(ctx, name, func(p *hosting.AccountProfile) error {

@@ -52,6 +52,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/accounts/{name}/quota", s.setQuota)
 	mux.HandleFunc("POST /admin/accounts/{name}/domains", s.addDomain)
 	mux.HandleFunc("DELETE /admin/accounts/{name}/domains/{domain}", s.removeDomain)
+	mux.HandleFunc("GET /admin/tokens", s.listTokens)
+	mux.HandleFunc("POST /admin/tokens", s.createToken)
+	mux.HandleFunc("DELETE /admin/tokens/{name}", s.revokeToken)
 	return s.onlyTrusted(mux)
 }
 

@@ -24,6 +24,7 @@ type Config struct {
 	Database        string // SQLite path or postgres:// DSN; empty: DataDir/uapid.db
 	HTTPSAddr       string
 	HTTPAddr        string // plain HTTP; empty: off
+	WHMAddr         string // WHM API 1 over TLS for operators; empty: off
 	FTPAddr         string // empty: FTP off
 	FTPPassivePorts string // "30000-30100"; empty: any free port
 	FTPPublicHost   string // address announced in PASV replies; empty: the control connection's
@@ -78,6 +79,8 @@ func options() []option {
 			func(*Config) string { return ":2083" }, setAddr(func(c *Config) *string { return &c.HTTPSAddr })},
 		{"http_addr", "UAPID_HTTP_ADDR", "The same over plain HTTP; off when empty.",
 			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.HTTPAddr })},
+		{"whm_addr", "UAPID_WHM_ADDR", "WHM API 1 over TLS for billing systems and operators (operator tokens only, see docs/whm.md); `off` turns it off.",
+			func(*Config) string { return ":2087" }, setAddr(func(c *Config) *string { return &c.WHMAddr })},
 		{"ftp_addr", "UAPID_FTP_ADDR", "FTP/FTPS control address; off when empty.",
 			func(*Config) string { return defaultFTPAddr() }, setAddr(func(c *Config) *string { return &c.FTPAddr })},
 		{"ftp_passive_ports", "UAPID_FTP_PASSIVE_PORTS", "Passive data port range, e.g. 30000-30100; any free port when empty.",
@@ -311,7 +314,7 @@ func (c *Config) fillDerived() {
 // Validate checks values that can be wrong in ways a start-up should report.
 func (c *Config) Validate() error {
 	var errs []error
-	for name, addr := range map[string]string{"https_addr": c.HTTPSAddr, "http_addr": c.HTTPAddr,
+	for name, addr := range map[string]string{"https_addr": c.HTTPSAddr, "http_addr": c.HTTPAddr, "whm_addr": c.WHMAddr,
 		"ftp_addr": c.FTPAddr, "webdav_addr": c.WebDAVAddr, "webdav_plain_addr": c.WebDAVPlainAddr} {
 		if addr == "" {
 			continue

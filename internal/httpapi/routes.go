@@ -32,6 +32,8 @@ func (s *Server) routes() *http.ServeMux {
 		{"GET /logout", "logout", s.logout},
 		{"POST /logout", "logout", s.logout},
 
+		{"GET /{session}/login/{$}", "ticket_login", s.ticketLogin},
+
 		{"GET /healthz", "healthz", s.health},
 		{"GET /openapi.json", "openapi", s.serveOpenAPI},
 		{"GET /metrics", "metrics", s.serveMetrics},

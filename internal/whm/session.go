@@ -1,0 +1,43 @@
+package whm
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// createUserSession makes a one-time login URL into an account's web
+// session (service=cpaneld) and returns it with the session's cpsess
+// token, as cPanel's single sign-on does. The URL logs a browser in once,
+// within the session idle time.
+func (s *Server) createUserSession(ctx context.Context, a *args) (reply, error) {
+	user := a.required("user")
+	service := a.required("service")
+	if service != "" && service != "cpaneld" {
+		a.bad("service", "uapid serves cpaneld sessions only.")
+	}
+	if strings.Contains(user, "@") {
+		a.bad("user", "give the account's user name; webmail and subaccount sessions are not served.")
+	}
+	if err := a.err(); err != nil {
+		return reply{}, err
+	}
+	acct, err := s.accounts.Get(ctx, user)
+	if err != nil {
+		return reply{}, err
+	}
+	if acct.Suspended {
+		return reply{}, hosting.Errorf(hosting.EFORBIDDEN, "The account “%s” is suspended.", user)
+	}
+	secret, t, err := s.auth.IssueTicket(ctx, acct)
+	if err != nil {
+		return reply{}, err
+	}
+	session := acct.Name + ":" + secret
+	q := url.Values{"session": {session}}
+	loginURL := s.cfg.CPanelURL() + "/" + t.SecurityToken + "/login/?" + q.Encode()
+	return reply{data: map[string]any{"url": loginURL, "session": session, "cp_security_token": "/" + t.SecurityToken,
+		"expires": t.ExpiresAt.Unix(), "service": service}, reason: "Created session"}, nil
+}
