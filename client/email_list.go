@@ -10,7 +10,8 @@ import (
 type ListPopsParams struct {
 	// Regex keeps the accounts whose address or user name it matches.
 	Regex string
-	// SkipMain leaves out cPanel's main-account mailbox (uapid has none).
+	// SkipMain leaves out the record of the cPanel account itself (login
+	// "Main Account"), which is listed by default.
 	SkipMain bool
 	// NoValidate is cPanel's cache switch; uapid ignores it.
 	NoValidate bool

@@ -109,6 +109,7 @@ func ExampleClient_Call() {
 	}
 
 	r, err := c.Call(ctx, "Email", "list_pops", url.Values{
+		"skip_main":         {"1"},
 		"api.sort_column":   {"email"},
 		"api.paginate_size": {"2"},
 	})

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -59,15 +58,12 @@ func (m TokensModule) Rename(ctx context.Context, name, newName string) error {
 	return m.c.CallInto(ctx, "Tokens", "rename", f.values(), nil)
 }
 
-// Revoke runs Tokens::revoke and reports whether the token existed (data
-// 1 or 0). cPanel's documentation suggests it may answer 1 for a name that
-// did not exist; uapid answers 0.
-func (m TokensModule) Revoke(ctx context.Context, name string) (existed bool, err error) {
+// Revoke runs Tokens::revoke. Revoking a name that no token has succeeds
+// too: cPanel documents data 1 for "removed or doesn't exist", and uapid
+// answers so (with a note in the result's messages). Some cPanel servers
+// are reported to answer 0 for a missing name instead; either is success.
+func (m TokensModule) Revoke(ctx context.Context, name string) error {
 	f := form{}
 	f.always("name", name)
-	var n json.Number
-	if err := m.c.CallInto(ctx, "Tokens", "revoke", f.values(), &n); err != nil {
-		return false, err
-	}
-	return n.String() == "1", nil
+	return m.c.CallInto(ctx, "Tokens", "revoke", f.values(), nil)
 }

@@ -280,12 +280,14 @@ func (o *listOps) parsePage(args map[string]string) {
 
 // apply cuts one page out of list and describes it in metadata.paginate.
 // A start past the end is an error (status 0); an empty list is not.
+// start_result is a string and the other numbers are integers, as in the
+// sample of cPanel's pagination page (docs/api.md).
 func (p *pageRequest) apply(res *Result, list []any) ([]any, error) {
 	total := len(list)
 	res.Metadata["paginate"] = map[string]any{
 		"total_results":    total,
 		"total_pages":      (total + p.size - 1) / p.size,
-		"start_result":     p.start + 1,
+		"start_result":     strconv.Itoa(p.start + 1),
 		"results_per_page": p.size,
 		"current_page":     p.start/p.size + 1,
 	}

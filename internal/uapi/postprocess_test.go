@@ -180,25 +180,25 @@ func TestPaginate(t *testing.T) {
 	t.Parallel()
 	runListCases(t, []listCase{
 		{"second page", []string{"api.sort_column=user", "api.paginate_start=3", "api.paginate_size=2"}, []string{"carol", "dave"},
-			`{"paginate":{"current_page":2,"results_per_page":2,"start_result":3,"total_pages":3,"total_results":5},"transformed":1}`, nil},
+			`{"paginate":{"current_page":2,"results_per_page":2,"start_result":"3","total_pages":3,"total_results":5},"transformed":1}`, nil},
 		{"last partial page", []string{"api.paginate_start=5", "api.paginate_size=2"}, []string{"Bob"},
-			`{"paginate":{"current_page":3,"results_per_page":2,"start_result":5,"total_pages":3,"total_results":5},"transformed":1}`, nil},
+			`{"paginate":{"current_page":3,"results_per_page":2,"start_result":"5","total_pages":3,"total_results":5},"transformed":1}`, nil},
 		{"default size", []string{"api.paginate_start=1"}, []string{"carol", "Eve", "alice", "dave", "Bob"},
-			`{"paginate":{"current_page":1,"results_per_page":100,"start_result":1,"total_pages":1,"total_results":5},"transformed":1}`, nil},
+			`{"paginate":{"current_page":1,"results_per_page":100,"start_result":"1","total_pages":1,"total_results":5},"transformed":1}`, nil},
 		{"size alone", []string{"api.paginate_size=2"}, []string{"carol", "Eve"},
-			`{"paginate":{"current_page":1,"results_per_page":2,"start_result":1,"total_pages":3,"total_results":5},"transformed":1}`, nil},
+			`{"paginate":{"current_page":1,"results_per_page":2,"start_result":"1","total_pages":3,"total_results":5},"transformed":1}`, nil},
 		{"start 0 is the first record", []string{"api.paginate_start=0", "api.paginate_size=1"}, []string{"carol"}, "", nil},
 		{"page", []string{"api.paginate_page=2", "api.paginate_size=2"}, []string{"alice", "dave"},
-			`{"paginate":{"current_page":2,"results_per_page":2,"start_result":3,"total_pages":3,"total_results":5},"transformed":1}`, nil},
+			`{"paginate":{"current_page":2,"results_per_page":2,"start_result":"3","total_pages":3,"total_results":5},"transformed":1}`, nil},
 		{"start wins over page", []string{"api.paginate_page=2", "api.paginate_start=1", "api.paginate_size=2"}, []string{"carol", "Eve"}, "", nil},
 		{"bad values are coerced and reported", []string{"api.paginate_start=abc", "api.paginate_size=0"}, []string{"carol", "Eve", "alice", "dave", "Bob"},
-			`{"paginate":{"current_page":1,"results_per_page":100,"start_result":1,"total_pages":1,"total_results":5},"transformed":1}`,
+			`{"paginate":{"current_page":1,"results_per_page":100,"start_result":"1","total_pages":1,"total_results":5},"transformed":1}`,
 			[]string{"The following “paginate” arguments are invalid: api.paginate_size=0, api.paginate_start=abc"}},
 		{"huge values are refused", []string{"api.paginate_start=99999999999", "api.paginate_size=4294967296"}, []string{"carol", "Eve", "alice", "dave", "Bob"}, "",
 			[]string{"The following “paginate” arguments are invalid: api.paginate_size=4294967296, api.paginate_start=99999999999"}},
 		{"empty values are the defaults", []string{"api.paginate_start=", "api.paginate_size="}, []string{"carol", "Eve", "alice", "dave", "Bob"}, "", nil},
 		{"after the filter", []string{"api.filter_column=type", "api.filter_term=sub", "api.paginate_size=1"}, []string{"carol"},
-			`{"paginate":{"current_page":1,"results_per_page":1,"start_result":1,"total_pages":2,"total_results":2},"records_before_filter":5,"transformed":1}`, nil},
+			`{"paginate":{"current_page":1,"results_per_page":1,"start_result":"1","total_pages":2,"total_results":2},"records_before_filter":5,"transformed":1}`, nil},
 	})
 }
 
@@ -242,10 +242,10 @@ func TestColumns(t *testing.T) {
 	}{
 		{"keep two", []string{"api.columns_1=user", "api.columns_2=type", "api.paginate_size=2"},
 			`[{"type":"sub","user":"carol"},{"type":"anonymous","user":"Eve"}]`,
-			`{"paginate":{"current_page":1,"results_per_page":2,"start_result":1,"total_pages":3,"total_results":5},"transformed":1}`},
+			`{"paginate":{"current_page":1,"results_per_page":2,"start_result":"1","total_pages":3,"total_results":5},"transformed":1}`},
 		{"unknown names reported", []string{"api.columns_1=user", "api.columns_2=shell", "api.columns_10=home", "api.paginate_size=1"},
 			`[{"user":"carol"}]`,
-			`{"invalid_columns":["shell","home"],"paginate":{"current_page":1,"results_per_page":1,"start_result":1,"total_pages":5,"total_results":5},"transformed":1}`},
+			`{"invalid_columns":["shell","home"],"paginate":{"current_page":1,"results_per_page":1,"start_result":"1","total_pages":5,"total_results":5},"transformed":1}`},
 		{"only unknown names keep the records whole", []string{"api.columns_a=shell", "api.filter_column=user", "api.filter_term=bob", "api.filter_type=eq"},
 			`[{"diskquota":"unlimited","diskused":20,"ip":"10.0.0.10","note":null,"type":"main","user":"Bob"}]`,
 			`{"invalid_columns":["shell"],"records_before_filter":5,"transformed":1}`},
@@ -330,7 +330,7 @@ func TestPostProcessThroughEngine(t *testing.T) {
 	if string(data) != want || !reflect.DeepEqual(res.Messages, wantMsgs) || res.Status != 1 {
 		t.Fatalf("data %s messages %q status %d", data, res.Messages, res.Status)
 	}
-	wantMeta := `{"paginate":{"current_page":1,"results_per_page":2,"start_result":2,"total_pages":2,"total_results":4},"records_before_filter":5,"transformed":1}`
+	wantMeta := `{"paginate":{"current_page":1,"results_per_page":2,"start_result":"2","total_pages":2,"total_results":4},"records_before_filter":5,"transformed":1}`
 	if metaJSON(t, res) != wantMeta {
 		t.Fatalf("metadata %s\nwant     %s", metaJSON(t, res), wantMeta)
 	}

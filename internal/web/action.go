@@ -192,7 +192,10 @@ func (ui *UI) finish(w http.ResponseWriter, r *http.Request, s *session, a *acti
 		v.posted = a.echo(form)
 	}
 	if a.show || len(res.Warnings) > 0 || len(res.Messages) > 0 {
-		v.Flash, v.Shown = a.message(item), res
+		v.Flash = a.message(item)
+		if a.show {
+			v.Shown = res // only an action that shows data: the others' templates do not expect it
+		}
 		v.Warnings = append(slices.Clone(res.Warnings), res.Messages...)
 		ui.render(w, r, s, p.name, v, http.StatusOK)
 		return

@@ -275,6 +275,17 @@ func (b *browser) mustDone(tb testing.TB, path, page string, kv ...string) strin
 	return b.mustPage(tb, strings.TrimPrefix(loc, "/"+b.token))
 }
 
+// mustOK submits a form that must succeed with the page rendered at once
+// (200, no redirect): an action with data to show, or with messages.
+func (b *browser) mustOK(tb testing.TB, path string, kv ...string) string {
+	tb.Helper()
+	r := b.post(tb, path, kv...)
+	if r.code != http.StatusOK {
+		tb.Fatalf("POST %s %v: %d, want 200\n%s", path, kv, r.code, r.body)
+	}
+	return r.body
+}
+
 // mustFail submits a form that must fail: 422 with the page rendered again.
 func (b *browser) mustFail(tb testing.TB, path string, kv ...string) string {
 	tb.Helper()

@@ -21,7 +21,10 @@ func tokenCreate() *action {
 
 // tokenCreateArgs passes the name and turns the optional expiry date
 // (a date input, YYYY-MM-DD) into expires_at: the end of that day in the
-// configured zone, so a token dated today works until midnight.
+// configured zone, so a token dated today works until midnight. A day
+// that has passed is refused here: the function would make a token that is
+// already expired (as cPanel's documentation allows), which no one filling
+// in this form wants.
 func tokenCreateArgs(ui *UI, form url.Values) (uapi.Args, error) {
 	args := uapi.Args{"name": {form.Get("name")}}
 	date := strings.TrimSpace(form.Get("expires"))
@@ -33,6 +36,9 @@ func tokenCreateArgs(ui *UI, form url.Values) (uapi.Args, error) {
 		return nil, fmt.Errorf("The expiry date “%s” is not a date (YYYY-MM-DD).", date)
 	}
 	end := day.AddDate(0, 0, 1).Add(-time.Second)
+	if !end.After(time.Now()) {
+		return nil, fmt.Errorf("The expiry date “%s” has passed: choose today or a later day.", date)
+	}
 	args.Add("expires_at", strconv.FormatInt(end.Unix(), 10))
 	return args, nil
 }

@@ -54,7 +54,7 @@ func TestUserManagerDismiss(t *testing.T) {
 	}
 
 	body := b.mustFail(t, "/usermanager/dismiss", "username=nobody", "domain=example.com", "services.ftp.dismiss=1")
-	mustContain(t, body, `data-testid="form-errors"`, "does not exist")
+	mustContain(t, body, `data-testid="form-errors"`, "No service account “nobody@example.com” exists to dismiss.")
 }
 
 // TestUserManagerUnlink: Unlink leaves the service account as one of its

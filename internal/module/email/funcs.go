@@ -112,7 +112,7 @@ func (s *Service) readFuncs() []*uapi.Func {
 		{Module: module, Name: "list_pops", ReadOnly: true, Returns: "list",
 			Summary: "List the account's email accounts.", Handler: s.listPops, Params: []uapi.Param{
 				regexParam(),
-				{Name: "skip_main", Type: uapi.Bool, Default: "0", Doc: "Accepted; uapid has no main-account mailbox to list."},
+				{Name: "skip_main", Type: uapi.Bool, Default: "0", Doc: "1 leaves out the record of the cPanel account itself (login “Main Account”)."},
 				{Name: "no_validate", Type: uapi.Bool, Default: "0", Doc: "Accepted and ignored: there is no separate cache to validate."},
 			}},
 		{Module: module, Name: "list_pops_with_disk", ReadOnly: true, Returns: "list",

@@ -43,20 +43,27 @@ type popListed struct {
 	SuspendedLogin    int    `json:"suspended_login"`
 }
 
-// listPops lists the stored mailboxes only: uapid publishes no main-account
-// mailbox, so there is no "Main Account" record and skip_main changes
-// nothing.
+// mainAccountLogin is the login list_pops gives the cPanel account's own
+// record, as cPanel's documentation does.
+const mainAccountLogin = "Main Account"
+
+// listPops lists the mailboxes, then, unless skip_main=1, the cPanel
+// account itself as cPanel documents it: email is the account's name and
+// login is "Main Account". The regex selects that record by the name.
 func (s *Service) listPops(ctx context.Context, c *uapi.Call) (any, error) {
 	es, err := s.ListMailboxes(ctx, c.Account)
 	if err != nil {
 		return nil, err
 	}
 	re := regexArg(c)
-	out := make([]popListed, 0, len(es))
+	out := make([]popListed, 0, len(es)+1)
 	for _, e := range es {
 		if matches(re, e) {
 			out = append(out, popListed{Email: e.Address(), Login: e.Address()})
 		}
+	}
+	if !c.Bool("skip_main") && (re == nil || re.MatchString(c.Account.Name)) {
+		out = append(out, popListed{Email: c.Account.Name, Login: mainAccountLogin})
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 func TestListPops(t *testing.T) {
 	t.Parallel()
 	e := mustEnv(t)
-	if r := mustOK(t, e.call(e.a, "list_pops")); dataJSON(t, r) != "[]" || r.Metadata["transformed"] != 1 {
+	if r := mustOK(t, e.call(e.a, "list_pops", "skip_main=1")); dataJSON(t, r) != "[]" || r.Metadata["transformed"] != 1 {
 		t.Fatalf("no mailboxes: %s %v", dataJSON(t, r), r.Metadata)
 	}
 	e.mustAdd(t, e.a, "sales", "s3cret-pass")
@@ -27,24 +28,52 @@ func TestListPops(t *testing.T) {
 		t.Fatalf("list_pops\n got %s\nwant %s", got, want)
 	}
 	tests := []struct {
-		regex string
-		want  []string
+		regex    string
+		skipMain string
+		want     []string
 	}{
-		{"sal", []string{"sales@example.com"}},
-		{"example%5C.net%24", []string{"info@example.net"}},
-		{"%2F%5Einfo%24%2F", []string{"info@example.net"}}, // /^info$/ matches the user name
-		{"%2FSALES%2Fi", []string{"sales@example.com"}},
-		{"nomatch", []string{}},
+		{"sal", "1", []string{"sales@example.com"}},
+		{"example%5C.net%24", "1", []string{"info@example.net"}},
+		{"%2F%5Einfo%24%2F", "1", []string{"info@example.net"}}, // /^info$/ matches the user name
+		{"%2FSALES%2Fi", "1", []string{"sales@example.com"}},
+		{"nomatch", "1", []string{}},
+		{"cpu", "0", []string{"cpuser"}}, // the main account's record, selected by its name
+		{"cpu", "1", []string{}},
+		{"sal", "0", []string{"sales@example.com"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.regex, func(t *testing.T) {
-			if got := emails(t, mustOK(t, e.call(e.a, "list_pops", "regex="+tt.regex))); !slices.Equal(got, tt.want) {
+		t.Run(tt.regex+" skip_main="+tt.skipMain, func(t *testing.T) {
+			r := mustOK(t, e.call(e.a, "list_pops", "regex="+tt.regex, "skip_main="+tt.skipMain))
+			if got := emails(t, r); !slices.Equal(got, tt.want) {
 				t.Fatalf("emails %v, want %v", got, tt.want)
 			}
 		})
 	}
 	wantError(t, e.call(e.a, "list_pops", "regex=%28"), "“regex” parameter is not a valid regular expression")
 	wantError(t, e.call(e.a, "list_pops", "skip_main=2"), "“skip_main”")
+}
+
+// TestListPopsMainAccount runs list_pops as cPanel's documentation
+// describes skip_main=0, the default: the mailboxes, then the cPanel
+// account itself with login "Main Account".
+func TestListPopsMainAccount(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	main := `{"email":"cpuser","login":"Main Account","suspended_incoming":0,"suspended_login":0}`
+	for _, args := range [][]string{nil, {"skip_main=0"}} {
+		if got := dataJSON(t, mustOK(t, e.call(e.a, "list_pops", args...))); got != "["+main+"]" {
+			t.Errorf("list_pops %v on an account without mailboxes: %s", args, got)
+		}
+	}
+	e.mustAdd(t, e.a, "sales", "s3cret-pass")
+	want := `[{"email":"sales@example.com","login":"sales@example.com","suspended_incoming":0,"suspended_login":0},` + main + `]`
+	if got := dataJSON(t, mustOK(t, e.call(e.a, "list_pops", "skip_main=0"))); got != want {
+		t.Errorf("list_pops skip_main=0\n got %s\nwant %s", got, want)
+	}
+	// The other account sees its own name, never cpuser.
+	if got := dataJSON(t, mustOK(t, e.call(e.b, "list_pops"))); !strings.Contains(got, `"email":"other"`) || strings.Contains(got, "cpuser") {
+		t.Errorf("other account: %s", got)
+	}
 }
 
 // emails returns the email field of every record of a list result.
@@ -228,7 +257,7 @@ func TestTenantsAreSeparate(t *testing.T) {
 	e := mustEnv(t)
 	e.mustAdd(t, e.a, "info", "s3cret-pass")
 	for _, fn := range []string{"list_pops", "list_pops_with_disk"} {
-		if got := dataJSON(t, mustOK(t, e.call(e.b, fn))); got != "[]" {
+		if got := dataJSON(t, mustOK(t, e.call(e.b, fn, "skip_main=1"))); got != "[]" {
 			t.Errorf("%s shows the other tenant's mailboxes: %s", fn, got)
 		}
 	}
@@ -242,7 +271,7 @@ func TestTenantsAreSeparate(t *testing.T) {
 	}
 	// The other tenant may use the same local part on its own domain.
 	mustOK(t, e.call(e.b, "add_pop", "email=info", "password=other-pass"))
-	if got := emails(t, mustOK(t, e.call(e.a, "list_pops"))); !slices.Equal(got, []string{"info@example.com"}) {
+	if got := emails(t, mustOK(t, e.call(e.a, "list_pops", "skip_main=1"))); !slices.Equal(got, []string{"info@example.com"}) {
 		t.Errorf("after the other tenant's add_pop: %v", got)
 	}
 }

@@ -3,6 +3,7 @@ package ftp
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -74,8 +75,9 @@ func (s *Service) ftpExists(ctx context.Context, c *uapi.Call) (any, error) {
 	return nil, err
 }
 
-// getQuota answers "unlimited" or the quota in MB as a number, as cPanel's
-// sample and its bytes-to-MB division do.
+// getQuota answers "unlimited" or the quota in MB, both as strings: cPanel's
+// documentation types data as a string that holds "unlimited" or a positive
+// integer (docs/modules/ftp.md, "get_quota's data").
 func (s *Service) getQuota(ctx context.Context, c *uapi.Call) (any, error) {
 	user, domain, err := target(c, "account")
 	if err != nil {
@@ -88,7 +90,7 @@ func (s *Service) getQuota(ctx context.Context, c *uapi.Call) (any, error) {
 	if f.QuotaMB == 0 {
 		return "unlimited", nil
 	}
-	return f.QuotaMB, nil
+	return strconv.FormatInt(f.QuotaMB, 10), nil
 }
 
 // setQuota maps "anonymous" to "ftp" as cPanel does; uapid keeps no quota

@@ -45,7 +45,7 @@ func (m *Module) Funcs() []*uapi.Func {
 		{Module: "Tokens", Name: "create_full_access", Feature: hosting.FeatureAPITokens, Returns: "object",
 			Summary: "Create an API token with full access; the token is shown only here.",
 			Params: []uapi.Param{name, {Name: "expires_at", Type: uapi.UnixTime,
-				Doc: "When the token stops working (Unix time). Omit for a token that never expires."}},
+				Doc: "When the token stops working (Unix time). Omit for a token that never expires. A time in the past makes a token that is already expired (with a warning)."}},
 			Handler: m.createFullAccess},
 		{Module: "Tokens", Name: "list", ReadOnly: true, Feature: hosting.FeatureAPITokens, Returns: "list",
 			Summary: "List the account's API tokens (never their secrets).", Handler: m.list},
@@ -56,7 +56,7 @@ func (m *Module) Funcs() []*uapi.Func {
 					Doc: "The new name: letters, digits, dashes and underscores."}},
 			Handler: m.rename},
 		{Module: "Tokens", Name: "revoke", Feature: hosting.FeatureAPITokens, Returns: "integer",
-			Summary: "Remove an API token; data is 1 if it existed, 0 if not.",
+			Summary: "Remove an API token; data is 1, also when no token has that name (then messages says so).",
 			Params:  []uapi.Param{{Name: "name", Type: uapi.String, Required: true, Doc: "The API token to remove."}},
 			Handler: m.revoke},
 	}
@@ -71,9 +71,13 @@ func (m *Module) createFullAccess(ctx context.Context, c *uapi.Call) (any, error
 	now := m.now()
 	t := &hosting.Token{AccountID: c.Account.ID, Name: c.String("name"), CreatedAt: now, FullAccess: true}
 	if c.Has("expires_at") {
+		// cPanel's documentation does not refuse a past time, and its own
+		// example (1609372800) is one: the token is made, already expired,
+		// and stays until revoked, like any expired token. The warning says
+		// why it will not authenticate.
 		exp := time.Unix(c.Int("expires_at"), 0)
 		if !exp.After(now) {
-			return nil, hosting.Errorf(hosting.EINVALID, "The “expires_at” parameter must be a time in the future.")
+			c.AddWarning(fmt.Sprintf("The API token “%s” has already expired (expires_at %d is in the past): it cannot authenticate.", t.Name, exp.Unix()))
 		}
 		t.ExpiresAt = &exp
 	}
@@ -136,13 +140,18 @@ func (m *Module) rename(ctx context.Context, c *uapi.Call) (any, error) {
 	return nil, err
 }
 
+// revoke answers 1 whether or not a token had the name: cPanel documents
+// data 1 for "removed or doesn't exist" and 0 for "not removed", so a
+// script checking for 1 must not see a failure when the token is already
+// gone. messages tells the two cases apart.
 func (m *Module) revoke(ctx context.Context, c *uapi.Call) (any, error) {
-	existed, err := m.store.DeleteToken(ctx, c.Account.ID, c.String("name"))
+	name := c.String("name")
+	existed, err := m.store.DeleteToken(ctx, c.Account.ID, name)
 	if err != nil {
 		return nil, err
 	}
-	if existed {
-		return 1, nil
+	if !existed {
+		c.AddMessage(fmt.Sprintf("The API token “%s” does not exist; there was nothing to revoke.", name))
 	}
-	return 0, nil
+	return 1, nil
 }

@@ -111,7 +111,6 @@ func TestErrors(t *testing.T) {
 		{"bad name", "create_full_access", []string{"name=a%20b"}, "The name “a b” is invalid"},
 		{"long name", "create_full_access", []string{"name=" + strings.Repeat("x", 51)}, "at most 50"},
 		{"duplicate", "create_full_access", []string{"name=one"}, "already exists"},
-		{"past expiry", "create_full_access", []string{"name=x", "expires_at=1"}, "in the future"},
 		{"bad expiry", "create_full_access", []string{"name=x", "expires_at=soon"}, "“expires_at”"},
 		{"rename same", "rename", []string{"name=one", "new_name=one"}, "new_name must be a different value from name"},
 		{"rename missing", "rename", []string{"name=nope", "new_name=x"}, "The API token “nope” does not exist."},
@@ -138,10 +137,13 @@ func TestRenameAndRevoke(t *testing.T) {
 	if got := dataJSON(t, e.call(t, e.alice, "list")); !strings.Contains(got, `"name":"new"`) || strings.Contains(got, `"old"`) {
 		t.Fatalf("after rename: %s", got)
 	}
-	if r := e.call(t, e.alice, "revoke", "name=new"); r.Status != 1 || dataJSON(t, r) != "1" {
+	if r := e.call(t, e.alice, "revoke", "name=new"); r.Status != 1 || dataJSON(t, r) != "1" || r.Messages != nil {
 		t.Fatalf("revoke existing: %+v", r)
 	}
-	if r := e.call(t, e.alice, "revoke", "name=new"); r.Status != 1 || dataJSON(t, r) != "0" {
+	// cPanel's documentation: 1 also when the token does not exist.
+	r := e.call(t, e.alice, "revoke", "name=new")
+	if r.Status != 1 || dataJSON(t, r) != "1" || len(r.Errors) != 0 ||
+		len(r.Messages) != 1 || r.Messages[0] != "The API token “new” does not exist; there was nothing to revoke." {
 		t.Fatalf("revoke missing: %+v", r)
 	}
 }
@@ -156,8 +158,11 @@ func TestTenantsAreSeparate(t *testing.T) {
 	if r := e.call(t, e.bob, "rename", "name=shared", "new_name=mine"); r.Status != 0 {
 		t.Error("bob renamed alice's token")
 	}
-	if r := e.call(t, e.bob, "revoke", "name=shared"); dataJSON(t, r) != "0" {
-		t.Error("bob revoked alice's token")
+	if r := e.call(t, e.bob, "revoke", "name=shared"); len(r.Messages) != 1 {
+		t.Error("bob's revoke found alice's token")
+	}
+	if got := dataJSON(t, e.call(t, e.alice, "list")); !strings.Contains(got, `"name":"shared"`) {
+		t.Errorf("alice's token is gone after bob's revoke: %s", got)
 	}
 	if r := e.call(t, e.bob, "create_full_access", "name=shared"); r.Status != 1 {
 		t.Errorf("token names are not per account: %v", r.Errors)
@@ -172,5 +177,35 @@ func TestFeatureGate(t *testing.T) {
 	r := e.call(t, &limited, "list")
 	if r.Status != 0 || !strings.Contains(r.Errors[0], "apitokens") {
 		t.Errorf("an account without apitokens listed tokens: %+v", r)
+	}
+}
+
+// TestCreateWithTheDocsPastExpiry runs the documentation's own example,
+// expires_at=1609372800 (31 December 2020): the token is made and stored
+// with that expiry (which auth refuses, see internal/auth), and the answer
+// warns about it.
+func TestCreateWithTheDocsPastExpiry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.call(t, e.alice, "create_full_access", "name=example", "expires_at=1609372800")
+	if r.Status != 1 || len(r.Errors) != 0 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "has already expired") {
+		t.Fatalf("create: status %d errors %q warnings %q", r.Status, r.Errors, r.Warnings)
+	}
+	var got struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal([]byte(dataJSON(t, r)), &got); err != nil || len(got.Token) != 32 {
+		t.Fatalf("data %s: %v", dataJSON(t, r), err)
+	}
+	if list := dataJSON(t, e.call(t, e.alice, "list")); !strings.Contains(list, `"expires_at":1609372800`) {
+		t.Errorf("list: %s", list)
+	}
+	stored, err := e.tokens.FindTokenByHash(context.Background(), e.alice.ID, auth.HashSecret(got.Token))
+	if err != nil || stored.ExpiresAt == nil || stored.ExpiresAt.After(e.now) {
+		t.Fatalf("stored %+v, %v", stored, err)
+	}
+	// A future expiry has no warning.
+	if r := e.call(t, e.alice, "create_full_access", "name=later", "expires_at=1750003600"); r.Status != 1 || r.Warnings != nil {
+		t.Errorf("future expiry: %+v", r)
 	}
 }

@@ -133,7 +133,7 @@ func (s *Service) dismissMerge(ctx context.Context, c *uapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := accountsOf(g, services)
+	accounts, err := dismissable(c, g, services)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +144,34 @@ func (s *Service) dismissMerge(ctx context.Context, c *uapi.Call) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// dismissable returns the group's service accounts of the services named.
+// A service without an account of that name is skipped with a message:
+// cPanel's documentation example dismisses all three services at once, and
+// a name rarely has all three. With none at all there is nothing to
+// dismiss, which is an error; a special account is refused as for a merge.
+func dismissable(c *uapi.Call, g *group, services []string) ([]*serviceAccount, error) {
+	var out []*serviceAccount
+	var missing []string
+	for _, svc := range services {
+		sa, _ := g.account(svc)
+		switch {
+		case sa == nil:
+			missing = append(missing, svc)
+			continue
+		case sa.special:
+			return nil, hosting.Errorf(hosting.EINVALID, "The %s account “%s” is managed by the system and cannot be linked or dismissed.", serviceTitle(svc), g.name)
+		}
+		out = append(out, sa)
+	}
+	if len(out) == 0 {
+		return nil, hosting.Errorf(hosting.ENOTFOUND, "No service account “%s” exists to dismiss.", g.name)
+	}
+	for _, svc := range missing {
+		c.AddMessage(fmt.Sprintf("There is no %s account “%s” to dismiss.", serviceTitle(svc), g.name))
+	}
+	return out, nil
 }
 
 func (s *Service) unlinkServiceAccount(ctx context.Context, c *uapi.Call) (any, error) {

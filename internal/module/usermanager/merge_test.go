@@ -198,3 +198,24 @@ func named(records []map[string]any, name string) []map[string]any {
 	}
 	return out
 }
+
+// TestDismissAsTheDocsExample runs dismiss_merge as cPanel's documentation
+// shows it, all three services at once, for a name that has an email and
+// an FTP account but no Web Disk account: both are dismissed, and the
+// missing one is named in messages. A name with no account at all fails.
+func TestDismissAsTheDocsExample(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustSiblings(t)
+	all := []string{"services.email.dismiss=1", "services.ftp.dismiss=1", "services.webdisk.dismiss=1"}
+	r := e.mustOK(t, e.a, "dismiss_merge", append([]string{"username=dana", "domain=example.com"}, all...)...)
+	if r.Data != nil || !reflect.DeepEqual(r.Messages, []string{"There is no Web Disk account “dana@example.com” to dismiss."}) {
+		t.Errorf("data %v messages %q", r.Data, r.Messages)
+	}
+	rs := named(list(t, e.mustOK(t, e.a, "list_users")), "dana@example.com")
+	if len(rs) != 2 || num(t, rs[0], "dismissed") != 1 || num(t, rs[1], "dismissed") != 1 {
+		t.Errorf("after dismiss: %v", rs)
+	}
+	e.mustFail(t, e.a, "No service account “nobody@example.com” exists to dismiss.", "dismiss_merge",
+		append([]string{"username=nobody", "domain=example.com"}, all...)...)
+}
