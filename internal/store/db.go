@@ -27,6 +27,14 @@ const (
 // writers take the write lock at BEGIN, so two writers queue on busy_timeout
 // instead of one failing with SQLITE_BUSY when it upgrades a read lock.
 // Readers use read-only transactions, which stay deferred (see beginRead).
+// postgresConns is the most connections one node holds to PostgreSQL.
+const postgresConns = 32
+
+// sqliteConns is the most connections uapid holds to a SQLite database.
+// No store method holds one connection while it asks for another, so a
+// bounded pool cannot deadlock.
+const sqliteConns = 16
+
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
@@ -80,6 +88,10 @@ func openPostgres(dsn string) (*sql.DB, error) {
 		return nil, fmt.Errorf("store: parse postgres dsn: %w", err)
 	}
 	db := stdlib.OpenDB(*cfg)
+	// Bounded so that a burst of requests on many nodes cannot take the
+	// server's max_connections (100 by default) from the others; LISTEN
+	// holds one connection per channel for good.
+	db.SetMaxOpenConns(postgresConns)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
@@ -99,8 +111,14 @@ func openSQLite(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %q: %w", path, err)
 	}
-	// Every new connection runs the pragmas above; keep a few warm.
-	db.SetMaxIdleConns(4)
+	// Every new connection runs the pragmas above and parses the schema,
+	// which cost more than a whole list_ftp call when 50 API clients made
+	// the pool open and close connections all the time. SQLite runs one
+	// writer at a time and readers gain nothing from more connections than
+	// there are cores to run them, so the pool is small, bounded and kept
+	// open: a burst waits for a connection instead of opening one.
+	db.SetMaxOpenConns(sqliteConns)
+	db.SetMaxIdleConns(sqliteConns)
 	return db, nil
 }
 
