@@ -4,6 +4,7 @@
 //	uapid account create|list|show|passwd|suspend|unsuspend|quota|delete …
 //	uapid domain add|remove ACCOUNT DOMAIN
 //	uapid token create|list|revoke …      operator tokens for WHM API 1
+//	uapid package create|list|delete …    hosting plans
 //	uapid migrate                          apply database migrations and exit
 //	uapid config                           print the option table
 //	uapid version
@@ -46,9 +47,10 @@ const usage = `usage: uapid <command> [arguments]
 
 commands:
   serve [--config FILE] [--demo]     run the UAPI, FTP, Web Disk and admin servers
-  account create NAME --domain D --password P [--quota MB] [--features a,b]
-  account list | show NAME | passwd NAME --password P | quota NAME MB
-  account suspend NAME | unsuspend NAME | delete NAME
+  account create NAME --domain D --password P [--quota MB] [--features a,b] [--plan PKG] [--email E]
+  account list | show NAME | passwd NAME --password P | quota NAME MB | plan NAME PKG
+  account suspend NAME [--reason R] | unsuspend NAME | delete NAME
+  package create NAME [--quota MB] [--features a,b] | package list | package delete NAME
   domain add NAME DOMAIN | domain remove NAME DOMAIN
   token create NAME [--expires DURATION] | token list | token revoke NAME
                                      operator API tokens for WHM API 1 (port 2087)
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return domainCmd(ctx, args[1:], stdout)
 	case "token":
 		return tokenCmd(ctx, args[1:], stdout)
+	case "package":
+		return packageCmd(ctx, args[1:], stdout)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout)
 	case "config":

@@ -56,6 +56,9 @@ func accountCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	pass := fs.String("password", "", "password (create, passwd); - reads it from standard input")
 	quota := fs.Int64("quota", 0, "disk quota in MiB, 0 for unlimited (create)")
 	features := fs.String("features", "", "comma-separated feature list (create); default: all")
+	plan := fs.String("plan", "", "package whose quota and features the account gets (create)")
+	email := fs.String("email", "", "contact email of the account's owner (create)")
+	reason := fs.String("reason", "", "why the account is suspended (suspend)")
 	pos, err := parseOperator(fs, args[1:])
 	if err != nil {
 		return err
@@ -71,13 +74,15 @@ func accountCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		*pass = strings.TrimRight(string(b), "\r\n")
 	}
-	return runAccount(ctx, c, args[0], pos, accountOpts{*domain, *pass, *quota, *features}, stdout)
+	return runAccount(ctx, c, args[0], pos, accountOpts{*domain, *pass, *quota, *features, *plan, *email, *reason}, stdout)
 }
 
 type accountOpts struct {
 	domain, password string
 	quota            int64
 	features         string
+	plan, email      string
+	reason           string
 }
 
 func runAccount(ctx context.Context, c *admin.Client, sub string, pos []string, o accountOpts, stdout io.Writer) error {
@@ -88,7 +93,7 @@ func runAccount(ctx context.Context, c *admin.Client, sub string, pos []string, 
 		}
 		return printAccounts(stdout, accts)
 	}
-	if len(pos) != 1 && !(sub == "quota" && len(pos) == 2) {
+	if len(pos) != 1 && !((sub == "quota" || sub == "plan") && len(pos) == 2) {
 		return usageError{fmt.Sprintf("account %s: give exactly one account name", sub)}
 	}
 	path := "/admin/accounts/" + url.PathEscape(pos[0])
@@ -96,7 +101,8 @@ func runAccount(ctx context.Context, c *admin.Client, sub string, pos []string, 
 	var err error
 	switch sub {
 	case "create":
-		req := admin.CreateAccount{Name: pos[0], Password: o.password, Domain: o.domain, QuotaMB: o.quota}
+		req := admin.CreateAccount{Name: pos[0], Password: o.password, Domain: o.domain, QuotaMB: o.quota,
+			Plan: o.plan, ContactEmail: o.email}
 		if o.features != "" {
 			req.Features = strings.Split(o.features, ",")
 		}
@@ -105,8 +111,19 @@ func runAccount(ctx context.Context, c *admin.Client, sub string, pos []string, 
 		err = c.Do(ctx, http.MethodGet, path, nil, &out)
 	case "passwd":
 		err = c.Do(ctx, http.MethodPost, path+"/password", admin.Password{Password: o.password}, &out)
-	case "suspend", "unsuspend":
-		err = c.Do(ctx, http.MethodPost, path+"/"+sub, nil, &out)
+	case "suspend":
+		var body any
+		if o.reason != "" {
+			body = admin.Suspension{Reason: o.reason}
+		}
+		err = c.Do(ctx, http.MethodPost, path+"/suspend", body, &out)
+	case "unsuspend":
+		err = c.Do(ctx, http.MethodPost, path+"/unsuspend", nil, &out)
+	case "plan":
+		if len(pos) != 2 {
+			return usageError{"account plan: give NAME PACKAGE"}
+		}
+		err = c.Do(ctx, http.MethodPost, path+"/plan", admin.Plan{Plan: pos[1]}, &out)
 	case "quota":
 		if len(pos) != 2 {
 			return usageError{"account quota: give NAME MB"}
@@ -142,9 +159,9 @@ func printAccounts(w io.Writer, accts []admin.Account) error {
 }
 
 func printAccount(w io.Writer, a admin.Account) error {
-	_, err := fmt.Fprintf(w, "name:      %s\ndomain:    %s\ndomains:   %s\nhome:      %s\nquota_mb:  %d\nfeatures:  %s\nsuspended: %v\ncreated:   %s\n",
+	_, err := fmt.Fprintf(w, "name:      %s\ndomain:    %s\ndomains:   %s\nhome:      %s\nquota_mb:  %d\nfeatures:  %s\nplan:      %s\nemail:     %s\nsuspended: %v %s\ncreated:   %s\n",
 		a.Name, a.Domain, strings.Join(a.Domains, " "), a.HomeDir, a.QuotaMB, strings.Join(a.Features, ","),
-		a.Suspended, time.Unix(a.CreatedAt, 0).UTC().Format(time.RFC3339))
+		a.Plan, a.ContactEmail, a.Suspended, a.SuspendReason, time.Unix(a.CreatedAt, 0).UTC().Format(time.RFC3339))
 	return err
 }
 

@@ -207,3 +207,35 @@ func (s *server) testWHMTokens(t *testing.T, token string) {
 		t.Errorf("version = %q", v.Version)
 	}
 }
+
+// testWHMCommandLine: `uapid account|package …` and WHM API 1 are two
+// transports of one implementation, so each sees what the other did.
+func (s *server) testWHMCommandLine(t *testing.T, token string) {
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := s.runCmd(t, s.uapid, nil, args...)
+		if code != 0 {
+			t.Fatalf("uapid %v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		return out
+	}
+	run("package", "create", "cli-plan", "--quota", "64", "--features", "ftpaccts")
+	run("account", "create", "cliacct", "--domain", "cliacct.example", "--password", "Cli-pass-123",
+		"--plan", "cli-plan", "--email", "cli@example.org")
+	run("account", "suspend", "cliacct", "--reason", "Abuse report")
+	var sum struct{ Acct []whmAcct }
+	s.whmOK(t, token, "accountsummary", url.Values{"user": {"cliacct"}}, &sum)
+	if a := sum.Acct[0]; a.Plan != "cli-plan" || a.DiskLimit != "64M" || a.Email != "cli@example.org" || a.SuspendReason != "Abuse report" {
+		t.Errorf("WHM sees the command line's account as %+v", a)
+	}
+	s.whmOK(t, token, "unsuspendacct", url.Values{"user": {"cliacct"}}, nil)
+	s.whmOK(t, token, "changepackage", url.Values{"user": {"cliacct"}, "pkg": {"default"}}, nil)
+	if out := run("account", "show", "cliacct"); !strings.Contains(out, "plan:      default") || !strings.Contains(out, "suspended: false") {
+		t.Errorf("the command line sees WHM's changes as:\n%s", out)
+	}
+	if out := run("package", "list"); !strings.Contains(out, "cli-plan") {
+		t.Errorf("package list:\n%s", out)
+	}
+	run("package", "delete", "cli-plan")
+	run("account", "delete", "cliacct")
+}

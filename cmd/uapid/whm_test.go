@@ -100,6 +100,7 @@ func TestWHM(t *testing.T) {
 	t.Run("missing and bad parameters", func(t *testing.T) { s.testWHMParams(t, token) })
 	t.Run("packages", func(t *testing.T) { s.testWHMPackages(t, token) })
 	t.Run("api tokens over WHM", func(t *testing.T) { s.testWHMTokens(t, token) })
+	t.Run("the command line and WHM share one implementation", func(t *testing.T) { s.testWHMCommandLine(t, token) })
 }
 
 // TestWHMAuth runs on a server of its own: its failed attempts fill the

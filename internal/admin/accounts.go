@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/uapid/uapid/internal/account"
-	"github.com/uapid/uapid/internal/hosting"
 )
 
 // Account is an account as the admin API shows it (never the password hash).
@@ -17,11 +16,17 @@ type Account struct {
 	Features  []string `json:"features"`
 	Suspended bool     `json:"suspended"`
 	CreatedAt int64    `json:"created_at"`
+	// From the operator's profile of the account (see account.Details).
+	ContactEmail  string `json:"contact_email"`
+	Plan          string `json:"plan"`
+	SuspendReason string `json:"suspend_reason,omitempty"`
 }
 
-func view(a *hosting.Account) Account {
+func view(d *account.Details) Account {
+	a := d.Account
 	return Account{Name: a.Name, Domain: a.Domain, Domains: a.Domains, HomeDir: a.HomeDir,
-		QuotaMB: a.QuotaMB, Features: a.Features, Suspended: a.Suspended, CreatedAt: a.CreatedAt.Unix()}
+		QuotaMB: a.QuotaMB, Features: a.Features, Suspended: a.Suspended, CreatedAt: a.CreatedAt.Unix(),
+		ContactEmail: d.Profile.ContactEmail, Plan: d.Profile.Plan, SuspendReason: d.Profile.SuspendReason}
 }
 
 // CreateAccount is the body of POST /admin/accounts.
@@ -31,6 +36,15 @@ type CreateAccount struct {
 	Domain   string   `json:"domain"`
 	QuotaMB  int64    `json:"quota_mb"`
 	Features []string `json:"features,omitempty"`
+	// ContactEmail and Plan as WHM's createacct takes them; a plan's
+	// quota and features replace QuotaMB and Features.
+	ContactEmail string `json:"contact_email,omitempty"`
+	Plan         string `json:"plan,omitempty"`
+}
+
+// Suspension is the optional body of POST /admin/accounts/{name}/suspend.
+type Suspension struct {
+	Reason string `json:"reason"`
 }
 
 // Password is the body of POST /admin/accounts/{name}/password.
@@ -49,14 +63,14 @@ type Domain struct {
 }
 
 func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
-	accts, err := s.accounts.List(r.Context())
+	accts, err := s.accounts.ListDetails(r.Context())
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	out := make([]Account, 0, len(accts))
-	for _, a := range accts {
-		out = append(out, view(a))
+	for _, d := range accts {
+		out = append(out, view(d))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -67,22 +81,23 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	a, err := s.accounts.Create(r.Context(), account.CreateRequest{Name: req.Name, Password: req.Password,
-		Domain: req.Domain, QuotaMB: req.QuotaMB, Features: req.Features})
+	d, err := s.accounts.Provision(r.Context(), account.ProvisionRequest{CreateRequest: account.CreateRequest{
+		Name: req.Name, Password: req.Password, Domain: req.Domain, QuotaMB: req.QuotaMB, Features: req.Features},
+		ContactEmail: req.ContactEmail, Plan: req.Plan})
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, view(a))
+	writeJSON(w, http.StatusCreated, view(d))
 }
 
 func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) {
-	a, err := s.accounts.Get(r.Context(), r.PathValue("name"))
+	d, err := s.accounts.Details(r.Context(), r.PathValue("name"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, view(a))
+	writeJSON(w, http.StatusOK, view(d))
 }
 
 // done answers a change: the account as it is now, or the error.
@@ -111,10 +126,19 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 	s.done(w, r, s.accounts.SetPassword(r.Context(), r.PathValue("name"), req.Password))
 }
 
-func (s *Server) suspend(on bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.done(w, r, s.accounts.SetSuspended(r.Context(), r.PathValue("name"), on))
+func (s *Server) suspend(w http.ResponseWriter, r *http.Request) {
+	req := Suspension{Reason: "Unknown"} // WHM's default reason
+	if r.ContentLength > 0 {
+		if err := readJSON(r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
 	}
+	s.done(w, r, s.accounts.Suspend(r.Context(), r.PathValue("name"), req.Reason))
+}
+
+func (s *Server) unsuspend(w http.ResponseWriter, r *http.Request) {
+	s.done(w, r, s.accounts.Unsuspend(r.Context(), r.PathValue("name")))
 }
 
 func (s *Server) setQuota(w http.ResponseWriter, r *http.Request) {

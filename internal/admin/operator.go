@@ -72,3 +72,59 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// Package is a hosting plan as the admin API shows and takes it.
+type Package struct {
+	Name     string   `json:"name"`
+	QuotaMB  int64    `json:"quota_mb"`
+	Features []string `json:"features,omitempty"` // empty on create: every feature
+}
+
+// Plan is the body of POST /admin/accounts/{name}/plan.
+type Plan struct {
+	Plan string `json:"plan"`
+}
+
+func (s *Server) createPackage(w http.ResponseWriter, r *http.Request) {
+	var req Package
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	p, err := s.accounts.CreatePackage(r.Context(), hosting.Package{Name: req.Name, QuotaMB: req.QuotaMB, Features: req.Features})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, Package{Name: p.Name, QuotaMB: p.QuotaMB, Features: p.Features})
+}
+
+func (s *Server) listPackages(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.accounts.ListPackages(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := make([]Package, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Package{Name: p.Name, QuotaMB: p.QuotaMB, Features: p.Features})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) deletePackage(w http.ResponseWriter, r *http.Request) {
+	if err := s.accounts.DeletePackage(r.Context(), r.PathValue("name")); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) changePlan(w http.ResponseWriter, r *http.Request) {
+	var req Plan
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	s.done(w, r, s.accounts.ChangePackage(r.Context(), r.PathValue("name"), req.Plan))
+}
