@@ -31,6 +31,7 @@ import (
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/module/usermanager"
+	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/plugin"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
@@ -60,6 +61,8 @@ type Main struct {
 	cluster  *cluster.Node
 	users    *usermanager.Service
 	servers  []*http.Server
+	graces   map[*http.Server]time.Duration // shutdown grace of a server, when not the default
+	netm     *netlimit.Metrics
 	addrs    map[string]net.Addr
 	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
 	cancel   context.CancelFunc
@@ -122,6 +125,7 @@ func (m *Main) loadTLS() (*tls.Config, error) {
 func (m *Main) build(ctx context.Context) error {
 	m.metrics = prometheus.NewRegistry()
 	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.netm = netlimit.NewMetrics(m.metrics)
 	lim := limiter.New(limiter.DefaultConfig(), nil)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle}, m.db, m.db, m.db, lim, m.Log, nil)
 	m.auth.UseOperator(m.db, m.db)
@@ -181,10 +185,10 @@ func (m *Main) startAll() error {
 		}, m.engine, m.auth, m.Log, m.metrics).Handler()
 	}
 	if ln := m.httpLns["https"]; ln != nil {
-		m.serveHTTP("https", tls.NewListener(ln, m.tls), api(true))
+		m.serveHTTP("https", m.limitHTTP("https", ln, m.tls), api(true))
 	}
 	if ln := m.httpLns["http"]; ln != nil {
-		m.serveHTTP("http", ln, api(false))
+		m.serveHTTP("http", m.limitHTTP("http", ln, nil), api(false))
 	}
 	if ln := m.httpLns["whm"]; ln != nil {
 		srv := whm.New(whm.Config{Hostname: m.Config.Hostname, CPanelURL: m.publicURL, Version: version}, m.accounts, m.auth, m.Log)
@@ -224,9 +228,12 @@ func (m *Main) bindHTTP() error {
 }
 
 func (m *Main) serveHTTP(name string, ln net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 15 * time.Second, IdleTimeout: 2 * time.Minute,
+	c := m.Config
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: c.HTTPReadHeaderTimeout, ReadTimeout: c.HTTPReadTimeout,
+		WriteTimeout: c.HTTPWriteTimeout, IdleTimeout: c.HTTPIdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	m.servers = append(m.servers, srv)
+	m.setGrace(srv, c.HTTPShutdownGrace)
 	m.goServe(name, func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
@@ -294,33 +301,20 @@ func (m *Main) HTTPSURL() string {
 // Errors reports a server that stopped on its own.
 func (m *Main) Errors() <-chan error { return m.errc }
 
-// Close stops every server gracefully (running requests may finish within
-// ten seconds) and closes the database.
+// Close stops every server gracefully, all at once, each within its own
+// shutdown grace (running requests and transfers may finish), and closes
+// the database.
 func (m *Main) Close() error {
 	m.closing.Store(true)
 	if m.cancel != nil {
 		m.cancel()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var errs []error
 	if len(m.servers) == 0 {
 		for _, ln := range m.httpLns {
 			_ = ln.Close() // bound but never served: Run failed before startAll
 		}
 	}
-	for _, s := range m.servers {
-		errs = append(errs, s.Shutdown(ctx))
-	}
-	if m.admin != nil {
-		errs = append(errs, m.admin.Shutdown(ctx))
-	}
-	if m.ftp != nil {
-		errs = append(errs, m.ftp.Shutdown(ctx))
-	}
-	if m.webdav != nil {
-		errs = append(errs, m.webdav.Shutdown(ctx))
-	}
+	errs := m.shutdownServers()
 	m.wg.Wait()
 	if m.cluster != nil {
 		errs = append(errs, m.cluster.Close()) // deregisters: its sessions leave every list at once

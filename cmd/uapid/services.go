@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/usermanager"
 	"github.com/uapid/uapid/internal/module/webdisk"
+	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/webdavd"
 )
@@ -99,9 +101,12 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
 		return webdisk.New(cfg, m.db, nil, m.Log)
 	}
+	c := m.Config
 	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Locks: webdavd.LockLimits{
-		PerLogin: m.Config.WebDAVMaxLocks, Total: m.Config.WebDAVMaxLocksTotal,
-		OwnerBytes: m.Config.WebDAVLockOwnerMax, MaxTimeout: m.Config.WebDAVLockTimeoutMax}}, m.db, m.db, lim, m.Log)
+		PerLogin: c.WebDAVMaxLocks, Total: c.WebDAVMaxLocksTotal,
+		OwnerBytes: c.WebDAVLockOwnerMax, MaxTimeout: c.WebDAVLockTimeoutMax}, Timeouts: webdavd.Timeouts{
+		ReadHeader: c.WebDAVStallTimeout, Idle: c.WebDAVIdleTimeout,
+		Rate: netlimit.Rate{Stall: c.WebDAVStallTimeout, MinBytesPerSec: c.WebDAVMinRate}}}, m.db, m.db, lim, m.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +115,9 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		name, addr string
 		port       *int
 		serve      func(net.Listener) error
-	}{{"webdav", m.Config.WebDAVAddr, &cfg.SSLPort, srv.Serve}, {"webdav-plain", m.Config.WebDAVPlainAddr, &cfg.MainPort, srv.ServePlain}} {
+		tls        *tls.Config // what the listener speaks, for refusals
+	}{{"webdav", m.Config.WebDAVAddr, &cfg.SSLPort, srv.Serve, m.tls},
+		{"webdav-plain", m.Config.WebDAVPlainAddr, &cfg.MainPort, srv.ServePlain, nil}} {
 		if l.addr == "" {
 			continue
 		}
@@ -120,8 +127,8 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		}
 		m.addrs[l.name] = ln.Addr()
 		*l.port = ln.Addr().(*net.TCPAddr).Port
-		serve := l.serve
-		m.goServe(l.name, func() error { return serve(ln) })
+		serve, limited := l.serve, m.limitWebDAV(l.name, ln, l.tls)
+		m.goServe(l.name, func() error { return serve(limited) })
 		m.Log.Info("listening", "server", l.name, "addr", ln.Addr().String())
 	}
 	return webdisk.New(cfg, m.db, srv, m.Log)

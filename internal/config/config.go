@@ -57,6 +57,8 @@ type Config struct {
 	WebDAVMaxLocksTotal  int // locks all logins together may hold
 	WebDAVLockOwnerMax   int // bytes of a LOCK's owner XML
 	WebDAVLockTimeoutMax time.Duration
+
+	Limits // connections, timeouts and shutdown grace per listener (limits.go)
 }
 
 type option struct {
@@ -70,7 +72,7 @@ func str(p func(*Config) *string) func(*Config, string) error {
 }
 
 func options() []option {
-	return []option{
+	return append([]option{
 		{"data_dir", "UAPID_DATA_DIR", "Directory for the database, homes, certificates and the admin socket.",
 			func(*Config) string { return defaultDataDir() }, str(func(c *Config) *string { return &c.DataDir })},
 		{"database", "UAPID_DATABASE", "SQLite file path, or a postgres:// DSN to share accounts between nodes.",
@@ -141,7 +143,7 @@ func options() []option {
 			func(*Config) string { return "" }, setAddr(func(c *Config) *string { return &c.DebugAddr })},
 		{"admin_socket", "UAPID_ADMIN_SOCKET", "Unix socket for the local uapi command line and operator commands.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.AdminSocket })},
-	}
+	}, limitOptions()...)
 }
 
 // setAddr sets a listen address; "off" turns the listener off, which an

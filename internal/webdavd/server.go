@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/vfs"
 	"golang.org/x/net/webdav"
@@ -37,6 +38,41 @@ type Config struct {
 	Locks LockLimits
 	// Metrics, when set, gets the server's Prometheus collectors.
 	Metrics prometheus.Registerer
+	// Timeouts bound the time a connection may hold the server; zero
+	// fields take the defaults of DefaultTimeouts.
+	Timeouts Timeouts
+}
+
+// Timeouts are the Web Disk connections' time limits. Web Disk carries
+// uploads and downloads of any size, so instead of one deadline for the
+// whole request, bodies and answers must keep moving (Rate).
+type Timeouts struct {
+	// ReadHeader is the longest wait for a request's head.
+	ReadHeader time.Duration
+	// Idle is how long a keep-alive connection may wait for a request.
+	Idle time.Duration
+	// Rate is the slowest a body or an answer may flow.
+	Rate netlimit.Rate
+}
+
+// DefaultTimeouts are the defaults of Config.Timeouts.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{ReadHeader: 30 * time.Second, Idle: 2 * time.Minute,
+		Rate: netlimit.Rate{Stall: 30 * time.Second, MinBytesPerSec: 1024}}
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	d := DefaultTimeouts()
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = d.ReadHeader
+	}
+	if t.Idle <= 0 {
+		t.Idle = d.Idle
+	}
+	if t.Rate == (netlimit.Rate{}) {
+		t.Rate = d.Rate
+	}
+	return t
 }
 
 // validate fills in the defaults and checks the values.
@@ -136,10 +172,11 @@ func (s *Server) Serve(ln net.Listener) error {
 // ServePlain accepts connections on ln as they are (plain HTTP, or a
 // listener that does TLS itself) until Shutdown; it then returns nil.
 func (s *Server) ServePlain(ln net.Listener) error {
+	t := s.cfg.Timeouts.withDefaults()
 	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		Handler:           netlimit.MinRate(s, t.Rate),
+		ReadHeaderTimeout: t.ReadHeader,
+		IdleTimeout:       t.Idle,
 		ConnContext:       s.reg.connContext,
 		ConnState:         s.reg.connState,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),

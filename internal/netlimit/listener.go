@@ -1,0 +1,203 @@
+package netlimit
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// Limits bound the connections of one listener. Zero means no limit.
+type Limits struct {
+	// MaxConns is the most connections open at once.
+	MaxConns int
+	// MaxConnsPerIP is the most connections open at once from one client
+	// IP address.
+	MaxConnsPerIP int
+}
+
+// Reasons a connection is refused, the reason label of the refused metric.
+const (
+	ReasonMaxConns      = "max_conns"
+	ReasonMaxConnsPerIP = "max_conns_per_ip"
+)
+
+// Refuser answers a connection refused for reason, within the deadline
+// already set on c; the listener closes c afterwards.
+type Refuser func(c net.Conn, reason string)
+
+// maxRefusing bounds the refusals being written at once: under a flood,
+// the connections beyond it are closed without a word rather than each
+// holding a goroutine and a descriptor for the refusal's deadline.
+const maxRefusing = 64
+
+// refuseTimeout is the longest a refusal may take.
+const refuseTimeout = 2 * time.Second
+
+// Listener is a net.Listener that counts its connections and refuses those
+// over its Limits. Its connections release their place when closed.
+type Listener struct {
+	net.Listener
+	name     string
+	lim      Limits
+	refuse   Refuser
+	m        *Metrics
+	refusing chan struct{}
+
+	mu    sync.Mutex
+	total int
+	perIP map[string]int
+}
+
+// Wrap returns ln with lim applied; name is the server label of the
+// metrics. refuse may be nil (refused connections are closed at once); m
+// may be nil (metrics not kept).
+func Wrap(ln net.Listener, name string, lim Limits, refuse Refuser, m *Metrics) *Listener {
+	if m == nil {
+		m = NewMetrics(nil)
+	}
+	return &Listener{Listener: ln, name: name, lim: lim, refuse: refuse, m: m,
+		refusing: make(chan struct{}, maxRefusing), perIP: make(map[string]int)}
+}
+
+// Accept implements net.Listener: it returns the next connection within
+// the limits and refuses the others on the way.
+func (l *Listener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ip := hostOf(c.RemoteAddr())
+		if reason := l.admit(ip); reason != "" {
+			l.m.refused.WithLabelValues(l.name, reason).Inc()
+			l.refuseConn(c, reason)
+			continue
+		}
+		l.m.conns.WithLabelValues(l.name).Inc()
+		return &conn{Conn: c, l: l, ip: ip}, nil
+	}
+}
+
+// admit takes a place for a connection from ip, or returns why it cannot.
+func (l *Listener) admit(ip string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lim.MaxConns > 0 && l.total >= l.lim.MaxConns {
+		return ReasonMaxConns
+	}
+	if l.lim.MaxConnsPerIP > 0 && l.perIP[ip] >= l.lim.MaxConnsPerIP {
+		return ReasonMaxConnsPerIP
+	}
+	l.total++
+	l.perIP[ip]++
+	return ""
+}
+
+func (l *Listener) release(ip string) {
+	l.mu.Lock()
+	l.total--
+	if l.perIP[ip]--; l.perIP[ip] <= 0 {
+		delete(l.perIP, ip)
+	}
+	l.mu.Unlock()
+	l.m.conns.WithLabelValues(l.name).Dec()
+}
+
+// refuseConn answers c in the background, unless too many refusals are
+// under way already.
+func (l *Listener) refuseConn(c net.Conn, reason string) {
+	if l.refuse == nil {
+		_ = c.Close()
+		return
+	}
+	select {
+	case l.refusing <- struct{}{}:
+	default:
+		_ = c.Close()
+		return
+	}
+	go func() {
+		defer func() { <-l.refusing }()
+		_ = c.SetDeadline(time.Now().Add(refuseTimeout))
+		l.refuse(c, reason)
+		_ = c.Close()
+	}()
+}
+
+// Open returns the number of connections open now, in total and from ip.
+func (l *Listener) Open(ip string) (total, fromIP int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total, l.perIP[ip]
+}
+
+// conn is an accepted connection holding its place until closed.
+type conn struct {
+	net.Conn
+	l         *Listener
+	ip        string
+	closeOnce sync.Once
+
+	mu       sync.Mutex
+	deadline time.Time // the read deadline last set
+}
+
+// Close implements net.Conn and gives the connection's place back.
+func (c *conn) Close() error {
+	err := c.Conn.Close()
+	c.closeOnce.Do(func() { c.l.release(c.ip) })
+	return err
+}
+
+// Read implements net.Conn and counts reads a deadline cut. Deadlines in
+// the distant past are net/http's way of interrupting its own background
+// read, not a client being slow, and are not counted.
+func (c *conn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	var ne net.Error
+	if err != nil && errors.As(err, &ne) && ne.Timeout() && c.realDeadline() {
+		c.l.m.timeouts.WithLabelValues(c.l.name).Inc()
+	}
+	return n, err
+}
+
+func (c *conn) realDeadline() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deadline.After(time.Unix(1e9, 0)) // 2001: anything earlier is a sentinel
+}
+
+// SetDeadline implements net.Conn.
+func (c *conn) SetDeadline(t time.Time) error {
+	c.setRead(t)
+	return c.Conn.SetDeadline(t)
+}
+
+// SetReadDeadline implements net.Conn.
+func (c *conn) SetReadDeadline(t time.Time) error {
+	c.setRead(t)
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *conn) setRead(t time.Time) {
+	c.mu.Lock()
+	c.deadline = t
+	c.mu.Unlock()
+}
+
+// ReadFrom keeps sendfile(2) for plain connections: net/http copies file
+// bodies through it when the connection offers it.
+func (c *conn) ReadFrom(r io.Reader) (int64, error) { return io.Copy(c.Conn, r) }
+
+// hostOf returns the IP address of addr without the port.
+func hostOf(addr net.Addr) string {
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	if host, _, err := net.SplitHostPort(addr.String()); err == nil {
+		return host
+	}
+	return addr.String()
+}
