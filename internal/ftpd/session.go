@@ -36,7 +36,11 @@ type session struct {
 
 // transfer is the vfs hook that shows a running transfer in list_sessions.
 func (s *session) transfer(name string, write bool) func() {
-	s.setStatus(map[bool]string{false: hosting.FTPDownload, true: hosting.FTPUpload}[write], name)
+	status := hosting.FTPDownload
+	if write {
+		status = hosting.FTPUpload
+	}
+	s.setStatus(status, name)
 	return func() { s.setStatus(hosting.FTPIdle, "") }
 }
 
