@@ -155,6 +155,9 @@ func (m *Main) build(ctx context.Context) error {
 	if m.users, err = m.userManager(ftpSvc, emailSvc, webdiskSvc); err != nil {
 		return err
 	}
+	if err := m.intents(ctx, ftpSvc, emailSvc, webdiskSvc); err != nil {
+		return err
+	}
 	reg := catalog.Registry(catalog.Deps{Tokens: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc, UserManager: m.users})
 	m.engine = uapi.NewEngine(reg, m.Log, engineObserver(reg, m.metrics))
 	m.admin = admin.New(m.engine, m.accounts, m.Log)

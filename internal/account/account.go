@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/password"
 )
@@ -35,6 +36,7 @@ type Service struct {
 	log      *slog.Logger
 	operator OperatorStore // packages, profiles, operator tokens; see UseOperatorStore
 	usage    UsageFunc
+	journal  *intent.Journal // nil: Create and Delete are not crash-safe (tests)
 }
 
 // UseLimiter makes ChangePassword count wrong old passwords in the shared
@@ -85,23 +87,51 @@ var homeLayout = []struct {
 
 // Create validates the request, makes the home directory and then stores
 // the account; if storing fails the new home is removed again, so nothing
-// is left half-made.
+// is left half-made. An intent stored before the home is made lets the
+// reconciler remove the home if the process dies before the commit.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (*hosting.Account, error) {
 	acct, err := s.newAccount(req)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := os.Lstat(acct.HomeDir); err == nil {
+		return nil, homeExists(acct.HomeDir)
+	}
+	in, err := s.journal.Begin(kindCreate, 0, homeIntent{Name: acct.Name, Home: acct.HomeDir})
+	if err != nil {
+		return nil, err
+	}
+	defer s.journal.Release(in)
+	if err := s.journal.Record(ctx, in); err != nil {
+		return nil, err
+	}
 	if err := s.makeHome(acct.HomeDir); err != nil {
+		s.finish(ctx, in)
 		return nil, err
 	}
 	if err := s.store.CreateAccount(ctx, acct); err != nil {
 		if rmErr := os.RemoveAll(acct.HomeDir); rmErr != nil {
 			s.log.Error("remove home after failed create", "account", acct.Name, "err", rmErr)
+			return nil, err // the intent stays: the reconciler retries
 		}
+		s.finish(ctx, in)
 		return nil, err
 	}
+	s.finish(ctx, in)
 	s.log.Info("account created", "account", acct.Name, "domain", acct.Domain)
 	return acct, nil
+}
+
+// finish deletes the intent of a change that is done; if that fails, the
+// reconciler finds the change done and deletes it later.
+func (s *Service) finish(ctx context.Context, in *hosting.Intent) {
+	if err := s.journal.Finish(ctx, in); err != nil {
+		s.log.Error("finish account change", "err", err)
+	}
+}
+
+func homeExists(home string) error {
+	return hosting.Errorf(hosting.ECONFLICT, "The home directory %s exists already.", home)
 }
 
 func (s *Service) newAccount(req CreateRequest) (*hosting.Account, error) {
@@ -157,7 +187,7 @@ func (s *Service) makeHome(home string) error {
 		return fmt.Errorf("account: create home root: %w", err)
 	}
 	if err := os.Mkdir(home, 0o711); errors.Is(err, os.ErrExist) {
-		return hosting.Errorf(hosting.ECONFLICT, "The home directory %s exists already.", home)
+		return homeExists(home)
 	} else if err != nil {
 		return fmt.Errorf("account: create home: %w", err)
 	}

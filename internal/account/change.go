@@ -98,21 +98,34 @@ func (s *Service) SetQuota(ctx context.Context, name string, quotaMB int64) erro
 }
 
 // Delete removes an account: sessions are closed, the store forgets it (and
-// everything it owned), and only then is the home directory removed, so a
-// crash in between leaves an orphan directory rather than a half account.
+// everything it owned) together with an intent, the mail server's files
+// are republished, and only then is the home directory removed. A crash
+// in between leaves the intent, whose repair republishes and removes the
+// home: the deletion completes.
 func (s *Service) Delete(ctx context.Context, name string) error {
 	acct, err := s.store.FindAccountByName(ctx, name)
 	if err != nil {
 		return err
 	}
 	s.closeSessions(ctx, acct)
-	if err := s.store.DeleteAccount(ctx, acct.ID); err != nil {
+	in, err := s.journal.Begin(kindDelete, acct.ID, homeIntent{Name: acct.Name, Home: acct.HomeDir})
+	if err != nil {
+		return err
+	}
+	defer s.journal.Release(in)
+	if in == nil {
+		err = s.store.DeleteAccount(ctx, acct.ID)
+	} else {
+		err = s.store.DeleteAccountIntent(ctx, acct.ID, in)
+	}
+	if err != nil {
 		return err
 	}
 	s.notifyChanged(ctx, name)
 	if err := os.RemoveAll(acct.HomeDir); err != nil {
 		return fmt.Errorf("account: remove home of %q: %w", name, err)
 	}
+	s.finish(ctx, in)
 	s.log.Info("account deleted", "account", name)
 	return nil
 }

@@ -90,3 +90,24 @@ func Cause(err error) error {
 	}
 	return err
 }
+
+// FirstMissing returns the top-most component of rel that does not exist
+// below root ("" when rel exists, is "" or cannot be looked at): what
+// MakeDirs(root, rel) would create first. A change that makes rel records
+// it before, so that a repair after a crash removes exactly what the
+// change made.
+func FirstMissing(root *os.Root, rel string) string {
+	if rel == "" {
+		return ""
+	}
+	parts := strings.Split(rel, "/")
+	for i := range parts {
+		p := path.Join(parts[:i+1]...)
+		if _, err := root.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p
+		} else if err != nil {
+			return ""
+		}
+	}
+	return ""
+}

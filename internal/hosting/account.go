@@ -74,6 +74,9 @@ type AccountStore interface {
 	// DeleteAccount removes the account and everything it owns in the
 	// store. Returns ENOTFOUND.
 	DeleteAccount(ctx context.Context, id int64) error
+	// DeleteAccountIntent is DeleteAccount that also stores in (nil: none) in the same
+	// transaction: the intent of what must follow the deletion.
+	DeleteAccountIntent(ctx context.Context, id int64, in *Intent) error
 	// AddDomain gives domain to the account. Returns ECONFLICT if any
 	// account owns it already, ENOTFOUND if the account does not exist.
 	AddDomain(ctx context.Context, accountID int64, domain string) error

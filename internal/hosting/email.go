@@ -60,4 +60,7 @@ type EmailAccountStore interface {
 	UpdateEmailAccount(ctx context.Context, id int64, upd EmailAccountUpdate) error
 	// DeleteEmailAccount removes a mailbox record. Returns ENOTFOUND.
 	DeleteEmailAccount(ctx context.Context, id int64) error
+	// DeleteEmailAccountIntent is DeleteEmailAccount that also stores in (nil: none) in the same
+	// transaction: the intent of what must follow the deletion.
+	DeleteEmailAccountIntent(ctx context.Context, id int64, in *Intent) error
 }

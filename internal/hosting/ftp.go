@@ -51,6 +51,9 @@ type FTPAccountStore interface {
 	AddFTPUsage(ctx context.Context, id int64, delta int64) error
 	// DeleteFTPAccount removes an FTP account. Returns ENOTFOUND.
 	DeleteFTPAccount(ctx context.Context, id int64) error
+	// DeleteFTPAccountIntent is DeleteFTPAccount that also stores in (nil: none) in the same
+	// transaction: the intent of what must follow the deletion.
+	DeleteFTPAccountIntent(ctx context.Context, id int64, in *Intent) error
 }
 
 // FTP session states as list_sessions shows them.

@@ -95,6 +95,9 @@ type SubaccountStore interface {
 	// ECONFLICT if the account has a Subaccount user@domain or the GUID is
 	// taken, and ENOTFOUND if the account does not own the domain.
 	CreateSubaccount(ctx context.Context, s *Subaccount) error
+	// CreateSubaccountIntent is CreateSubaccount that also stores in (nil:
+	// none) in the same transaction.
+	CreateSubaccountIntent(ctx context.Context, s *Subaccount, in *Intent) error
 	// FindSubaccount returns the account's Subaccount user@domain or
 	// ENOTFOUND.
 	FindSubaccount(ctx context.Context, accountID int64, user, domain string) (*Subaccount, error)
@@ -109,6 +112,9 @@ type SubaccountStore interface {
 	// DeleteSubaccount removes a Subaccount and the annotations linking
 	// service accounts to it. Returns ENOTFOUND.
 	DeleteSubaccount(ctx context.Context, id int64) error
+	// DeleteSubaccountIntent is DeleteSubaccount that also stores in (nil:
+	// none) in the same transaction.
+	DeleteSubaccountIntent(ctx context.Context, id int64, in *Intent) error
 	// AcceptInvite finds the Subaccount whose pending invitation has the
 	// hash inviteHash and has not expired at now, sets its password hash,
 	// marks the password synced and clears the invitation, in one
@@ -127,6 +133,12 @@ type SubaccountStore interface {
 	// domain or OwnerGUID names no Subaccount of the account, and EINVALID
 	// for an unknown service.
 	PutServiceAnnotation(ctx context.Context, a *ServiceAnnotation) error
+	// MergeServiceAccounts links the service accounts anns name to s in
+	// one transaction, creating s first when s.ID is 0 and otherwise
+	// marking its password not synced; each annotation's OwnerGUID becomes
+	// s.GUID. Returns ECONFLICT, ENOTFOUND and EINVALID as
+	// CreateSubaccount and PutServiceAnnotation do.
+	MergeServiceAccounts(ctx context.Context, s *Subaccount, anns []*ServiceAnnotation) error
 	// DeleteServiceAnnotation removes the annotation on a service account
 	// and reports whether there was one.
 	DeleteServiceAnnotation(ctx context.Context, accountID int64, service, user, domain string) (bool, error)

@@ -92,4 +92,7 @@ type WebDiskAccountStore interface {
 	UpdateWebDiskAccount(ctx context.Context, id int64, upd WebDiskAccountUpdate) error
 	// DeleteWebDiskAccount removes a Web Disk account. Returns ENOTFOUND.
 	DeleteWebDiskAccount(ctx context.Context, id int64) error
+	// DeleteWebDiskAccountIntent is DeleteWebDiskAccount that also stores in (nil: none) in the same
+	// transaction: the intent of what must follow the deletion.
+	DeleteWebDiskAccountIntent(ctx context.Context, id int64, in *Intent) error
 }

@@ -300,32 +300,62 @@ func (db *DB) FindServiceAnnotations(ctx context.Context, accountID int64, user,
 // or OwnerGUID names no Subaccount of the account, and EINVALID for an
 // unknown service.
 func (db *DB) PutServiceAnnotation(ctx context.Context, a *hosting.ServiceAnnotation) error {
-	if !slices.Contains(hosting.SubaccountServices(), a.Service) {
-		return hosting.Errorf(hosting.EINVALID, "Unsupported service type. You must specify email, ftp, or webdisk.")
-	}
+	return db.write(ctx, func(tx *tx) error { return putAnnotation(ctx, tx, a) })
+}
+
+// MergeServiceAccounts links service accounts to a Subaccount in one
+// transaction, so that a crash leaves all of them linked or none: it
+// creates s first when s.ID is 0, and otherwise marks its password no
+// longer synced (the accounts joining it keep theirs). Each annotation's
+// OwnerGUID is set to s.GUID. Returns what CreateSubaccount and
+// PutServiceAnnotation return.
+func (db *DB) MergeServiceAccounts(ctx context.Context, s *hosting.Subaccount, anns []*hosting.ServiceAnnotation) error {
 	return db.write(ctx, func(tx *tx) error {
-		if a.OwnerGUID != "" {
-			// Checked first so that a foreign-key failure below can only mean
-			// the domain, and each gets its own message.
-			if _, err := findSubaccount(ctx, tx, subFilter{AccountID: &a.AccountID, GUID: &a.OwnerGUID},
-				notFound("The user does not exist.")); err != nil {
+		if s.ID == 0 {
+			if err := createSubaccount(ctx, tx, s); err != nil {
+				return err
+			}
+		} else if s.SyncedPassword {
+			off := false
+			if err := updateSubaccount(ctx, tx, s.ID, hosting.SubaccountUpdate{SyncedPassword: &off}); err != nil {
 				return err
 			}
 		}
-		user, domain := strings.ToLower(a.User), strings.ToLower(a.Domain)
-		_, err := tx.exec(ctx, `INSERT INTO subaccount_annotations
-			(account_id, service, username, domain, service_id, owner_guid, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (account_id, service, username, domain) DO UPDATE SET service_id = excluded.service_id,
-			owner_guid = excluded.owner_guid, dismissed = excluded.dismissed`,
-			a.AccountID, a.Service, user, domain, a.ServiceID, nullIfEmpty(a.OwnerGUID), a.Dismissed)
-		if err != nil {
-			return convert(err, fmt.Sprintf("put %s annotation %q", a.Service, user+"@"+domain), on{
-				NotFound: fmt.Sprintf("The account does not own the domain “%s”.", domain),
-			})
+		for _, a := range anns {
+			a.OwnerGUID = s.GUID
+			if err := putAnnotation(ctx, tx, a); err != nil {
+				return err
+			}
 		}
-		a.User, a.Domain = user, domain
 		return nil
 	})
+}
+
+func putAnnotation(ctx context.Context, tx *tx, a *hosting.ServiceAnnotation) error {
+	if !slices.Contains(hosting.SubaccountServices(), a.Service) {
+		return hosting.Errorf(hosting.EINVALID, "Unsupported service type. You must specify email, ftp, or webdisk.")
+	}
+	if a.OwnerGUID != "" {
+		// Checked first so that a foreign-key failure below can only mean
+		// the domain, and each gets its own message.
+		if _, err := findSubaccount(ctx, tx, subFilter{AccountID: &a.AccountID, GUID: &a.OwnerGUID},
+			notFound("The user does not exist.")); err != nil {
+			return err
+		}
+	}
+	user, domain := strings.ToLower(a.User), strings.ToLower(a.Domain)
+	_, err := tx.exec(ctx, `INSERT INTO subaccount_annotations
+		(account_id, service, username, domain, service_id, owner_guid, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account_id, service, username, domain) DO UPDATE SET service_id = excluded.service_id,
+		owner_guid = excluded.owner_guid, dismissed = excluded.dismissed`,
+		a.AccountID, a.Service, user, domain, a.ServiceID, nullIfEmpty(a.OwnerGUID), a.Dismissed)
+	if err != nil {
+		return convert(err, fmt.Sprintf("put %s annotation %q", a.Service, user+"@"+domain), on{
+			NotFound: fmt.Sprintf("The account does not own the domain “%s”.", domain),
+		})
+	}
+	a.User, a.Domain = user, domain
+	return nil
 }
 
 // DeleteServiceAnnotation removes the annotation on a service account and

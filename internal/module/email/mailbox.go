@@ -178,9 +178,11 @@ func (s *Service) DiskUsage(acct *hosting.Account, e *hosting.EmailAccount) (int
 }
 
 // DeleteMailbox removes a mailbox and publishes its domain; then, unless
-// keepMaildir (delete_pop's flags=passwd), it removes the maildir. A
-// failure to remove the maildir after the deletion is committed comes back
-// as a warning. Returns ENOTFOUND.
+// keepMaildir (delete_pop's flags=passwd), it removes the maildir. The row
+// goes with an intent in one transaction, so a crash before the domain is
+// published and the maildir removed leaves the intent, whose repair does
+// both. A failure to remove the maildir after the deletion is committed
+// comes back as a warning. Returns ENOTFOUND.
 func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user, domain string, keepMaildir bool) (warnings []string, err error) {
 	s.dirs.Lock()
 	defer s.dirs.Unlock()
@@ -188,15 +190,32 @@ func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteEmailAccount(ctx, e.ID); err != nil {
+	in, err := s.journal.Begin(kindDelete, acct.ID, deleteIntent{User: e.User, Domain: e.Domain, KeepMaildir: keepMaildir})
+	if err != nil {
+		return nil, err
+	}
+	defer s.journal.Release(in)
+	if in == nil {
+		err = s.store.DeleteEmailAccount(ctx, e.ID)
+	} else {
+		err = s.store.DeleteEmailAccountIntent(ctx, e.ID, in)
+	}
+	if err != nil {
 		return nil, err
 	}
 	// Publish before removing the maildir, so the mail server stops using
 	// it first; a failed publish is reported after the directory is gone.
 	pubErr := s.publish(ctx, e.Domain)
+	var rmErr error
 	if !keepMaildir {
-		if w := s.removeMaildir(ctx, acct, e); w != "" {
+		var w string
+		if w, rmErr = s.removeMaildir(ctx, acct, e); w != "" {
 			warnings = append(warnings, w)
+		}
+	}
+	if pubErr == nil && rmErr == nil {
+		if err := s.journal.Finish(ctx, in); err != nil {
+			s.log.ErrorContext(ctx, "finish email deletion", "account", acct.Name, "email", e.Address(), "err", err)
 		}
 	}
 	s.log.InfoContext(ctx, "email account deleted", "account", acct.Name, "email", e.Address(), "keep_maildir", keepMaildir)
@@ -204,8 +223,8 @@ func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user
 }
 
 // removeMaildir removes a deleted mailbox's maildir and returns a warning
-// for the caller when it could not.
-func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) string {
+// for the caller when it could not, with the error.
+func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) (string, error) {
 	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
@@ -213,9 +232,9 @@ func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *h
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "remove maildir", "account", acct.Name, "email", e.Address(), "err", err)
-		return fmt.Sprintf("The system could not remove the mail directory “%s”.", e.Maildir())
+		return fmt.Sprintf("The system could not remove the mail directory “%s”.", e.Maildir()), err
 	}
-	return ""
+	return "", nil
 }
 
 // SetPassword changes a mailbox's password. Returns EINVALID for an empty

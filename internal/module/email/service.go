@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
 )
 
 // DefaultQuotaMB is the quota a new mailbox gets when neither the caller
@@ -69,6 +70,10 @@ type Service struct {
 	// directories must not remove a maildir a concurrent call made or
 	// adopted in between.
 	dirs sync.Mutex
+	// journal makes deletions crash-safe (nil in tests without it);
+	// accounts finds the account of an intent its repairs finish.
+	journal  *intent.Journal
+	accounts AccountFinder
 }
 
 // New returns the service. pub may be nil when no mail server is wired (the

@@ -197,8 +197,10 @@ func (s *Service) SetHomedir(ctx context.Context, acct *hosting.Account, user, d
 // DeleteFTP removes a login and closes its live sessions. With destroy it
 // then removes the login's home directory recursively, unless that is the
 // home itself or part of the home layout (skipped silently, as cPanel does)
-// or another login's root lies in it (skipped with a warning). Problems
-// after the deletion is committed come back as warnings. Returns ENOTFOUND.
+// or another login's root lies in it (skipped with a warning). The row goes
+// with an intent in one transaction, so a crash before the directory is
+// gone leaves the intent, whose repair removes it. Problems after the
+// deletion is committed come back as warnings. Returns ENOTFOUND.
 func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) (warnings []string, err error) {
 	f, err := s.store.FindFTPAccount(ctx, acct.ID, user, domain)
 	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
@@ -206,41 +208,65 @@ func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, do
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteFTPAccount(ctx, f.ID); err != nil {
+	destroy = destroy && !homedir.IsProtected(f.HomeDir)
+	var in *hosting.Intent
+	if destroy {
+		if in, err = s.journal.Begin(kindDestroy, acct.ID, destroyIntent{Login: f.Login(), HomeDir: f.HomeDir}); err != nil {
+			return nil, err
+		}
+		defer s.journal.Release(in)
+	}
+	if err := s.deleteRow(ctx, f.ID, in); err != nil {
 		return nil, err
 	}
 	s.closeLogin(ctx, acct, f.Login())
 	s.log.InfoContext(ctx, "ftp account deleted", "account", acct.Name, "login", f.Login(), "destroy", destroy)
-	if destroy && !homedir.IsProtected(f.HomeDir) {
-		if w := s.destroyHome(ctx, acct, f); w != "" {
-			warnings = append(warnings, w)
-		}
+	if !destroy {
+		return nil, nil
+	}
+	w, err := s.destroyHome(ctx, acct, f.HomeDir)
+	if err == nil {
+		err = s.journal.Finish(ctx, in)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "remove ftp home", "account", acct.Name, "dir", f.HomeDir, "err", err)
+	}
+	if w != "" {
+		warnings = append(warnings, w)
 	}
 	return warnings, nil
 }
 
-// destroyHome removes a deleted login's directory and returns a warning
-// for the caller when it did not.
-func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, f *hosting.FTPAccount) string {
-	dir := filepath.Join(acct.HomeDir, f.HomeDir)
+// deleteRow deletes a login's row, with in when it is not nil.
+func (s *Service) deleteRow(ctx context.Context, id int64, in *hosting.Intent) error {
+	if in == nil {
+		return s.store.DeleteFTPAccount(ctx, id)
+	}
+	return s.store.DeleteFTPAccountIntent(ctx, id, in)
+}
+
+// destroyHome removes a deleted login's directory rel unless another
+// login's root lies in it, and returns a warning for the caller when it
+// did not remove it. err is set when trying again may succeed (the intent
+// then stays for the reconciler).
+func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
+	dir := filepath.Join(acct.HomeDir, rel)
 	others, err := s.store.ListFTPAccounts(ctx, acct.ID)
 	if err != nil {
-		s.log.ErrorContext(ctx, "list ftp accounts before destroy", "account", acct.Name, "err", err)
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other FTP accounts use it.", dir)
+		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other FTP accounts use it.", dir), err
 	}
 	for _, o := range others {
-		if homedir.Within(o.HomeDir, f.HomeDir) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login())
+		if homedir.Within(o.HomeDir, rel) {
+			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login()), nil
 		}
 	}
 	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
-		err = root.RemoveAll(f.HomeDir)
+		err = root.RemoveAll(rel)
 	}
 	if err != nil {
-		s.log.ErrorContext(ctx, "remove ftp home", "account", acct.Name, "dir", f.HomeDir, "err", err)
-		return fmt.Sprintf("The system could not remove the directory “%s”.", dir)
+		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
 	}
-	return ""
+	return "", nil
 }

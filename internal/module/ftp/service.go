@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
 )
 
 // Daemon names as Ftp::server_name reports them.
@@ -71,7 +72,9 @@ type Service struct {
 	usage    DiskUsageFunc
 	cfg      Config
 	log      *slog.Logger
-	loc      *time.Location // list_sessions login times; tests pin it
+	loc      *time.Location  // list_sessions login times; tests pin it
+	journal  *intent.Journal // nil: destroy is not crash-safe (tests)
+	accounts AccountFinder   // with journal, for its repairs
 }
 
 // New returns the service. sessions may be nil when no FTP server runs: then

@@ -17,6 +17,9 @@ type backend interface {
 	list(ctx context.Context, acct *hosting.Account) ([]*serviceAccount, error)
 	// get returns one service account or ENOTFOUND.
 	get(ctx context.Context, acct *hosting.Account, user, domain string) (*serviceAccount, error)
+	// dir returns the directory, relative to the home, that creating the
+	// service account of req may make ("" for none).
+	dir(req createRequest) string
 	// create makes a service account with a plain password or a hash.
 	create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error)
 	// update applies the options given and, when plain is not "", the

@@ -2,6 +2,7 @@ package usermanager
 
 import (
 	"context"
+	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/module/email"
@@ -30,6 +31,10 @@ func (b *emailBackend) get(ctx context.Context, acct *hosting.Account, user, dom
 		return nil, err
 	}
 	return emailAccount(e), nil
+}
+
+func (b *emailBackend) dir(req createRequest) string {
+	return hosting.MaildirPath(strings.ToLower(req.user), strings.ToLower(req.domain))
 }
 
 // create makes the mailbox with the quota given or the configured default.

@@ -40,6 +40,8 @@ func (b *ftpBackend) get(ctx context.Context, acct *hosting.Account, user, domai
 	return ftpAccount(f), nil
 }
 
+func (b *ftpBackend) dir(req createRequest) string { return deref(req.opts.homedir) }
+
 func (b *ftpBackend) create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error) {
 	add := ftp.AddRequest{User: req.user, Domain: req.domain, Password: req.plain, HomeDir: deref(req.opts.homedir)}
 	if req.plain == "" {

@@ -32,6 +32,8 @@ func (b *webDiskBackend) get(ctx context.Context, acct *hosting.Account, user, d
 	return webDiskAccount(w), nil
 }
 
+func (b *webDiskBackend) dir(req createRequest) string { return deref(req.opts.homedir) }
+
 func (b *webDiskBackend) create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error) {
 	o := req.opts
 	add := webdisk.AddRequest{User: req.user, Domain: req.domain, Password: req.plain, HomeDir: deref(o.homedir),

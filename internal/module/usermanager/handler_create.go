@@ -60,9 +60,10 @@ func (s *Service) checkCreate(acct *hosting.Account, req *userRequest) error {
 	return nil
 }
 
-// create stores the Subaccount, creates and links its services, and mails
-// the invitation, all or nothing: when a step fails, the services created
-// so far and the Subaccount are removed again.
+// create stores the Subaccount with an intent, creates and links its
+// services, and mails the invitation, all or nothing: when a step fails,
+// the services created so far and the Subaccount are removed again, and
+// when the process dies the reconciler does the same (see intent.go).
 func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRequest) (warnings []string, err error) {
 	if _, err := s.store.FindSubaccount(ctx, acct.ID, req.user, req.domain); err == nil {
 		return nil, alreadyExists(req.user, req.domain)
@@ -73,16 +74,20 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateSubaccount(ctx, sub); hosting.ErrorCode(err) == hosting.ECONFLICT {
+	rec := &steps{GUID: sub.GUID, User: sub.User, Domain: strings.ToLower(sub.Domain)}
+	in, err := s.journal.Begin(kindCreate, acct.ID, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer s.journal.Release(in)
+	if err := s.store.CreateSubaccountIntent(ctx, sub, in); hosting.ErrorCode(err) == hosting.ECONFLICT {
 		return nil, alreadyExists(req.user, req.domain)
 	} else if err != nil {
 		return nil, prefixed(createFailed, err)
 	}
-	var u undo
-	u.push(func(ctx context.Context) error { return s.store.DeleteSubaccount(ctx, sub.ID) })
 	defer func() {
 		if err != nil {
-			u.run(ctx, s.log)
+			s.undo(ctx, acct, in, rec, true)
 		}
 	}()
 	for _, b := range s.backends {
@@ -91,7 +96,7 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 			continue
 		}
 		cr := createRequest{user: sub.User, domain: sub.Domain, plain: plain, hash: sub.PasswordHash, opts: o}
-		w, err := s.addService(ctx, acct, sub, b, cr, &u)
+		w, err := s.addService(ctx, acct, sub, b, cr, in, rec)
 		if err != nil {
 			return nil, servicesFailed(sub, err)
 		}
@@ -102,8 +107,30 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 			return nil, prefixed(createFailed, err)
 		}
 	}
+	s.finish(ctx, in)
 	s.log.InfoContext(ctx, "subaccount created", "account", acct.Name, "user", sub.FullUsername(), "invite", token != "")
 	return warnings, nil
+}
+
+// undo rolls a failed create or enable back and finishes its intent; what
+// it cannot undo stays with the intent for the reconciler.
+func (s *Service) undo(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rec *steps, withSub bool) {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.rollBack(ctx, acct, rec, withSub); err != nil {
+		s.log.ErrorContext(ctx, "usermanager: undo after a failed change; the reconciler will retry", "err", err)
+		return
+	}
+	s.finish(ctx, in)
+}
+
+// finish deletes the intent of a change that is done. If that fails the
+// reconciler rolls the change back later (a create or enable) or finds
+// nothing left to do (a delete); either way the caller learns nothing
+// different now, so the failure is only logged.
+func (s *Service) finish(ctx context.Context, in *hosting.Intent) {
+	if err := s.journal.Finish(ctx, in); err != nil {
+		s.log.ErrorContext(ctx, "usermanager: finish change", "err", err)
+	}
 }
 
 // newSubaccount builds the row to store and returns the plain password the
@@ -131,17 +158,20 @@ func (s *Service) newSubaccount(acct *hosting.Account, req *userRequest) (sub *h
 	return sub, plain, token, nil
 }
 
-// addService creates one service account of sub and links it, pushing its
-// removal onto u.
-func (s *Service) addService(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, b backend, cr createRequest, u *undo) ([]string, error) {
+// addService records the step in the intent, creates one service account
+// of sub and links it.
+func (s *Service) addService(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, b backend, cr createRequest, in *hosting.Intent, rec *steps) ([]string, error) {
 	if cr.plain != "" {
 		cr.hash = ""
 	}
-	sa, warnings, err := b.create(ctx, acct, cr)
-	if err != nil {
+	if err := s.beginStep(ctx, acct, in, rec, b, cr); err != nil {
 		return nil, err
 	}
-	u.push(func(ctx context.Context) error { _, err := b.remove(ctx, acct, sa); return err })
+	sa, warnings, err := b.create(ctx, acct, cr)
+	if err != nil {
+		rec.Steps[len(rec.Steps)-1].failed = true
+		return nil, err
+	}
 	if err := s.link(ctx, acct, sub, sa); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,10 @@ const deleteFailed = "The system failed to delete the user: "
 
 // deleteUser deletes the Subaccount and its linked service accounts (whose
 // modules close their live FTP and WebDAV sessions), then answers with what
-// still has the name, as cPanel does (SPEC 3.9).
+// still has the name, as cPanel does (SPEC 3.9). The Subaccount goes first,
+// with an intent listing its service accounts in the same transaction, so
+// a crash before they are all gone leaves the intent and the reconciler
+// deletes the rest.
 func (s *Service) deleteUser(ctx context.Context, c *uapi.Call) (any, error) {
 	user, err := normalizeUser("username", c.String("username"))
 	if err != nil {
@@ -33,21 +36,8 @@ func (s *Service) deleteUser(ctx context.Context, c *uapi.Call) (any, error) {
 			}
 		}
 	}
-	for i, sa := range g.accounts {
-		if g.rels[i] != linked {
-			continue
-		}
-		warnings, err := s.backend(sa.service).remove(ctx, c.Account, sa)
-		for _, w := range warnings {
-			c.AddWarning(w)
-		}
-		if err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND {
-			return nil, prefixed(deleteFailed, err)
-		}
-	}
-	// The Subaccount's links go with it (foreign key on owner_guid).
-	if err := s.store.DeleteSubaccount(ctx, g.sub.ID); err != nil {
-		return nil, prefixed(deleteFailed, err)
+	if err := s.remove(ctx, c, g); err != nil {
+		return nil, err
 	}
 	s.log.InfoContext(ctx, "subaccount deleted", "account", c.Account.Name, "user", g.name)
 	if g, err = s.loadGroup(ctx, c.Account, user, domain); err != nil {
@@ -57,6 +47,35 @@ func (s *Service) deleteUser(ctx context.Context, c *uapi.Call) (any, error) {
 		return r, nil
 	}
 	return nil, nil
+}
+
+// remove deletes the Subaccount of g with the intent, then its linked
+// service accounts, then the intent.
+func (s *Service) remove(ctx context.Context, c *uapi.Call, g *group) error {
+	d := deletion{GUID: g.sub.GUID}
+	for i, sa := range g.accounts {
+		if g.rels[i] == linked {
+			d.Accounts = append(d.Accounts, accountRef{Service: sa.service, User: sa.user, Domain: sa.domain, ID: sa.id})
+		}
+	}
+	in, err := s.journal.Begin(kindDelete, c.Account.ID, d)
+	if err != nil {
+		return err
+	}
+	defer s.journal.Release(in)
+	// The Subaccount's links go with it (foreign key on owner_guid).
+	if err := s.store.DeleteSubaccountIntent(ctx, g.sub.ID, in); err != nil {
+		return prefixed(deleteFailed, err)
+	}
+	warnings, err := s.removeAccounts(ctx, c.Account, d.Accounts)
+	for _, w := range warnings {
+		c.AddWarning(w)
+	}
+	if err != nil {
+		return prefixed(deleteFailed, err)
+	}
+	s.finish(ctx, in)
+	return nil
 }
 
 // remaining is what delete_user answers: nothing when no undismissed service

@@ -61,10 +61,11 @@ func (s *Service) checkEdit(acct *hosting.Account, req *userRequest, sub *hostin
 }
 
 // edit changes sub in the order that keeps a failure cheapest: services to
-// enable are created first and removed again if anything fails before the
-// Subaccount is updated; then the linked services are changed and those to
-// disable are deleted (neither can be undone, so a failure there leaves the
-// steps before it done); then the Subaccount itself, then the invitation.
+// enable are created first (with an intent) and removed again if anything
+// fails before the Subaccount is updated; then the linked services are
+// changed and those to disable are deleted (neither can be undone, so a
+// failure there leaves the steps before it done); then the Subaccount
+// itself, then the invitation.
 func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, g *group, req *userRequest) (warnings []string, err error) {
 	linked := g.linkedAccounts()
 	if err := s.checkEdit(acct, req, sub, linked); err != nil {
@@ -76,13 +77,24 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 			return nil, fmt.Errorf("usermanager: hash password: %w", err)
 		}
 	}
-	var u undo
+	rec := &steps{GUID: sub.GUID, User: sub.User, Domain: sub.Domain}
+	var in *hosting.Intent
+	if enabling(linked, req) {
+		if in, err = s.journal.Begin(kindEnable, acct.ID, rec); err != nil {
+			return nil, err
+		}
+		defer s.journal.Release(in)
+		if err := s.journal.Record(ctx, in); err != nil {
+			return nil, err
+		}
+	}
+	undone := false
 	defer func() {
-		if err != nil {
-			u.run(ctx, s.log)
+		if err != nil && !undone {
+			s.undo(ctx, acct, in, rec, false)
 		}
 	}()
-	if warnings, err = s.enableServices(ctx, acct, sub, linked, req, &u); err != nil {
+	if warnings, err = s.enableServices(ctx, acct, sub, linked, req, in, rec); err != nil {
 		return warnings, servicesFailed(sub, err)
 	}
 	w, err := s.changeServices(ctx, acct, linked, req)
@@ -90,7 +102,10 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 	if err != nil {
 		return warnings, prefixed(editFailed, err)
 	}
-	u = nil // the changes above cannot be reversed; created services stay with the user
+	// The changes above cannot be reversed; created services stay with
+	// the user.
+	undone = true
+	s.finish(ctx, in)
 	if err := s.store.UpdateSubaccount(ctx, sub.ID, subUpdate(sub, linked, req, newHash)); err != nil {
 		return warnings, prefixed(editFailed, err)
 	}
@@ -104,14 +119,24 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 	return warnings, nil
 }
 
+// enabling reports whether req turns on a service sub does not have.
+func enabling(linked map[string]*serviceAccount, req *userRequest) bool {
+	for svc, o := range req.services {
+		if deref(o.enabled) && linked[svc] == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // enableServices creates and links the services being enabled, with the
-// new password or else the Subaccount's hash, pushing their removal onto u.
-func (s *Service) enableServices(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, linked map[string]*serviceAccount, req *userRequest, u *undo) ([]string, error) {
+// new password or else the Subaccount's hash, recording each step in rec.
+func (s *Service) enableServices(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, linked map[string]*serviceAccount, req *userRequest, in *hosting.Intent, rec *steps) ([]string, error) {
 	var warnings []string
 	for _, b := range s.backends {
 		if o := req.services[b.service()]; deref(o.enabled) && linked[b.service()] == nil {
 			cr := createRequest{user: sub.User, domain: sub.Domain, plain: req.plain, hash: sub.PasswordHash, opts: o}
-			w, err := s.addService(ctx, acct, sub, b, cr, u)
+			w, err := s.addService(ctx, acct, sub, b, cr, in, rec)
 			if err != nil {
 				return warnings, err
 			}

@@ -72,14 +72,19 @@ func (s *Service) mergeServiceAccount(ctx context.Context, c *uapi.Call) (any, e
 			return nil, err
 		}
 	}
-	sub, err := s.mergeTarget(ctx, c.Account, g, accounts, passed)
+	sub, err := s.mergeTarget(g, c.Account, accounts, passed)
 	if err != nil {
 		return nil, err
 	}
+	anns := make([]*hosting.ServiceAnnotation, 0, len(accounts))
 	for _, sa := range accounts {
-		if err := s.link(ctx, c.Account, sub, sa); err != nil {
-			return nil, err
-		}
+		anns = append(anns, &hosting.ServiceAnnotation{AccountID: c.Account.ID, Service: sa.service,
+			User: sa.user, Domain: sa.domain, ServiceID: sa.id})
+	}
+	// One transaction: a crash leaves either no new Subaccount and no
+	// links, or all of them.
+	if err := s.store.MergeServiceAccounts(ctx, sub, anns); err != nil {
+		return nil, err
 	}
 	s.log.InfoContext(ctx, "service accounts linked", "account", c.Account.Name, "user", g.name, "services", services)
 	if g, err = s.loadGroup(ctx, c.Account, user, domain); err != nil {
@@ -88,19 +93,14 @@ func (s *Service) mergeServiceAccount(ctx context.Context, c *uapi.Call) (any, e
 	return s.builder(c.Account).listRecords(g, false, nil)[0], nil
 }
 
-// mergeTarget returns the Subaccount the accounts join. A new one takes the
-// password of the one service account when exactly one service key was
-// passed, and a random one otherwise; an existing one no longer has a
-// synced password, since the accounts joining it keep theirs [IMPL].
-func (s *Service) mergeTarget(ctx context.Context, acct *hosting.Account, g *group, accounts []*serviceAccount, passed int) (*hosting.Subaccount, error) {
-	if sub := g.sub; sub != nil {
-		if sub.SyncedPassword {
-			off := false
-			if err := s.store.UpdateSubaccount(ctx, sub.ID, hosting.SubaccountUpdate{SyncedPassword: &off}); err != nil {
-				return nil, err
-			}
-		}
-		return sub, nil
+// mergeTarget returns the Subaccount the accounts join, not yet stored
+// when it is new (ID 0). A new one takes the password of the one service
+// account when exactly one service key was passed, and a random one
+// otherwise; an existing one no longer has a synced password, since the
+// accounts joining it keep theirs [IMPL] (MergeServiceAccounts clears it).
+func (s *Service) mergeTarget(g *group, acct *hosting.Account, accounts []*serviceAccount, passed int) (*hosting.Subaccount, error) {
+	if g.sub != nil {
+		return g.sub, nil
 	}
 	sub := &hosting.Subaccount{AccountID: acct.ID, User: g.user, Domain: g.domain,
 		GUID: newGUID(s.cfg.Hostname, g.user, g.domain, s.now().Unix())}
@@ -112,9 +112,6 @@ func (s *Service) mergeTarget(ctx context.Context, acct *hosting.Account, g *gro
 			return nil, fmt.Errorf("usermanager: hash password: %w", err)
 		}
 		sub.PasswordHash = hash
-	}
-	if err := s.store.CreateSubaccount(ctx, sub); err != nil {
-		return nil, err
 	}
 	return sub, nil
 }

@@ -107,6 +107,11 @@ func (e *env) mustAccount(tb testing.TB, name string) *hosting.Account {
 // call runs Module::fn ("Ftp::add_ftp"; a bare name is UserManager's) for
 // acct with "key=value" arguments.
 func (e *env) call(acct *hosting.Account, fn string, kv ...string) *uapi.Result {
+	return e.callOn(e.eng, acct, fn, kv...)
+}
+
+// callOn is call on another engine.
+func (e *env) callOn(eng *uapi.Engine, acct *hosting.Account, fn string, kv ...string) *uapi.Result {
 	mod, name, ok := strings.Cut(fn, "::")
 	if !ok {
 		mod, name = module, fn
@@ -116,7 +121,7 @@ func (e *env) call(acct *hosting.Account, fn string, kv ...string) *uapi.Result 
 		k, v, _ := strings.Cut(w, "=")
 		args.Add(k, v)
 	}
-	return e.eng.Execute(context.Background(), uapi.Request{Account: acct, Module: mod, Function: name, Args: args, Transport: "test"})
+	return eng.Execute(context.Background(), uapi.Request{Account: acct, Module: mod, Function: name, Args: args, Transport: "test"})
 }
 
 // mustOK runs a call that must succeed.

@@ -1,9 +1,7 @@
 package usermanager
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
@@ -116,21 +114,4 @@ func prefixed(prefix string, err error) error {
 		return err
 	}
 	return hosting.Errorf(hosting.ErrorCode(err), "%s%s", prefix, hosting.ErrorMessage(err))
-}
-
-// undo collects the steps that reverse a change made so far, for changes
-// that must happen completely or not at all.
-type undo []func(context.Context) error
-
-func (u *undo) push(f func(context.Context) error) { *u = append(*u, f) }
-
-// run reverses the change, last step first. It runs even when the request
-// was cancelled, and logs what it could not undo.
-func (u undo) run(ctx context.Context, log *slog.Logger) {
-	ctx = context.WithoutCancel(ctx)
-	for i := len(u) - 1; i >= 0; i-- {
-		if err := u[i](ctx); err != nil {
-			log.ErrorContext(ctx, "usermanager: undo after a failed change", "err", err)
-		}
-	}
 }

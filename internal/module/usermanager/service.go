@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
 	"github.com/uapid/uapid/internal/invite"
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
@@ -131,6 +132,7 @@ type Service struct {
 	cfg       Config
 	log       *slog.Logger
 	now       func() time.Time
+	journal   *intent.Journal // nil: changes are not crash-safe (tests)
 }
 
 // New returns the service. It returns an error for an invalid cfg or a

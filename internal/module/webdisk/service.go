@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
 )
 
 // Default ports list_users reports, cPanel's Web Disk ports.
@@ -59,6 +60,8 @@ type Service struct {
 	sessions Sessions // nil when no Web Disk server runs in this process
 	cfg      Config
 	log      *slog.Logger
+	journal  *intent.Journal // nil: destroy is not crash-safe (tests)
+	accounts AccountFinder   // with journal, for its repairs
 }
 
 // New returns the service. sessions may be nil when no Web Disk server runs

@@ -249,51 +249,76 @@ func (s *Service) SetPermissions(ctx context.Context, acct *hosting.Account, use
 // Delete removes a login and closes its live connections. With destroy it
 // then removes the login's directory recursively, unless that is the home
 // or part of its layout (skipped silently, as cPanel does) or another Web
-// Disk login's directory lies in it (skipped with a warning). Problems
-// after the deletion is committed come back as warnings. Returns ENOTFOUND.
+// Disk login's directory lies in it (skipped with a warning). The row goes
+// with an intent in one transaction, so a crash before the directory is
+// gone leaves the intent, whose repair removes it. Problems after the
+// deletion is committed come back as warnings. Returns ENOTFOUND.
 func (s *Service) Delete(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) ([]string, error) {
 	w, err := s.Get(ctx, acct, user, domain)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteWebDiskAccount(ctx, w.ID); hosting.ErrorCode(err) == hosting.ENOTFOUND {
+	destroy = destroy && !homedir.IsProtected(w.HomeDir)
+	var in *hosting.Intent
+	if destroy {
+		if in, err = s.journal.Begin(kindDestroy, acct.ID, destroyIntent{Login: w.Login(), HomeDir: w.HomeDir}); err != nil {
+			return nil, err
+		}
+		defer s.journal.Release(in)
+	}
+	if err := s.deleteRow(ctx, w.ID, in); hosting.ErrorCode(err) == hosting.ENOTFOUND {
 		return nil, notExist(user, domain) // deleted meanwhile by another call
 	} else if err != nil {
 		return nil, err
 	}
 	s.closeLogin(ctx, acct, w.Login())
 	s.log.InfoContext(ctx, "web disk account deleted", "account", acct.Name, "login", w.Login(), "destroy", destroy)
-	if !destroy || homedir.IsProtected(w.HomeDir) {
+	if !destroy {
 		return nil, nil
 	}
-	if warning := s.destroyDir(ctx, acct, w); warning != "" {
+	warning, err := s.destroyDir(ctx, acct, w.HomeDir)
+	if err == nil {
+		err = s.journal.Finish(ctx, in)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "remove web disk directory", "account", acct.Name, "dir", w.HomeDir, "err", err)
+	}
+	if warning != "" {
 		return []string{warning}, nil
 	}
 	return nil, nil
 }
 
-// destroyDir removes a deleted login's directory and returns a warning for
-// the caller when it did not.
-func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, w *hosting.WebDiskAccount) string {
-	dir := filepath.Join(acct.HomeDir, w.HomeDir)
+// deleteRow deletes a login's row, with in when it is not nil.
+func (s *Service) deleteRow(ctx context.Context, id int64, in *hosting.Intent) error {
+	if in == nil {
+		return s.store.DeleteWebDiskAccount(ctx, id)
+	}
+	return s.store.DeleteWebDiskAccountIntent(ctx, id, in)
+}
+
+// destroyDir removes a deleted login's directory rel unless another
+// login's directory lies in it, and returns a warning for the caller when
+// it did not remove it. err is set when trying again may succeed (the
+// intent then stays for the reconciler).
+func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
+	dir := filepath.Join(acct.HomeDir, rel)
 	others, err := s.store.ListWebDiskAccounts(ctx, acct.ID)
 	if err != nil {
-		s.log.ErrorContext(ctx, "list web disk accounts before destroy", "account", acct.Name, "err", err)
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other Web Disk accounts use it.", dir)
+		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other Web Disk accounts use it.", dir), err
 	}
 	for _, o := range others {
-		if homedir.Within(o.HomeDir, w.HomeDir) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, o.Login())
+		if homedir.Within(o.HomeDir, rel) {
+			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, o.Login()), nil
 		}
 	}
 	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
-		err = root.RemoveAll(w.HomeDir)
+		err = root.RemoveAll(rel)
 	}
 	if err != nil {
-		s.log.ErrorContext(ctx, "remove web disk directory", "account", acct.Name, "dir", w.HomeDir, "err", err)
-		return fmt.Sprintf("The system could not remove the directory “%s”.", dir)
+		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
 	}
-	return ""
+	return "", nil
 }

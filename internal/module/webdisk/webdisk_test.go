@@ -202,6 +202,10 @@ func (s switchStore) DeleteWebDiskAccount(ctx context.Context, id int64) error {
 	return s.real.DeleteWebDiskAccount(ctx, id)
 }
 
+func (s switchStore) DeleteWebDiskAccountIntent(ctx context.Context, id int64, in *hosting.Intent) error {
+	return s.real.DeleteWebDiskAccountIntent(ctx, id, in)
+}
+
 func TestListUsers(t *testing.T) {
 	t.Parallel()
 	e := mustEnv(t)

@@ -1,0 +1,114 @@
+package account_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/store"
+)
+
+// dyingStore is the store of a process that dies at one step: CreateAccount
+// freezes before committing, DeleteAccountIntent right after. Once released
+// the call fails, so the frozen change ends without undoing the repair.
+type dyingStore struct {
+	*store.DB
+	frozen, release chan struct{}
+}
+
+func (d *dyingStore) freeze() error {
+	close(d.frozen)
+	<-d.release
+	return errors.New("the process is gone")
+}
+
+func (d *dyingStore) CreateAccount(context.Context, *hosting.Account) error { return d.freeze() }
+
+func (d *dyingStore) DeleteAccountIntent(ctx context.Context, id int64, in *hosting.Intent) error {
+	if err := d.DB.DeleteAccountIntent(ctx, id, in); err != nil {
+		return err
+	}
+	return d.freeze()
+}
+
+// crash runs f on a service over a dying store, with a journal of its own,
+// and returns once the store froze.
+func crash(t *testing.T, db *store.DB, home string, f func(*account.Service) error) {
+	t.Helper()
+	d := &dyingStore{DB: db, frozen: make(chan struct{}), release: make(chan struct{})}
+	svc := account.New(d, db, home, fixture.Logger(t))
+	svc.UseJournal(mustJournal(t, db, "dead-process"))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = f(svc) }()
+	<-d.frozen
+	t.Cleanup(func() { close(d.release); wg.Wait() })
+}
+
+func mustJournal(t *testing.T, db *store.DB, owner string) *intent.Journal {
+	t.Helper()
+	j, err := intent.New(intent.Config{Owner: owner}, db, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// restart is the next process: it repairs what the dead one left.
+func restart(t *testing.T, db *store.DB, home string) *account.Service {
+	t.Helper()
+	svc := account.New(db, db, home, fixture.Logger(t))
+	j := mustJournal(t, db, "restarted")
+	svc.UseJournal(j)
+	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
+		t.Fatalf("Recover: %d left, %v", left, err)
+	}
+	return svc
+}
+
+func TestCrashDuringCreateRemovesHome(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	root := filepath.Join(t.TempDir(), "home")
+	crash(t, db, root, func(s *account.Service) error {
+		_, err := s.Create(context.Background(), account.CreateRequest{Name: "dave", Password: "dave-password", Domain: "dave.example"})
+		return err
+	})
+	home := filepath.Join(root, "dave")
+	if _, err := os.Stat(filepath.Join(home, "public_html")); err != nil {
+		t.Fatalf("before the repair the home is made: %v", err)
+	}
+	svc := restart(t, db, root)
+	if _, err := os.Stat(home); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the home of an account never committed survived: %v", err)
+	}
+	if _, err := svc.Create(context.Background(), account.CreateRequest{Name: "dave", Password: "dave-password", Domain: "dave.example"}); err != nil {
+		t.Errorf("the name is not free again: %v", err)
+	}
+}
+
+func TestCrashDuringDeleteRemovesHome(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	root := filepath.Join(t.TempDir(), "home")
+	a, err := account.New(db, db, root, fixture.Logger(t)).Create(context.Background(),
+		account.CreateRequest{Name: "erin", Password: "erin-password", Domain: "erin.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crash(t, db, root, func(s *account.Service) error { return s.Delete(context.Background(), "erin") })
+	if _, err := os.Stat(a.HomeDir); err != nil {
+		t.Fatalf("before the repair the home is there: %v", err)
+	}
+	restart(t, db, root)
+	if _, err := os.Stat(a.HomeDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the home of a deleted account survived: %v", err)
+	}
+}

@@ -1,0 +1,50 @@
+package ftp
+
+import (
+	"context"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
+)
+
+// kindDestroy is the intent of delete_ftp with destroy: the login's row is
+// deleted with the intent in one transaction, then its directory is
+// removed (unless another login's root lies in it), then the intent goes.
+// A crash in between leaves the intent, and the repair removes the
+// directory: the deletion is completed, never undone.
+const kindDestroy = "ftp.destroy"
+
+type destroyIntent struct {
+	Login   string `json:"login"`
+	HomeDir string `json:"homedir"`
+}
+
+// AccountFinder finds the hosting account an intent names: *store.DB.
+type AccountFinder interface {
+	FindAccountByID(ctx context.Context, id int64) (*hosting.Account, error)
+}
+
+// UseJournal makes delete_ftp's destroy crash-safe with j and registers its
+// repair. Call it before the service is used.
+func (s *Service) UseJournal(j *intent.Journal, accounts AccountFinder) {
+	s.journal, s.accounts = j, accounts
+	j.Handle(kindDestroy, s.repairDestroy)
+}
+
+// repairDestroy finishes a deletion with destroy that a crash interrupted.
+func (s *Service) repairDestroy(ctx context.Context, in *hosting.Intent) (string, error) {
+	var d destroyIntent
+	if err := intent.Decode(in, &d); err != nil {
+		return "", err
+	}
+	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return "account gone with its home", nil
+	} else if err != nil {
+		return "", err
+	}
+	if _, err := s.destroyHome(ctx, acct, d.HomeDir); err != nil {
+		return "", err
+	}
+	return "completed: directory " + d.HomeDir + " of " + d.Login + " removed unless shared", nil
+}

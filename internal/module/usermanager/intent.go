@@ -1,0 +1,233 @@
+package usermanager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/uapid/uapid/internal/homedir"
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/intent"
+)
+
+// Kinds of the intents UserManager records (see internal/intent).
+//
+//   - create: the Subaccount is stored with the intent in one transaction;
+//     before each service the intent names the service and the top-most
+//     directory it may create; then the service is created and linked. A
+//     change that is not finished is rolled back: the services of the
+//     steps begun (linked to the user, or not linked to anyone) are
+//     deleted, the directories they made removed, the Subaccount deleted.
+//   - enable (edit_user turning services on): the same steps on an
+//     existing Subaccount, rolled back the same way but keeping the user.
+//   - delete: the Subaccount is deleted with the intent, which lists its
+//     linked service accounts by id; they are deleted next. A change that
+//     is not finished is completed: the listed accounts still of the same
+//     id are deleted.
+const (
+	kindCreate = "usermanager.create"
+	kindEnable = "usermanager.enable"
+	kindDelete = "usermanager.delete"
+)
+
+// steps is the data of create and enable intents.
+type steps struct {
+	GUID   string `json:"guid"`
+	User   string `json:"user"`
+	Domain string `json:"domain"`
+	Steps  []step `json:"steps"`
+}
+
+// step is one service of a create or enable.
+type step struct {
+	Service string `json:"service"`
+	// Dir is the top-most directory (relative to the home) that creating
+	// the service may make, "" for none.
+	Dir string `json:"dir,omitempty"`
+	// Existed is set when an account of the name existed before the step:
+	// creating it will fail, and it is not ours to delete.
+	Existed bool `json:"existed,omitempty"`
+	// failed is set in the process when creating the service failed, so
+	// the account of that name is not ours to delete. After a crash it is
+	// unknown: an account of the name that no other user holds is ours.
+	failed bool
+}
+
+// deletion is the data of a delete intent.
+type deletion struct {
+	GUID     string       `json:"guid"`
+	Accounts []accountRef `json:"accounts"`
+}
+
+// accountRef names one service account by its id, so that a later account
+// of the same name is never taken for it.
+type accountRef struct {
+	Service string `json:"service"`
+	User    string `json:"user"`
+	Domain  string `json:"domain"`
+	ID      int64  `json:"id"`
+}
+
+// UseJournal makes create, edit and delete crash-safe with j and registers
+// their repairs. Call it before the service is used.
+func (s *Service) UseJournal(j *intent.Journal) {
+	s.journal = j
+	j.Handle(kindCreate, s.repairSteps(true))
+	j.Handle(kindEnable, s.repairSteps(false))
+	j.Handle(kindDelete, s.repairDelete)
+}
+
+// repairSteps rolls back a create (with the Subaccount when withSub) or an
+// enable that a crash interrupted.
+func (s *Service) repairSteps(withSub bool) intent.Repair {
+	return func(ctx context.Context, in *hosting.Intent) (string, error) {
+		var rec steps
+		if err := intent.Decode(in, &rec); err != nil {
+			return "", err
+		}
+		acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
+		if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+			return "account gone", nil
+		} else if err != nil {
+			return "", err
+		}
+		if err := s.rollBack(ctx, acct, &rec, withSub); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("rolled back %s@%s (%d services)", rec.User, rec.Domain, len(rec.Steps)), nil
+	}
+}
+
+// repairDelete completes a delete_user that a crash interrupted.
+func (s *Service) repairDelete(ctx context.Context, in *hosting.Intent) (string, error) {
+	var d deletion
+	if err := intent.Decode(in, &d); err != nil {
+		return "", err
+	}
+	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return "account gone", nil
+	} else if err != nil {
+		return "", err
+	}
+	if _, err := s.removeAccounts(ctx, acct, d.Accounts); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("completed: %d service accounts of %s deleted", len(d.Accounts), d.GUID), nil
+}
+
+// beginStep records that the service b is about to be created for rec's
+// user, with the directory it may make.
+func (s *Service) beginStep(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rec *steps, b backend, cr createRequest) error {
+	st := step{Service: b.service()}
+	if _, err := b.get(ctx, acct, cr.user, cr.domain); err == nil {
+		st.Existed = true
+	} else if hosting.ErrorCode(err) != hosting.ENOTFOUND {
+		return err
+	}
+	if rel := b.dir(cr); rel != "" {
+		root, err := homedir.Open(acct)
+		if err != nil {
+			return err
+		}
+		st.Dir = homedir.FirstMissing(root, rel)
+		root.Close()
+	}
+	rec.Steps = append(rec.Steps, st)
+	return s.journal.Update(ctx, in, rec)
+}
+
+// rollBack deletes what the steps of rec made, last first, and then the
+// Subaccount when withSub. It is idempotent.
+func (s *Service) rollBack(ctx context.Context, acct *hosting.Account, rec *steps, withSub bool) error {
+	var errs []error
+	for _, st := range slices.Backward(rec.Steps) {
+		errs = append(errs, s.undoStep(ctx, acct, rec, st))
+	}
+	if withSub {
+		sub, err := s.store.FindSubaccountByGUID(ctx, acct.ID, rec.GUID)
+		if err == nil {
+			err = s.store.DeleteSubaccount(ctx, sub.ID)
+		}
+		if hosting.ErrorCode(err) != hosting.ENOTFOUND {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// undoStep deletes the service account of one step if it is ours, and the
+// directory the step made unless the account there is someone else's.
+func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *steps, st step) error {
+	b := s.backend(st.Service)
+	if b == nil {
+		return nil
+	}
+	sa, err := b.get(ctx, acct, rec.User, rec.Domain)
+	switch {
+	case hosting.ErrorCode(err) == hosting.ENOTFOUND:
+	case err != nil:
+		return err
+	default:
+		if ours, err := s.ours(ctx, acct, rec.GUID, sa, st); err != nil || !ours {
+			return err
+		}
+		if _, err := b.remove(ctx, acct, sa); err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND {
+			return err
+		}
+	}
+	if st.Dir == "" {
+		return nil
+	}
+	root, err := homedir.Open(acct)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return root.RemoveAll(st.Dir)
+}
+
+// ours reports whether the service account sa was made by the step st of
+// the change of the user guid: linked to that user, or linked to no one
+// and not known to have failed.
+func (s *Service) ours(ctx context.Context, acct *hosting.Account, guid string, sa *serviceAccount, st step) (bool, error) {
+	if sa.special || st.failed || st.Existed {
+		return false, nil
+	}
+	anns, err := s.store.FindServiceAnnotations(ctx, acct.ID, sa.user, sa.domain)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range anns {
+		if a.Service == sa.service && a.ServiceID == sa.id {
+			return a.OwnerGUID == guid && !a.Dismissed, nil
+		}
+	}
+	return true, nil
+}
+
+// removeAccounts deletes the listed service accounts that still have their
+// ids (their modules close live sessions and publish), keeping their
+// files, as deleting a user does. It is idempotent.
+func (s *Service) removeAccounts(ctx context.Context, acct *hosting.Account, refs []accountRef) ([]string, error) {
+	var warnings []string
+	for _, r := range refs {
+		b := s.backend(r.Service)
+		if b == nil {
+			continue
+		}
+		sa, err := b.get(ctx, acct, r.User, r.Domain)
+		if hosting.ErrorCode(err) == hosting.ENOTFOUND || (err == nil && sa.id != r.ID) {
+			continue
+		} else if err != nil {
+			return warnings, err
+		}
+		w, err := b.remove(ctx, acct, sa)
+		warnings = append(warnings, w...)
+		if err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND {
+			return warnings, err
+		}
+	}
+	return warnings, nil
+}
