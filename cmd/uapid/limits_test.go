@@ -274,3 +274,64 @@ func TestShutdownGracePerServer(t *testing.T) {
 		t.Errorf("uploaded file: %v %v", st, err)
 	}
 }
+
+// HTTPS, Web Disk and FTPS (AUTH TLS) all refuse a client that offers only
+// CBC-SHA1 suites and accept one with ECDHE and AES-GCM.
+func TestTLSSuitesOnEveryListener(t *testing.T) {
+	l := mustServeLimited(t, nil)
+	cbc := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA}
+	gcm := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
+	handshake := func(t *testing.T, server string, suites []uint16) error {
+		c, err := net.DialTimeout("tcp", l.main.Addr(server).String(), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		if server == "ftp" {
+			r := bufio.NewReader(c)
+			if banner, _ := r.ReadString('\n'); !strings.HasPrefix(banner, "220") {
+				t.Fatalf("banner %q", banner)
+			}
+			_, _ = io.WriteString(c, "AUTH TLS\r\n")
+			if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, "234") {
+				t.Fatalf("AUTH TLS: %q", line)
+			}
+		}
+		return tls.Client(c, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, //nolint:gosec // self-signed
+			CipherSuites: suites}).Handshake()
+	}
+	for _, server := range []string{"https", "webdav", "ftp"} {
+		t.Run(server, func(t *testing.T) {
+			if err := handshake(t, server, cbc); err == nil {
+				t.Error("CBC-SHA1 handshake succeeded")
+			}
+			if err := handshake(t, server, gcm); err != nil {
+				t.Errorf("ECDHE-AES-GCM handshake: %v", err)
+			}
+		})
+	}
+}
+
+// The FTP options reach the server: a connection that does not log in is
+// cut after ftp_login_timeout with 421, and counted.
+func TestFTPLoginTimeoutOption(t *testing.T) {
+	l := mustServeLimited(t, map[string]string{"UAPID_FTP_LOGIN_TIMEOUT": "300ms"})
+	c, err := net.DialTimeout("tcp", l.main.Addr("ftp").String(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	r := bufio.NewReader(c)
+	if banner, _ := r.ReadString('\n'); !strings.HasPrefix(banner, "220") {
+		t.Fatalf("banner %q", banner)
+	}
+	if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, "421") {
+		t.Fatalf("after the login timeout: %q, want 421", line)
+	}
+	if got := l.metric(t, "uapid_listener_refused_total", "server=ftp", "reason=login_timeout"); got != 1 {
+		t.Errorf("refused login_timeout = %v, want 1", got)
+	}
+}

@@ -34,7 +34,10 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 	if m.Config.FTPAddr != "" {
 		var err error
 		srv, err = ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
-			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS}, m.db, m.db, lim, m.Log)
+			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS,
+			IdleTimeout: m.Config.FTPIdleTimeout, LoginTimeout: m.Config.FTPLoginTimeout,
+			Limits:              netlimit.Limits{MaxConns: m.Config.FTPMaxConns, MaxConnsPerIP: m.Config.FTPMaxConnsPerIP},
+			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm}, m.db, m.db, lim, m.Log)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
+
+	"github.com/uapid/uapid/internal/netlimit"
 )
 
 // Config is the FTP server's configuration.
@@ -29,7 +31,22 @@ type Config struct {
 	// IdleTimeout closes a control connection idle this long; 15 minutes if
 	// zero. A running transfer is never idle.
 	IdleTimeout time.Duration
+	// LoginTimeout closes a control connection idle this long before it
+	// has logged in; 60 seconds if zero. Anonymous clients get far less
+	// time than tenants' sessions.
+	LoginTimeout time.Duration
+	// Limits bound the control connections, in total and per client IP
+	// (logged in or not); more are answered 421 and closed.
+	Limits netlimit.Limits
+	// MaxSessionsPerLogin bounds the sessions of one login on this server,
+	// so one tenant cannot take every passive port; 0 means no limit.
+	MaxSessionsPerLogin int
+	// Metrics, when set, counts refusals and timeouts.
+	Metrics *netlimit.Metrics
 }
+
+// DefaultLoginTimeout is Config.LoginTimeout when zero.
+const DefaultLoginTimeout = 60 * time.Second
 
 // settings validates cfg and turns it into ftpserverlib's settings.
 func (cfg Config) settings() (*ftpserver.Settings, error) {

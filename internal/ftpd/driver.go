@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -12,18 +13,22 @@ import (
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/vfs"
 )
 
 // Replies that do not depend on the login.
 const (
-	msgBanner       = "uapid FTP server ready."
-	msgLoginFailed  = "Login authentication failed." // every failure, whatever the reason
-	msgLoginOK      = "Login successful."
-	msgGoodbye      = "Goodbye."
-	lookupTimeout   = 10 * time.Second // a login's store lookups
-	persistTimeout  = 10 * time.Second // one usage update
-	welcomeMaxBytes = 4096
+	msgBanner      = "uapid FTP server ready."
+	msgLoginFailed = "Login authentication failed." // every failure, whatever the reason
+	msgLoginOK     = "Login successful."
+	msgGoodbye     = "Goodbye."
+	// msgTooManySessions follows a correct password only, so it tells
+	// nothing to someone guessing.
+	msgTooManySessions = "Too many sessions for this login (at most %d at once). Close one and try again."
+	lookupTimeout      = 10 * time.Second // a login's store lookups
+	persistTimeout     = 10 * time.Second // one usage update
+	welcomeMaxBytes    = 4096
 )
 
 // driver is ftpserverlib's MainDriver: it authenticates logins and opens
@@ -38,6 +43,8 @@ type driver struct {
 	sessions    *Registry
 	quotas      *quotaTable
 	conns       *listener // set by Listen, before any client arrives
+	maxPerLogin int       // sessions of one login at once; 0: no limit
+	metrics     *netlimit.Metrics
 	dummyHash   string
 }
 
@@ -75,6 +82,9 @@ func (d *driver) QuitMessage() string { return msgGoodbye }
 // one message for every failure, and the account's welcome message, if
 // any, before the success line.
 func (d *driver) PostAuthMessage(cc ftpserver.ClientContext, _ string, authErr error) string {
+	if errors.Is(authErr, errTooManySessions) {
+		return fmt.Sprintf(msgTooManySessions, d.maxPerLogin)
+	}
 	if authErr != nil {
 		return msgLoginFailed
 	}
@@ -97,6 +107,10 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		return nil, errInvalid
 	}
 	c, err := d.startSession(cc, p, log.With("account", p.account.Name))
+	if errors.Is(err, errTooManySessions) {
+		log.Warn("ftp login refused", "reason", err.Error(), "max", d.maxPerLogin)
+		return nil, err
+	}
 	if err != nil {
 		log.Error("ftp: start session", "err", err)
 		return nil, errInvalid
@@ -147,8 +161,13 @@ func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slo
 	s.fs = fsys
 	s.closeConn = d.conns.closer(cc.RemoteAddr().String())
 	s.welcome = welcomeMessage(p.account.HomeDir)
+	if !d.sessions.addWithin(s, d.maxPerLogin) {
+		s.end()
+		d.metrics.Refused("ftp", reasonMaxSessionsPerLogin)
+		return nil, errTooManySessions
+	}
 	cc.SetExtra(s)
-	d.sessions.add(s)
+	d.conns.loggedIn(cc.RemoteAddr().String())
 	log.Info("ftp login", "type", p.kind)
 	return &clientDriver{Fs: fsys}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // listener is the control-connection listener. It keeps every accepted
@@ -13,13 +15,16 @@ import (
 // logged in.
 type listener struct {
 	net.Listener
+	loginTimeout   time.Duration
+	onLoginTimeout func() // counts a connection cut before its login
 
 	mu    sync.Mutex
-	conns map[string]net.Conn
+	conns map[string]*ctrlConn
 }
 
-func newListener(l net.Listener) *listener {
-	return &listener{Listener: l, conns: make(map[string]net.Conn)}
+func newListener(l net.Listener, loginTimeout time.Duration, onLoginTimeout func()) *listener {
+	return &listener{Listener: l, loginTimeout: loginTimeout, onLoginTimeout: onLoginTimeout,
+		conns: make(map[string]*ctrlConn)}
 }
 
 // Accept implements net.Listener. Errors pass unchanged: ftpserverlib
@@ -29,10 +34,11 @@ func (l *listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	cc := &ctrlConn{Conn: c, loginTimeout: l.loginTimeout, onLoginTimeout: l.onLoginTimeout}
 	l.mu.Lock()
-	l.conns[c.RemoteAddr().String()] = c
+	l.conns[c.RemoteAddr().String()] = cc
 	l.mu.Unlock()
-	return c, nil
+	return cc, nil
 }
 
 // closer returns a func that closes the connection from addr.
@@ -45,6 +51,16 @@ func (l *listener) closer(addr string) func() error {
 			return errors.New("connection already gone")
 		}
 		return c.Close()
+	}
+}
+
+// loggedIn lifts the login timeout of the connection from addr.
+func (l *listener) loggedIn(addr string) {
+	l.mu.Lock()
+	c := l.conns[addr]
+	l.mu.Unlock()
+	if c != nil {
+		c.loggedIn.Store(true)
 	}
 }
 
@@ -68,4 +84,42 @@ func (l *listener) closeAll() {
 	for _, c := range l.conns {
 		_ = c.Close()
 	}
+}
+
+// ctrlConn is a control connection. Until its login succeeds, every
+// deadline ftpserverlib sets (its idle timeout, before each command) is
+// cut to the login timeout, so a connection that never logs in holds its
+// place for a minute, not for the logged-in idle time. The library then
+// answers 421 and closes, as for any idle timeout.
+type ctrlConn struct {
+	net.Conn
+	loginTimeout   time.Duration
+	onLoginTimeout func()
+	loggedIn       atomic.Bool
+}
+
+// SetDeadline implements net.Conn.
+func (c *ctrlConn) SetDeadline(t time.Time) error { return c.Conn.SetDeadline(c.cap(t)) }
+
+// SetReadDeadline implements net.Conn.
+func (c *ctrlConn) SetReadDeadline(t time.Time) error { return c.Conn.SetReadDeadline(c.cap(t)) }
+
+func (c *ctrlConn) cap(t time.Time) time.Time {
+	if c.loggedIn.Load() || c.loginTimeout <= 0 {
+		return t
+	}
+	if limit := time.Now().Add(c.loginTimeout); t.IsZero() || t.After(limit) {
+		return limit
+	}
+	return t
+}
+
+// Read implements net.Conn and reports connections the login timeout cut.
+func (c *ctrlConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	var ne net.Error
+	if err != nil && !c.loggedIn.Load() && errors.As(err, &ne) && ne.Timeout() && c.onLoginTimeout != nil {
+		c.onLoginTimeout()
+	}
+	return n, err
 }

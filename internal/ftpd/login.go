@@ -26,6 +26,9 @@ var (
 	errInvalid   = errors.New("invalid credentials")
 	errSuspended = errors.New("account suspended")
 	errLimited   = errors.New("too many failed logins")
+	// errTooManySessions refuses a correct login that has
+	// Config.MaxSessionsPerLogin sessions already.
+	errTooManySessions = errors.New("too many sessions for this login")
 )
 
 // principal is who a login turned out to be and what it may reach.

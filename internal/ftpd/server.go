@@ -13,6 +13,7 @@ import (
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/password"
 )
 
@@ -52,7 +53,8 @@ func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccou
 	}
 	log = log.With("proto", "ftp")
 	d := &driver{settings: settings, tls: cfg.TLS, accounts: accounts, ftpAccounts: ftpAccounts, lim: lim,
-		log: log, sessions: NewRegistry(), quotas: newQuotaTable(ftpAccounts), dummyHash: dummy}
+		log: log, sessions: NewRegistry(), quotas: newQuotaTable(ftpAccounts), dummyHash: dummy,
+		maxPerLogin: cfg.MaxSessionsPerLogin, metrics: cfg.Metrics}
 	ftp := ftpserver.NewFtpServer(d)
 	// The library's own log lines below Error are per-command chatter, and
 	// it warns about connections that a kill closed on purpose.
@@ -65,14 +67,34 @@ func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccou
 // re-passworded or suspended login.
 func (s *Server) Sessions() *Registry { return s.driver.sessions }
 
+// Reasons of FTP refusals in the netlimit metric, beside the listener's.
+const (
+	reasonLoginTimeout        = "login_timeout"
+	reasonMaxSessionsPerLogin = "max_sessions_per_login"
+)
+
+// refusal is the reply to a connection over the listener's limits, sent
+// before any banner (as Pure-FTPd and vsftpd do).
+func refusal(reason string) string {
+	if reason == netlimit.ReasonMaxConnsPerIP {
+		return "421 Too many connections from your IP address. Try again later."
+	}
+	return "421 Too many connections. Try again later."
+}
+
 // Listen binds the control connection's address.
 func (s *Server) Listen() error {
 	l, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("ftpd: listen: %w", err)
 	}
+	l = netlimit.Wrap(l, "ftp", s.cfg.Limits, netlimit.LineRefuser(refusal), s.cfg.Metrics)
+	loginTimeout := s.cfg.LoginTimeout
+	if loginTimeout <= 0 {
+		loginTimeout = DefaultLoginTimeout
+	}
 	s.mu.Lock()
-	s.ln = newListener(l)
+	s.ln = newListener(l, loginTimeout, func() { s.cfg.Metrics.Refused("ftp", reasonLoginTimeout) })
 	s.driver.conns = s.ln
 	s.mu.Unlock()
 	s.driver.settings.Listener = s.ln

@@ -134,8 +134,17 @@ func NewRegistry() *Registry {
 	return &Registry{accounts: make(map[int64]map[int64]*session)}
 }
 
-func (r *Registry) add(s *session) {
+func (r *Registry) add(s *session) { r.addWithin(s, 0) }
+
+// addWithin registers s unless its login already has maxPerLogin sessions
+// (0: no limit); the count and the registration are one step, so that
+// logins racing each other cannot pass the limit together.
+func (r *Registry) addWithin(s *session, maxPerLogin int) bool {
 	r.mu.Lock()
+	if maxPerLogin > 0 && r.countLocked(s.accountID, s.login) >= maxPerLogin {
+		r.mu.Unlock()
+		return false
+	}
 	m := r.accounts[s.accountID]
 	if m == nil {
 		m = make(map[int64]*session)
@@ -147,6 +156,17 @@ func (r *Registry) add(s *session) {
 	if o != nil {
 		o.SessionStarted(s.snapshot())
 	}
+	return true
+}
+
+func (r *Registry) countLocked(accountID int64, login string) int {
+	n := 0
+	for _, s := range r.accounts[accountID] {
+		if s.login == login {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *Registry) remove(s *session) {

@@ -54,3 +54,11 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 	}
 	panic(fmt.Sprintf("netlimit: register metrics: %v", err))
 }
+
+// Refused counts a refusal decided above the listener (FTP sessions per
+// login, FTP login timeouts) in the same metric as the listener's own.
+func (m *Metrics) Refused(server, reason string) {
+	if m != nil {
+		m.refused.WithLabelValues(server, reason).Inc()
+	}
+}
