@@ -134,8 +134,6 @@ func NewRegistry() *Registry {
 	return &Registry{accounts: make(map[int64]map[int64]*session)}
 }
 
-func (r *Registry) add(s *session) { r.addWithin(s, 0) }
-
 // addWithin registers s unless its login already has maxPerLogin sessions
 // (0: no limit); the count and the registration are one step, so that
 // logins racing each other cannot pass the limit together.
