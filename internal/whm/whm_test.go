@@ -1,0 +1,132 @@
+package whm_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/limiter"
+	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/whm"
+)
+
+type env struct {
+	url, token string
+}
+
+// newEnv serves WHM API 1 over a real store and account service.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	db := fixture.Store(t)
+	accounts := account.New(db, db, t.TempDir(), fixture.Logger(t))
+	accounts.UseOperatorStore(db, vfs.UsageBelow)
+	au := auth.New(auth.Config{}, db, db, db, limiter.New(limiter.DefaultConfig(), nil), fixture.Logger(t), nil)
+	au.UseOperator(db, db)
+	token, _, err := accounts.CreateOperatorToken(context.Background(), "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := whm.New(whm.Config{Hostname: "host.test", CPanelURL: func() string { return "https://host.test:2083" },
+		Version: "test", MaxBodyBytes: 4096}, accounts, au, fixture.Logger(t))
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &env{url: ts.URL, token: token}
+}
+
+func (e *env) post(t *testing.T, function, body string) (int, whm.Result) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/json-api/"+function+"?api.version=1", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "whm root:"+e.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var r whm.Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%q: %v", b, err)
+	}
+	return resp.StatusCode, r
+}
+
+func TestBounds(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name, function, body string
+		wantStatus           int
+		wantReason           string
+	}{
+		{"body over the limit", "listaccts", "search=" + strings.Repeat("a", 5000), http.StatusBadRequest, "arguments"},
+		{"search pattern over the limit", "listaccts", "searchtype=user&search=" + strings.Repeat("a", 257), 200, "search"},
+		{"quota over the range", "addpkg", "name=big&quota=1000000", 200, "quota"},
+		{"a list of failures at once", "createacct", "quota=x", 200, "“username”"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, r := e.post(t, tt.function, tt.body)
+			if status != tt.wantStatus || r.Metadata.Result != 0 || !strings.Contains(r.Metadata.Reason, tt.wantReason) {
+				t.Fatalf("HTTP %d %+v, want %d naming %q", status, r.Metadata, tt.wantStatus, tt.wantReason)
+			}
+		})
+	}
+	if _, r := e.post(t, "createacct", "quota=x"); strings.Count(r.Metadata.Reason, "parameter") != 4 {
+		t.Errorf("every bad parameter is named at once: %q", r.Metadata.Reason)
+	}
+}
+
+func TestMethodsAndPaths(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/json-api/version?api.version=1", 200},
+		{http.MethodPut, "/json-api/version", 404},
+		{http.MethodGet, "/execute/Ftp/list_ftp", 404},
+	} {
+		req, _ := http.NewRequest(tc.method, e.url+tc.path, nil)
+		req.Header.Set("Authorization", "WHM root:"+e.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s %s: HTTP %d, want %d", tc.method, tc.path, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+// FuzzCall sends arbitrary arguments to the list functions and to any
+// function name: the server must answer a well-formed result, never a 500.
+func FuzzCall(f *testing.F) {
+	for _, s := range []string{"searchtype=user&search=(a", "quota=unlimited", "token_name-1=x&token_name-3=y",
+		"want=user,diskused", "acl-0=all&acl-1=x", "expires_at=-1", "searchmethod=exact&searchtype=package&search="} {
+		f.Add("listaccts", s)
+	}
+	e := newEnv(f)
+	f.Fuzz(func(t *testing.T, function, query string) {
+		values, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		for _, fn := range []string{"listaccts", "accountsummary", "listpkgs", "api_token_list", "applist", function} {
+			status, r := e.post(t, url.PathEscape(fn), values.Encode())
+			if status >= 500 || r.Metadata.Version != 1 {
+				t.Fatalf("%s?%s: HTTP %d %+v", fn, query, status, r.Metadata)
+			}
+		}
+	})
+}
