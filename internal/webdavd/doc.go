@@ -18,4 +18,8 @@
 // server), owner size and timeout, with expired ones reaped on a timer
 // (lockTable). PROPFIND with Depth: infinity on a collection is refused
 // (403 propfind-finite-depth), as Apache's DavDepthInfinity Off does.
+//
+// PUT writes to a hidden temporary file beside its target and renames it
+// into place only when the whole body arrived (put.go), so a cut upload
+// never leaves a truncated file under the final name.
 package webdavd

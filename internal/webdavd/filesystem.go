@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spf13/afero"
 	"github.com/uapid/uapid/internal/vfs"
@@ -21,19 +23,33 @@ const (
 // fileSystem is the webdav.FileSystem of one request: a vfs.Fs jailed in
 // the login's directory, so every name, "..", absolute or through a
 // symlink, resolves inside it, plus the login's dead properties.
+//
+// Names of PUTs' temporary files (hiddenName) do not exist for it.
 type fileSystem struct {
 	v        *vfs.Fs
 	props    *propStore
 	readOnly bool
+	put      *upload          // the body of a PUT request; nil for other methods
+	cleanup  func(rel string) // removes a file through a fresh vfs.Fs, after a kill closed v
 }
 
 // Mkdir creates a directory.
 func (f *fileSystem) Mkdir(_ context.Context, name string, perm os.FileMode) error {
+	if hiddenName(vfs.Clean(name)) {
+		return notFound("mkdir", name)
+	}
 	return f.v.Mkdir(name, perm&dirMode)
 }
 
-// OpenFile opens a file or directory.
+// OpenFile opens a file or directory. A PUT's file is written under a
+// temporary name and renamed into place when the upload completes.
 func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.FileMode) (webdav.File, error) {
+	if hiddenName(vfs.Clean(name)) {
+		return nil, notFound("open", name)
+	}
+	if f.put != nil && flag&os.O_CREATE != 0 && flag&os.O_TRUNC != 0 {
+		return f.openPut(name)
+	}
 	// x/net/webdav opens a resource O_RDWR without O_CREATE only to patch
 	// its dead properties, which live in memory: read-only is enough, and
 	// works on directories, which cannot be opened for writing.
@@ -49,6 +65,9 @@ func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.
 
 // RemoveAll removes a file or a tree and forgets its dead properties.
 func (f *fileSystem) RemoveAll(_ context.Context, name string) error {
+	if hiddenName(vfs.Clean(name)) {
+		return notFound("remove", name)
+	}
 	if err := f.v.RemoveAll(name); err != nil {
 		return err
 	}
@@ -58,6 +77,9 @@ func (f *fileSystem) RemoveAll(_ context.Context, name string) error {
 
 // Rename moves a file or a tree with its dead properties.
 func (f *fileSystem) Rename(_ context.Context, oldName, newName string) error {
+	if hiddenName(vfs.Clean(oldName)) || hiddenName(vfs.Clean(newName)) {
+		return notFound("rename", oldName)
+	}
 	if err := f.v.Rename(oldName, newName); err != nil {
 		return err
 	}
@@ -68,6 +90,9 @@ func (f *fileSystem) Rename(_ context.Context, oldName, newName string) error {
 // Stat returns a file's information, following symlinks that stay inside
 // the directory; one that leads out of it fails, so a listing skips it.
 func (f *fileSystem) Stat(_ context.Context, name string) (os.FileInfo, error) {
+	if hiddenName(vfs.Clean(name)) {
+		return nil, notFound("stat", name)
+	}
 	return f.v.Stat(name)
 }
 
@@ -76,6 +101,12 @@ type davFile struct {
 	afero.File
 	fs   *fileSystem
 	name string // vfs.Clean form, the propStore key
+}
+
+// Readdir lists a directory without PUTs' temporary files.
+func (d *davFile) Readdir(count int) ([]os.FileInfo, error) {
+	list, err := d.File.Readdir(count)
+	return slices.DeleteFunc(list, func(fi os.FileInfo) bool { return strings.HasPrefix(fi.Name(), putPrefix) }), err
 }
 
 // DeadProps implements webdav.DeadPropsHolder.

@@ -46,9 +46,14 @@ func (e *env) startUpload(tb testing.TB, acct *hosting.Account, dir, name, login
 	if _, err := pw.Write([]byte("first chunk ")); err != nil {
 		tb.Fatal(err)
 	}
+	// The upload is written to a temporary file until it completes.
 	waitFor(tb, func() bool {
-		b, err := os.ReadFile(filepath.Join(acct.HomeDir, dir, name))
-		return err == nil && len(b) > 0
+		for _, tmp := range tempFiles(tb, filepath.Join(acct.HomeDir, dir)) {
+			if fi, err := os.Stat(filepath.Join(acct.HomeDir, dir, tmp)); err == nil && fi.Size() > 0 {
+				return true
+			}
+		}
+		return false
 	})
 	tb.Cleanup(func() { pw.Close() })
 	return u

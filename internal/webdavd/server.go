@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -311,6 +312,11 @@ func (s *Server) serveDAV(w http.ResponseWriter, r *http.Request, p *principal, 
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
+	if r.Method == http.MethodPut {
+		u := &upload{ReadCloser: r.Body}
+		r.Body, fsys.put = u, u
+		fsys.cleanup = func(rel string) { s.removeLeftover(p, rel, log) }
+	}
 	locks := newCondLocks(r, table, fsys)
 	if locks.client {
 		w = &lockWriter{ResponseWriter: w, locks: locks}
@@ -324,6 +330,19 @@ func (s *Server) serveDAV(w http.ResponseWriter, r *http.Request, p *principal, 
 	if locks.refused != nil {
 		s.metrics.hit(locks.refused)
 		log.Info("webdav request refused", "method", r.Method, "path", r.URL.Path, "limit", locks.refused.limit)
+	}
+}
+
+// removeLeftover removes a PUT's temporary file through a fresh file
+// system, when its request's was closed by a kill.
+func (s *Server) removeLeftover(p *principal, rel string, log *slog.Logger) {
+	v, err := s.open(p)
+	if err == nil {
+		err = v.Remove(rel)
+		_ = v.Close()
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		log.Warn("webdav upload's temporary file left behind", "path", rel, "err", err)
 	}
 }
 
