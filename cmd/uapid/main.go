@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/uapid/uapid/internal/sandbox"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "config":
 		_, err := fmt.Fprint(stdout, configTable())
 		return err
+	case sandbox.HelperCommand: // internal: starts a sandboxed plugin program
+		return sandbox.Exec()
 	case "version":
 		_, err := fmt.Fprintln(stdout, "uapid", version)
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/sandbox/sandboxtest"
 	"github.com/uapid/uapid/internal/invite/smtptest"
 )
 
@@ -39,12 +40,16 @@ func mustServe(t *testing.T) *server {
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_WHM_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
 		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins"),
-		"UAPID_PLUGIN_EXEC": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
+		"UAPID_PLUGIN_EXEC": "true", "UAPID_PLUGIN_USER": "uapid-test-cmd", "UAPID_PLUGIN_UNCONFINED": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := &Main{Config: cfg, Demo: true, Log: fixture.Logger(t)}
+	if os.Geteuid() == 0 { // plugin pages in the sandbox, with this test binary as its helper
+		sb := sandboxtest.Config(t, "uapid-test-cmd")
+		m.SandboxHelper, m.SandboxHelperEnv = sb.Helper, sb.HelperEnv
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -401,3 +406,5 @@ func (s *server) testPlugins(t *testing.T) {
 		}
 	}
 }
+
+func TestSandboxHelper(t *testing.T) { sandboxtest.ServeHelper(t) }

@@ -33,11 +33,11 @@ import (
 	"github.com/uapid/uapid/internal/module/usermanager"
 	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/plugin"
+	"github.com/uapid/uapid/internal/sandbox"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
 	"github.com/uapid/uapid/internal/vfs"
-	"github.com/uapid/uapid/internal/web"
 	"github.com/uapid/uapid/internal/webdavd"
 	"github.com/uapid/uapid/internal/whm"
 )
@@ -48,6 +48,12 @@ type Main struct {
 	Config *config.Config
 	Demo   bool
 	Log    *slog.Logger
+	// SandboxHelper runs internal/sandbox's helper for plugin pages:
+	// uapid's own executable with "sandbox-exec" (serve sets it), or a
+	// test binary; SandboxHelperEnv is its environment. Without it,
+	// executable plugin pages are off.
+	SandboxHelper    []string
+	SandboxHelperEnv []string
 
 	db       *store.DB
 	tls      *tls.Config
@@ -59,6 +65,7 @@ type Main struct {
 	ftp      *ftpd.Server
 	webdav   *webdavd.Server
 	cluster  *cluster.Node
+	plugins  *plugin.Server
 	users    *usermanager.Service
 	servers  []*http.Server
 	graces   map[*http.Server]time.Duration // shutdown grace of a server, when not the default
@@ -200,20 +207,6 @@ func (m *Main) startAll() error {
 	return nil
 }
 
-// webUI is the web interface with the operator's plugin pages, if any.
-func (m *Main) webUI() (http.Handler, error) {
-	ui := web.New(web.Config{Invites: m.users}, m.engine, m.auth, m.Log)
-	if m.Config.PluginDir == "" {
-		return ui.Handler(), nil
-	}
-	plugins, err := plugin.New(plugin.Config{Dir: m.Config.PluginDir, Timeout: m.Config.PluginTimeout,
-		NoPrograms: !m.Config.PluginExec}, m.engine, m.Log)
-	if err != nil {
-		return nil, err
-	}
-	return ui.WithPlugins(plugins), nil
-}
-
 // bindHTTP opens the HTTPS and plain HTTP listeners that are configured.
 func (m *Main) bindHTTP() error {
 	m.httpLns = make(map[string]net.Listener)
@@ -322,6 +315,9 @@ func (m *Main) Close() error {
 	if m.cluster != nil {
 		errs = append(errs, m.cluster.Close()) // deregisters: its sessions leave every list at once
 	}
+	if m.plugins != nil {
+		m.plugins.Close()
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}
@@ -353,6 +349,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	m := &Main{Config: cfg, Demo: *demo, Log: newLogger(cfg, stderr)}
+	if exe, err := os.Executable(); err == nil {
+		m.SandboxHelper = []string{exe, sandbox.HelperCommand}
+	}
 	if err := m.Run(ctx); err != nil {
 		_ = m.Close()
 		return err

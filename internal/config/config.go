@@ -48,9 +48,18 @@ type Config struct {
 	InviteBaseURL   string // where invitation links point; empty: https://HOSTNAME:PORT
 	PluginDir       string // cPanel-style plugin pages; empty: off
 	PluginTimeout   time.Duration
-	PluginExec      bool   // run executable plugin pages (trusted code with the daemon's privileges)
+	PluginExec      bool   // run executable plugin pages (PHP, Perl, CGI, Template Toolkit) in the sandbox
 	NodeID          string // this node's name among those sharing a PostgreSQL database; empty: random
 	DebugAddr       string // loopback address of the pprof listener; empty: off
+
+	// The sandbox of executable plugin pages (internal/sandbox).
+	PluginUser       string // system user pages run as; created when missing
+	PluginCPU        int    // CPU seconds of one run
+	PluginMemoryMB   int    // address space of one process, MiB
+	PluginProcs      int    // processes of the plugin user, all runs together
+	PluginFileSizeMB int    // largest file a page may write, MiB
+	PluginNetwork    bool   // pages keep the host's network (default: none)
+	PluginUnconfined bool   // run pages as the daemon's user when they cannot be confined
 
 	// Web Disk lock limits (internal/webdavd LockLimits).
 	WebDAVMaxLocks       int // locks one login may hold
@@ -135,8 +144,22 @@ func options() []option {
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.PluginDir })},
 		{"plugin_timeout", "UAPID_PLUGIN_TIMEOUT", "Longest run of an executable plugin page (Go duration).",
 			func(*Config) string { return "60s" }, setDuration(func(c *Config) *time.Duration { return &c.PluginTimeout })},
-		{"plugin_exec", "UAPID_PLUGIN_EXEC", "Run executable plugin pages (true/false). They run as the daemon's user, so install only code you trust as you trust uapid; template pages work either way.",
-			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.PluginExec })},
+		{"plugin_exec", "UAPID_PLUGIN_EXEC", "Run executable plugin pages: PHP, Perl, CGI and Template Toolkit (true/false). They run in the sandbox (plugin_user, limits, namespaces; see docs/plugins.md), which needs uapid to run as root; Go template pages work either way.",
+			func(*Config) string { return "true" }, setBool(func(c *Config) *bool { return &c.PluginExec })},
+		{"plugin_user", "UAPID_PLUGIN_USER", "System user executable plugin pages run as (never root or uapid's own); created at start when missing.",
+			func(*Config) string { return "uapid-plugin" }, str(func(c *Config) *string { return &c.PluginUser })},
+		{"plugin_cpu", "UAPID_PLUGIN_CPU", "CPU seconds one run of a plugin page may use.",
+			func(*Config) string { return "30" }, setInt(func(c *Config) *int { return &c.PluginCPU })},
+		{"plugin_memory_mb", "UAPID_PLUGIN_MEMORY_MB", "Address space of one plugin process, MiB.",
+			func(*Config) string { return "1024" }, setInt(func(c *Config) *int { return &c.PluginMemoryMB })},
+		{"plugin_procs", "UAPID_PLUGIN_PROCS", "Processes the plugin user may have, all pages together.",
+			func(*Config) string { return "64" }, setInt(func(c *Config) *int { return &c.PluginProcs })},
+		{"plugin_file_size_mb", "UAPID_PLUGIN_FILE_SIZE_MB", "Largest file a plugin page may write, MiB.",
+			func(*Config) string { return "64" }, setInt(func(c *Config) *int { return &c.PluginFileSizeMB })},
+		{"plugin_network", "UAPID_PLUGIN_NETWORK", "Give plugin pages the host's network (true/false); by default they have none but their LiveAPI socket.",
+			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.PluginNetwork })},
+		{"plugin_unconfined", "UAPID_PLUGIN_UNCONFINED", "Where pages cannot be confined (uapid not root), run them as uapid's own user anyway (true/false): only for code you trust as you trust uapid, e.g. in development.",
+			func(*Config) string { return "false" }, setBool(func(c *Config) *bool { return &c.PluginUnconfined })},
 		{"node_id", "UAPID_NODE_ID", "This node's name in the nodes table when several nodes share a PostgreSQL database (see docs/cluster.md); a random name at each start when empty.",
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.NodeID })},
 		{"debug_addr", "UAPID_DEBUG_ADDR", "Loopback address (e.g. 127.0.0.1:6060) of a Go pprof listener for profiling (see docs/operations.md); off when empty. Any other address is refused.",

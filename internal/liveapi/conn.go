@@ -44,7 +44,7 @@ func (k *Socket) admit(c *net.UnixConn) bool {
 	case <-k.ctx.Done():
 		return false
 	}
-	if err := checkPeer(c, k.pgid); err != nil {
+	if err := checkPeer(c, k.peerUID, k.pgid); err != nil {
 		k.srv.log.Warn("liveapi: connection refused", "account", k.acct.Name, "proto", "liveapi", "err", err)
 		return false
 	}

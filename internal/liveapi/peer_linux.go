@@ -3,15 +3,14 @@ package liveapi
 import (
 	"fmt"
 	"net"
-	"os"
 	"syscall"
 )
 
-// checkPeer reports whether the process at the other end of c runs as this
-// process's user and belongs to process group pgid. The kernel records the
+// checkPeer reports whether the process at the other end of c runs as uid
+// and belongs to process group pgid. The kernel records the
 // peer's credentials when it connects (SO_PEERCRED), so a client cannot
 // claim to be someone else.
-func checkPeer(c *net.UnixConn, pgid int) error {
+func checkPeer(c *net.UnixConn, uid, pgid int) error {
 	raw, err := c.SyscallConn()
 	if err != nil {
 		return fmt.Errorf("liveapi: peer credentials: %w", err)
@@ -26,8 +25,8 @@ func checkPeer(c *net.UnixConn, pgid int) error {
 	if credErr != nil {
 		return fmt.Errorf("liveapi: peer credentials: %w", credErr)
 	}
-	if int(cred.Uid) != os.Getuid() {
-		return fmt.Errorf("liveapi: peer pid %d runs as uid %d, not %d", cred.Pid, cred.Uid, os.Getuid())
+	if int(cred.Uid) != uid {
+		return fmt.Errorf("liveapi: peer pid %d runs as uid %d, not %d", cred.Pid, cred.Uid, uid)
 	}
 	// A peer that has already exited has no group: refused too.
 	g, err := syscall.Getpgid(int(cred.Pid))

@@ -70,6 +70,7 @@ type Socket struct {
 	ctx    context.Context // calls run under it; Close cancels it
 	cancel context.CancelFunc
 
+	peerUID   int // the user a peer must run as: uapid's own unless Grant named another
 	readyOnce sync.Once
 	ready     chan struct{} // closed by AllowGroup
 	pgid      int           // written before ready is closed
@@ -113,7 +114,7 @@ func (s *Server) Open(ctx context.Context, acct *hosting.Account) (*Socket, erro
 	}
 	ln.SetUnlinkOnClose(true)
 	own := *acct // fixed now: nothing the caller or a client does later changes it
-	k := &Socket{srv: s, acct: &own, dir: dir, path: path, ln: ln,
+	k := &Socket{srv: s, acct: &own, dir: dir, path: path, ln: ln, peerUID: os.Getuid(),
 		ready: make(chan struct{}), conns: make(map[*net.UnixConn]struct{})}
 	k.ctx, k.cancel = context.WithCancel(ctx)
 	k.wg.Add(1)
@@ -127,6 +128,19 @@ func (k *Socket) Path() string { return k.path }
 // Dir returns the socket's private directory. The page's files for this
 // run (its chrome) may be kept there: Close removes them with it.
 func (k *Socket) Dir() string { return k.dir }
+
+// Grant hands the socket and its directory to uid, the user a sandboxed
+// program runs as, and makes uid the only user whose processes it answers.
+// Call it before the program starts.
+func (k *Socket) Grant(uid int) error {
+	for _, p := range []string{k.dir, k.path} {
+		if err := os.Lchown(p, uid, -1); err != nil {
+			return fmt.Errorf("liveapi: grant %s to uid %d: %w", p, uid, err)
+		}
+	}
+	k.peerUID = uid
+	return nil
+}
 
 // AllowGroup lets processes of process group pgid (the plugin program,
 // started as a group leader, and its children) use the socket; any other

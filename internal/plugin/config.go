@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/liveapi"
+	"github.com/uapid/uapid/internal/sandbox"
 )
 
 // Defaults of Config's zero fields.
@@ -50,12 +51,15 @@ type Config struct {
 	// installed at start; "" means a new temporary directory, removed by
 	// Server.Close. Its contents are rewritten on every start.
 	LibDir string
-	// NoPrograms refuses executable pages (403); template and static pages
-	// still work. A program runs with the daemon's own user, so it could
-	// reach the admin socket and the database directly: the LiveAPI socket
-	// confines well-behaved pages, not hostile ones. The daemon sets it
-	// unless the operator opts in with plugin_exec.
+	// NoPrograms refuses executable pages, Template Toolkit pages included
+	// (403); Go template and static pages still work. The daemon sets it
+	// when the operator turns plugin_exec off, or when programs cannot be
+	// confined.
 	NoPrograms bool
+	// Sandbox confines programs (package sandbox): their own user, limits,
+	// and namespaces that hide uapid's data. nil runs them as the daemon's
+	// own user, unconfined: only for code trusted as uapid itself.
+	Sandbox *sandbox.Sandbox
 }
 
 // DefaultInterpreters runs cPanel's LiveAPI script names as cPanel does:

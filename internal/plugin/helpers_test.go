@@ -3,11 +3,13 @@ package plugin_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,19 +34,22 @@ const (
 // Ftp modules in a real engine, the real authenticator, and the web UI
 // with the plugin pages mounted, as cmd/uapid wires them.
 type env struct {
-	eng  *uapi.Engine
-	au   *auth.Authenticator
-	h    http.Handler
-	a, b *hosting.Account // "cpuser" with the token "alpha", "other" with "bravo"
+	logs    *logBuffer // everything logged, to check what a page's failure leaves
+	liveDir string     // where the pages' LiveAPI sockets are made
+	eng     *uapi.Engine
+	au      *auth.Authenticator
+	h       http.Handler
+	a, b    *hosting.Account // "cpuser" with the token "alpha", "other" with "bravo"
 }
 
 // mustEnv builds an env over cfg; an empty cfg.Dir means testdata/plugins.
 func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	tb.Helper()
-	log := fixture.Logger(tb)
+	logs := &logBuffer{}
+	log := slog.New(slog.NewMultiHandler(fixture.Logger(tb).Handler(), slog.NewTextHandler(logs, nil)))
 	db := fixture.Store(tb)
 	accounts := fixture.Accounts(tb, db)
-	e := &env{a: fixture.Account(tb, accounts, "cpuser", "example.com", passA),
+	e := &env{logs: logs, a: fixture.Account(tb, accounts, "cpuser", "example.com", passA),
 		b: fixture.Account(tb, accounts, "other", "other.org", passB)}
 	ftpSvc, err := ftp.New(ftp.Config{}, db, nil, func(context.Context, string, string) (int64, error) { return 0, nil }, log)
 	if err != nil {
@@ -64,6 +69,7 @@ func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	if cfg.LiveAPI.Dir == "" {
 		cfg.LiveAPI.Dir = mustShortDir(tb)
 	}
+	e.liveDir = cfg.LiveAPI.Dir
 	pl, err := plugin.New(cfg, e.eng, log)
 	if err != nil {
 		tb.Fatal(err)
@@ -71,6 +77,24 @@ func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	tb.Cleanup(pl.Close)
 	e.h = web.New(web.Config{Location: time.UTC}, e.eng, e.au, log).WithPlugins(pl)
 	return e
+}
+
+// logBuffer keeps log lines; pages log from several goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // mustCall runs a function for acct on the engine, behind the pages' back.

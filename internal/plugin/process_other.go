@@ -2,11 +2,17 @@
 
 package plugin
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
-// newProcessGroup does nothing where there are no process groups: a
-// cancelled context kills the program only.
+// newProcessGroup does nothing where there are no process groups.
 func newProcessGroup(*exec.Cmd) {}
 
-// killGroup does nothing where there are no process groups.
-func killGroup(int) {}
+// killGroup kills the program only, where there are no process groups.
+func killGroup(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		_ = p.Kill()
+	}
+}

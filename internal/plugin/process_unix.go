@@ -9,14 +9,9 @@ import (
 
 // newProcessGroup makes cmd the leader of a new process group whose id is
 // its pid, so the LiveAPI socket can tell the program and its children
-// from every other process, and so killing the group reaches them all. A
-// cancelled context kills the group, not only the program.
+// from every other process, and so killing the group reaches them all.
 func newProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error {
-		killGroup(cmd.Process.Pid)
-		return nil
-	}
 }
 
 // killGroup kills every process left in the group led by pid. After Wait

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uapid/uapid/internal/liveapi"
 	"github.com/uapid/uapid/internal/livelib"
 	"github.com/uapid/uapid/internal/pagehost"
+	"github.com/uapid/uapid/internal/sandbox"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -60,17 +62,44 @@ func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv
 	if err != nil {
 		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
 	}
-	if err := writeChrome(r, p, sock.Dir()); err != nil {
+	if err := s.prepareSocket(r, p, sock); err != nil {
 		_ = sock.Close()
 		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
 	}
-	res := s.run(ctx, argv, filepath.Dir(f.path), s.environ(r, p, f, sock.Path()), stdin, sock)
+	dir := filepath.Dir(f.path)
+	res := s.run(ctx, argv, dir, s.environ(r, p, f, sock.Path()), stdin, sock, s.binds(dir, sock, p))
 	if err := sock.Close(); err != nil {
 		s.log.ErrorContext(r.Context(), "plugin: close LiveAPI socket", "req_id", uapi.RequestID(r.Context()),
 			"account", p.Account.Name, "plugin", p.Plugin, "err", err)
 	}
 	res.timedOut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	return res, nil
+}
+
+// prepareSocket hands the socket to the sandbox user, if any, and leaves
+// the chrome beside it.
+func (s *Server) prepareSocket(r *http.Request, p *pagehost.Request, sock *liveapi.Socket) error {
+	if s.cfg.Sandbox != nil {
+		if err := sock.Grant(s.cfg.Sandbox.UID()); err != nil {
+			return err
+		}
+	}
+	return writeChrome(r, p, sock.Dir())
+}
+
+// binds is what a confined page sees besides the system: its plugin's
+// folder, its socket's directory, the libraries at cPanel's path, and the
+// account's home, all read-only but the socket's directory.
+func (s *Server) binds(pluginDir string, sock *liveapi.Socket, p *pagehost.Request) []sandbox.Bind {
+	b := []sandbox.Bind{
+		{Src: pluginDir, Dst: pluginDir},
+		{Src: sock.Dir(), Dst: sock.Dir(), Writable: true},
+		{Src: s.libDir, Dst: s.lib},
+	}
+	if fi, err := os.Stat(p.Account.HomeDir); err == nil && fi.IsDir() {
+		b = append(b, sandbox.Bind{Src: p.Account.HomeDir, Dst: p.Account.HomeDir})
+	}
+	return b
 }
 
 // writeChrome leaves the UI's layout, split where a page's content goes,

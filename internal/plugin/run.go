@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/liveapi"
+	"github.com/uapid/uapid/internal/sandbox"
 )
 
 // maxStderr bounds what is kept of a program's standard error for the log.
@@ -28,26 +29,57 @@ type result struct {
 	overflow bool  // it printed more than MaxOutput
 }
 
-// run runs argv in dir as the leader of a new process group, lets that
-// group use sock, and kills the whole group when ctx ends, when the
-// program prints too much, and once it has exited (helpers it left behind
-// die with the page).
-func (s *Server) run(ctx context.Context, argv []string, dir string, env []string, stdin io.Reader, sock *liveapi.Socket) *result {
+// run runs argv in dir as the leader of a new process group (confined by
+// the sandbox, when there is one, seeing binds), lets that group use sock,
+// and kills the whole group when ctx ends, when the program prints too
+// much, and once it has exited (helpers it left behind die with the page).
+func (s *Server) run(ctx context.Context, argv []string, dir string, env []string, stdin io.Reader, sock *liveapi.Socket, binds []sandbox.Bind) *result {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := &capped{max: s.cfg.MaxOutput, strict: true, onFull: cancel}
 	errOut := &capped{max: maxStderr}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = dir, env, stdin, out, errOut
-	newProcessGroup(cmd)
+	cmd, start, err := s.prepare(ctx, argv, dir, env, binds)
+	if err != nil {
+		return &result{err: err}
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, errOut
+	cmd.Cancel = func() error {
+		killGroup(cmd.Process.Pid)
+		return nil
+	}
 	cmd.WaitDelay = waitDelay
-	if err := cmd.Start(); err != nil {
+	if err := start(); err != nil {
 		return &result{err: err}
 	}
 	sock.AllowGroup(cmd.Process.Pid)
-	err := cmd.Wait()
+	err = cmd.Wait()
 	killGroup(cmd.Process.Pid)
 	return &result{stdout: out.buf.Bytes(), stderr: errOut.buf.Bytes(), err: err, overflow: out.full}
+}
+
+// prepare makes the command of a run and the function that starts it:
+// through the sandbox when there is one, else as the daemon's user in a
+// process group of its own.
+func (s *Server) prepare(ctx context.Context, argv []string, dir string, env []string, binds []sandbox.Bind) (*exec.Cmd, func() error, error) {
+	if s.cfg.Sandbox == nil {
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Dir, cmd.Env = dir, env
+		newProcessGroup(cmd)
+		return cmd, cmd.Start, nil
+	}
+	r, err := s.cfg.Sandbox.Command(ctx, argv, dir, env, binds)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := func() error {
+		if err := r.Cmd.Start(); err != nil {
+			r.Abort()
+			return err
+		}
+		r.Started()
+		return nil
+	}
+	return r.Cmd, start, nil
 }
 
 // errTooMuchOutput stops the copy of a program's output past the limit.

@@ -11,6 +11,7 @@ import (
 	"github.com/uapid/uapid/internal/liveapi"
 	"github.com/uapid/uapid/internal/livelib"
 	"github.com/uapid/uapid/internal/pagehost"
+	"github.com/uapid/uapid/internal/sandbox"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -19,6 +20,7 @@ import (
 type Server struct {
 	cfg     Config
 	lib     string // the installed libraries, as pages see them
+	libDir  string // where they are on the host
 	tempLib string // a temporary LibDir that Close removes
 	live    *liveapi.Server
 	log     *slog.Logger
@@ -55,7 +57,11 @@ func (s *Server) installLib() error {
 		}
 		dir, s.tempLib = tmp, tmp
 	}
+	s.libDir = dir
 	s.lib = dir
+	if s.cfg.Sandbox != nil && s.cfg.Sandbox.Namespaces() {
+		s.lib = sandbox.CpanelDir // where the namespace shows dir
+	}
 	if err := livelib.Install(dir, s.lib); err != nil {
 		s.Close()
 		return fmt.Errorf("plugin: %w", err)

@@ -1,0 +1,26 @@
+// Package sandbox runs plugin programs (CGI pages, PHP, the Template
+// Toolkit renderer) confined, so that a hostile or broken page cannot
+// reach uapid's data or other accounts:
+//
+//   - as an unprivileged system user (Config.User, created at start when
+//     missing), never root and never the daemon's own uid, with no
+//     supplementary groups and no_new_privs (set-uid programs gain
+//     nothing);
+//   - with resource limits: CPU seconds, address space, processes, file
+//     size, open files (the caller adds a wall-time kill);
+//   - when the kernel allows it, in new mount, PID, IPC and network
+//     namespaces: uapid's data directory and secret files are covered
+//     (Config.Hide), /tmp, /var/tmp and /dev/shm are private and small,
+//     /proc shows only the page's processes, the network has no interface
+//     up (Config.Network keeps the host's), and only the binds a run names
+//     (its plugin folder, its LiveAPI socket directory, the libraries at
+//     /usr/local/cpanel) appear.
+//
+// Setting this up needs root, and mounts must be made inside the new
+// namespaces before the program starts, which exec.Cmd cannot do. So
+// Command starts a helper, uapid itself as "uapid sandbox-exec" (Exec),
+// in the new namespaces; it reads the run's Spec from file descriptor 3,
+// makes the mounts, sets the limits, drops to the user and executes the
+// program, which becomes the first process of its PID namespace: when it
+// ends, the kernel kills everything it left behind.
+package sandbox

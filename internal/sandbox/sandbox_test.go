@@ -1,0 +1,105 @@
+package sandbox_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/sandbox"
+	"github.com/uapid/uapid/internal/sandbox/sandboxtest"
+)
+
+func TestSandboxHelper(t *testing.T) { sandboxtest.ServeHelper(t) }
+
+// run runs a shell script confined and returns what it printed.
+func run(t *testing.T, sb *sandbox.Sandbox, script, dir string, binds []sandbox.Bind) (string, string, error) {
+	t.Helper()
+	r, err := sb.Command(context.Background(), []string{"sh", "-c", script}, dir,
+		[]string{"PATH=/usr/bin:/bin", "HOME=/nonexistent"}, binds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	r.Cmd.Stdout, r.Cmd.Stderr = &out, &errOut
+	if err := r.Cmd.Start(); err != nil {
+		r.Abort()
+		t.Fatal(err)
+	}
+	r.Started()
+	err = r.Cmd.Wait()
+	return out.String(), errOut.String(), err
+}
+
+// TestConfined: the program runs as the sandbox user with no groups, no
+// new privileges and the limits; it sees neither the hidden directory nor
+// the host's temporary files or processes, only its binds.
+func TestConfined(t *testing.T) {
+	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
+	secret := t.TempDir()
+	if err := os.WriteFile(filepath.Join(secret, "uapid.db"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Hide = []string{secret}
+	cfg.Limits = sandbox.Limits{CPUSeconds: 7, Processes: 33, FileSize: 1 << 20, OpenFiles: 50, Memory: 512 << 20}
+	sb, err := sandbox.New(cfg, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shared, "page"), []byte("visible"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `id -u; id -G; ulimit -t; awk '/^Max processes/ {print $3}' /proc/self/limits; ulimit -f; ulimit -n; ulimit -v
+grep NoNewPrivs /proc/self/status
+cat ` + filepath.Join(secret, "uapid.db") + ` 2>/dev/null || echo no-secret
+cat page; echo; touch page 2>/dev/null || echo read-only
+ls /proc | grep -c '^[0-9]'
+ls -A /tmp | wc -l`
+	out, errOut, err := run(t, sb, script, shared, []sandbox.Bind{{Src: shared, Dst: shared}})
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	uid := strconv.Itoa(sb.UID())
+	want := []string{uid, "", "7", "33", "2048", "50", "524288", "NoNewPrivs:\t1", "no-secret", "visible"}
+	if sb.Namespaces() {
+		// sh, ls and grep are the only processes; /tmp holds only the way to the bind.
+		want = append(want, "read-only", "3", "1")
+	}
+	got := strings.Split(strings.TrimSpace(out), "\n")
+	got[1] = "" // the group list: checked below
+	for i, w := range want {
+		if i >= len(got) || strings.TrimSpace(got[i]) != w {
+			t.Errorf("line %d: got %q, want %q\n%s", i, at(got, i), w, out)
+		}
+	}
+	if groups := strings.Fields(strings.Split(out, "\n")[1]); len(groups) != 1 || groups[0] == "0" {
+		t.Errorf("groups %v, want only the user's own", groups)
+	}
+}
+
+// TestRefusesBadUsers: root and a missing helper are refused.
+func TestRefusesBadUsers(t *testing.T) {
+	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
+	cfg.User = "root"
+	if _, err := sandbox.New(cfg, fixture.Logger(t)); err == nil {
+		t.Error("root accepted as the sandbox user")
+	}
+	if _, err := sandbox.New(sandbox.Config{}, fixture.Logger(t)); err == nil {
+		t.Error("no helper accepted")
+	}
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}

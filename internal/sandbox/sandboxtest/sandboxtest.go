@@ -1,0 +1,47 @@
+// Package sandboxtest lets other packages' tests run confined programs:
+// the test binary itself serves as the sandbox helper.
+//
+// A test package that uses it declares
+//
+//	func TestSandboxHelper(t *testing.T) { sandboxtest.ServeHelper(t) }
+//
+// and passes Config(t) (or its Helper and HelperEnv) to sandbox.New.
+package sandboxtest
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/uapid/uapid/internal/sandbox"
+)
+
+// envMarker tells a test binary started as the helper to be one.
+const envMarker = "UAPID_SANDBOX_TEST_HELPER=1"
+
+// ServeHelper runs the helper when the test binary was started as one, and
+// skips otherwise.
+func ServeHelper(t *testing.T) {
+	if os.Getenv("UAPID_SANDBOX_TEST_HELPER") != "1" {
+		t.Skip("the sandbox helper: runs only when a test starts it")
+	}
+	err := sandbox.Exec()
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(111)
+}
+
+// Config is a sandbox configuration whose helper is this test binary, for
+// user (a user of its own per test package, so that packages testing in
+// parallel do not share a process limit). It skips the test unless it runs
+// as root, which confining needs.
+func Config(tb testing.TB, user string) sandbox.Config {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("the sandbox needs root: run the tests as root (CI does)")
+	}
+	return sandbox.Config{
+		User:      user,
+		Helper:    []string{os.Args[0], "-test.run=^TestSandboxHelper$"},
+		HelperEnv: []string{envMarker},
+	}
+}
