@@ -17,8 +17,8 @@ import (
 
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/fixture"
-	"github.com/uapid/uapid/internal/sandbox/sandboxtest"
 	"github.com/uapid/uapid/internal/invite/smtptest"
+	"github.com/uapid/uapid/internal/sandbox/sandboxtest"
 )
 
 // server is a whole uapid booted on 127.0.0.1:0 with a fresh data directory.
