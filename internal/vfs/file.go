@@ -5,6 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -28,7 +31,16 @@ type File struct {
 
 	once     sync.Once
 	closeErr error
+
+	// closed and splicing let Close stop a splice that waits for the
+	// client: spliceRound holds mu for the whole round, so Close must wake
+	// it (through the connection's read deadline) before it can take mu.
+	closed   atomic.Bool
+	splicing atomic.Pointer[deadliner]
 }
+
+// deadliner is the connection a splice reads from.
+type deadliner interface{ SetReadDeadline(time.Time) error }
 
 // Name returns the name the file was opened with, never a host path.
 func (f *File) Name() string { return f.name }
@@ -40,6 +52,10 @@ func (f *File) Close() error {
 		// Closing first, without f.mu, makes a Read or Write blocked in
 		// another goroutine return at once.
 		f.closeErr = f.f.Close()
+		f.closed.Store(true)
+		if d := f.splicing.Load(); d != nil {
+			_ = (*d).SetReadDeadline(time.Unix(1, 0))
+		}
 		// Taking f.mu waits for that Read or Write to finish its
 		// accounting, so that the flush below includes it.
 		f.mu.Lock()
@@ -115,10 +131,74 @@ const copyBufferSize = 512 << 10
 // Pointers to arrays keep Put from allocating a slice header.
 var copyBuffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
 
-// ReadFrom copies r to the file in large chunks. io.Copy calls it for an
-// upload; every chunk goes through Write, so the quota, the append mode and
+// ReadFrom copies r to the file. io.Copy calls it for an upload. From a
+// plain TCP connection the kernel moves the bytes itself (splice), in
+// rounds that each reserve their quota first; otherwise (TLS, append mode)
+// every chunk goes through Write. Either way the quota, the append mode and
 // the usage accounting apply exactly as for any other write.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	_, isConn := r.(syscall.Conn)
+	if d, ok := r.(deadliner); ok && isConn && !f.appendMode {
+		n, more, err := f.spliceFrom(r, d)
+		if total = n; err != nil || !more {
+			return total, err
+		}
+	}
+	n, err := f.copyFrom(r)
+	return total + n, err
+}
+
+// spliceRound is the most one splice round moves before its quota is
+// settled: small enough that a login near its limit is not over-reserved
+// for long, large enough that the settling costs nothing.
+const spliceRound = 16 << 20
+
+// spliceFrom moves r into the file through os.File.ReadFrom, which splices
+// a socket into a file without copying through user space: one copy fewer
+// than read and write, which is what lets parallel uploads reach the
+// machine's limit. Each round reserves its bytes of quota first and takes
+// back what it did not use. more is true when the quota is full and r may
+// hold more: copyFrom then writes what fits and reports the QuotaError.
+func (f *File) spliceFrom(r io.Reader, d deadliner) (total int64, more bool, err error) {
+	f.splicing.Store(&d)
+	defer f.splicing.Store(nil)
+	for {
+		if f.closed.Load() { // Close may have missed the Store above
+			return total, false, os.ErrClosed
+		}
+		n, granted, err := f.spliceRound(r)
+		total += n
+		switch {
+		case err != nil:
+			return total, false, err
+		case granted == 0:
+			return total, true, nil
+		case n < granted:
+			return total, false, nil // the client closed: end of upload
+		}
+	}
+}
+
+// spliceRound splices at most one round of r into the file under f.mu and
+// settles the quota: the bytes that grew the file stay counted.
+func (f *File) spliceRound(r io.Reader) (n, granted int64, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	q := f.v.opts.Quota
+	if granted = q.reserve(spliceRound); granted == 0 {
+		return 0, 0, nil
+	}
+	n, err = f.f.ReadFrom(&io.LimitedReader{R: r, N: granted})
+	grew := max(f.pos+n-f.size, 0)
+	f.size += grew
+	f.pos += n
+	q.release(granted - grew)
+	return n, granted, err
+}
+
+// copyFrom copies r to the file in large chunks through Write.
+func (f *File) copyFrom(r io.Reader) (int64, error) {
 	b := copyBuffers.Get().(*[copyBufferSize]byte)
 	defer copyBuffers.Put(b)
 	buf := b[:]
