@@ -135,7 +135,7 @@ func measureParallel(ctx context.Context, s *server, o options, rep *harness.Rep
 	}
 	var times []time.Duration
 	for range o.transferReps {
-		t, err := parallelUploads(ctx, s, clients, size)
+		t, err := parallelUploads(ctx, s, o.prof, clients, size)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,8 @@ func measureParallel(ctx context.Context, s *server, o options, rep *harness.Rep
 }
 
 // parallelUploads runs one STOR per client at once and removes the files.
-func parallelUploads(ctx context.Context, s *server, clients []*ftp.ServerConn, size int64) (time.Duration, error) {
+func parallelUploads(ctx context.Context, s *server, prof harness.Profiler, clients []*ftp.ServerConn, size int64) (time.Duration, error) {
+	defer prof.Start(s.name, "parallel", s.pids())()
 	errs := make([]error, len(clients))
 	var wg sync.WaitGroup
 	start := time.Now()
