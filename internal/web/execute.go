@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
@@ -34,13 +33,15 @@ func (ui *UI) execute(ctx context.Context, acct *hosting.Account, module, functi
 // It runs the function for the session's account (acct; nil on pages
 // without a session, where execute always fails) and returns the result
 // object. Any number of args values may follow the function name; their
-// keys are merged. Only functions that read may run: a page is a GET.
+// keys are merged. Only functions the registry declares ReadOnly may run: a
+// page is a GET. (An unknown function reaches the engine, which answers
+// that it does not exist, as to any transport.)
 func (ui *UI) executeFunc(ctx context.Context, acct *hosting.Account) func(string, string, ...uapi.Args) (*uapi.Result, error) {
 	return func(module, function string, args ...uapi.Args) (*uapi.Result, error) {
 		if acct == nil {
 			return nil, fmt.Errorf("web: execute %s::%s on a page without a session", module, function)
 		}
-		if !readOnly(function) {
+		if f, _ := ui.eng.Registry().Lookup(module, function); f != nil && !f.ReadOnly {
 			return nil, fmt.Errorf("web: execute %s::%s while rendering a page: changes are actions (POST forms)", module, function)
 		}
 		merged := uapi.Args{}
@@ -51,23 +52,6 @@ func (ui *UI) executeFunc(ctx context.Context, acct *hosting.Account) func(strin
 		}
 		return ui.execute(ctx, acct, module, function, merged), nil
 	}
-}
-
-// readOnly reports whether a function only reads, judged by cPanel's
-// naming: list*, get_*, allows_*, lookup_*, count_* and a few exact names.
-// A name outside the list is treated as a change, so a template that asks
-// for a new function by mistake fails loudly instead of acting on a GET.
-func readOnly(function string) bool {
-	switch function {
-	case "list", "ftp_exists", "server_name":
-		return true
-	}
-	for _, prefix := range []string{"list_", "get_", "allows_", "lookup_", "count_", "check_"} {
-		if strings.HasPrefix(function, prefix) {
-			return true
-		}
-	}
-	return false
 }
 
 // argsFunc is the template function args: key/value pairs into the

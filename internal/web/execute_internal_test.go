@@ -35,11 +35,12 @@ func TestTemplatesOnlyRead(t *testing.T) {
 		b, _ := fs.ReadFile(files, p)
 		for _, m := range executeRE.FindAllStringSubmatch(string(b), -1) {
 			calls++
-			if !readOnly(m[2]) {
-				t.Errorf("%s: execute %s::%s changes state on a GET", p, m[1], m[2])
-			}
-			if f, found := ui.eng.Registry().Lookup(m[1], m[2]); found && f == nil {
+			f, found := ui.eng.Registry().Lookup(m[1], m[2])
+			if found && f == nil {
 				t.Errorf("%s: %s::%s is not registered", p, m[1], m[2])
+			}
+			if f != nil && !f.ReadOnly {
+				t.Errorf("%s: execute %s::%s changes state on a GET", p, m[1], m[2])
 			}
 		}
 	}
@@ -48,15 +49,22 @@ func TestTemplatesOnlyRead(t *testing.T) {
 	}
 }
 
-func TestReadOnly(t *testing.T) {
-	for fn, want := range map[string]bool{
-		"list": true, "list_ftp_with_disk": true, "list_sessions": true, "get_welcome_message": true,
-		"allows_anonymous_ftp": true, "server_name": true, "ftp_exists": true, "lookup_user": true,
-		"kill_session": false, "add_ftp": false, "delete_ftp": false, "set_quota": false, "revoke": false,
-		"create_full_access": false, "passwd": false, "listen": false, "getaway": false, "": false,
-	} {
-		if got := readOnly(fn); got != want {
-			t.Errorf("readOnly(%q) = %v, want %v", fn, got, want)
+// TestExecuteFollowsTheRegistry: pages may run exactly the functions the
+// registry declares ReadOnly.
+func TestExecuteFollowsTheRegistry(t *testing.T) {
+	ui := mustUI(t)
+	acct := &hosting.Account{ID: 1, Name: "cpuser", Domain: "example.com", Domains: []string{"example.com"},
+		Features: hosting.AllFeatures()}
+	exec := ui.executeFunc(context.Background(), acct)
+	reg := ui.eng.Registry()
+	for _, m := range reg.Modules() {
+		for _, f := range reg.Funcs(m) {
+			if f.ReadOnly {
+				continue
+			}
+			if _, err := exec(m, f.Name); err == nil || !strings.Contains(err.Error(), "changes are actions") {
+				t.Errorf("%s::%s ran from a page: %v", m, f.Name, err)
+			}
 		}
 	}
 }

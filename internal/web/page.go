@@ -16,6 +16,9 @@ type page struct {
 	// confirmation), reached from its links: such a page has no navigation
 	// entry of its own, and the navigation marks the parent instead.
 	parent string
+	// prepare, when set, adds to the view of a GET what the template cannot
+	// find with execute (the API Shell's registry listing).
+	prepare func(ui *UI, r *http.Request, v *view)
 }
 
 // section is the navigation entry the page belongs to.
@@ -46,6 +49,9 @@ func (ui *UI) servePage(p *page) http.HandlerFunc {
 		v := ui.newView(s, p)
 		v.Flash = ui.flash(p, r)
 		v.query = r.URL.Query()
+		if p.prepare != nil {
+			p.prepare(ui, r, v)
+		}
 		ui.render(w, r, s, p.name, v, http.StatusOK)
 	}
 }

@@ -8,7 +8,7 @@ import (
 // allPages lists every page, in navigation order.
 func allPages() []*page {
 	return []*page{homePage(), tokensPage(), ftpAccountsPage(), ftpConnectionsPage(), emailPage(), webDiskPage(),
-		userManagerPage(), userManagerEditPage(), userManagerDeletePage()}
+		userManagerPage(), userManagerEditPage(), userManagerDeletePage(), apiShellPage()}
 }
 
 // allActions lists every action: each is a POST form on one of the pages.
@@ -42,6 +42,10 @@ func (ui *UI) routes() *http.ServeMux {
 	for _, p := range ui.pages {
 		mux.HandleFunc("GET "+pattern(p.path), ui.servePage(p))
 	}
+	// The API Shell runs whatever function its form names, so it is not an
+	// action with fixed fields; its POST is guarded by the session token
+	// in the path like every action.
+	mux.HandleFunc("POST "+pattern(apiShellPath), ui.apiShellRun)
 	for _, a := range ui.actions {
 		mux.HandleFunc("POST "+pattern(a.path), ui.serveAction(a))
 		mux.HandleFunc(pattern(a.path), ui.methodNotAllowed)

@@ -34,6 +34,8 @@ type view struct {
 	Goto   string // login page: where the new session should open
 
 	Invite *inviteView // invitation page
+
+	Shell *shellView // API Shell
 }
 
 // accountView is the logged-in hosting account as pages show it.
