@@ -202,7 +202,7 @@ func (m *Main) startAll() error {
 	}
 	if ln := m.httpLns["whm"]; ln != nil {
 		srv := whm.New(whm.Config{Hostname: m.Config.Hostname, CPanelURL: m.publicURL, Version: version}, m.accounts, m.auth, m.Log)
-		m.serveHTTP("whm", tls.NewListener(ln, m.tls), srv.Handler())
+		m.serveHTTP("whm", m.limitHTTP("whm", ln, m.tls), srv.Handler())
 	}
 	return nil
 }

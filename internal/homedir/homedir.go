@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -27,11 +28,13 @@ func Open(acct *hosting.Account) (*os.Root, error) {
 // destroy never removes them and Web Disk never changes their mode. cPanel
 // spares only the home, public_html and public_ftp when destroying.
 func IsProtected(rel string) bool {
-	switch rel {
-	case "", "public_html", "public_ftp", "public_ftp/incoming", "etc", "logs", "mail", "tmp":
-		return true
-	}
-	return false
+	return rel == "" || slices.Contains(ProtectedDirs(), rel)
+}
+
+// ProtectedDirs returns the directories of the home layout IsProtected
+// names (the home itself aside), relative to the home.
+func ProtectedDirs() []string {
+	return []string{"public_html", "public_ftp", "public_ftp/incoming", "etc", "logs", "mail", "tmp"}
 }
 
 // Within reports whether the slash-separated relative path rel is dir or

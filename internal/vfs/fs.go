@@ -24,6 +24,10 @@ type Options struct {
 	Quota *Quota
 	// Hooks let the protocol adapter follow transfers.
 	Hooks Hooks
+	// Protected are root-relative directories whose mode Chmod never
+	// changes (the home's standard layout); the root itself is always
+	// protected.
+	Protected []string
 }
 
 // Hooks let a protocol adapter follow transfers. Any field may be nil.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/spf13/afero"
@@ -201,13 +202,62 @@ func (v *Fs) Rename(oldname, newname string) error {
 }
 
 // Chmod changes the permission bits; setuid, setgid and sticky bits are
-// never set.
+// never set. The root and Options.Protected keep their mode, whatever name
+// (a symlink, "..") reaches them.
 func (v *Fs) Chmod(name string, mode os.FileMode) error {
 	rel := Clean(name)
 	if err := v.change("chmod", rel); err != nil {
 		return err
 	}
+	// Open, check and change the same inode, so that a symlink swapped in
+	// between cannot redirect the change to a protected directory.
+	// O_NONBLOCK: opening a FIFO must not wait for a writer.
+	f, err := v.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		return v.chmodUnreadable(rel, mode)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if v.isProtected(st) {
+		return denied("chmod", rel)
+	}
+	return f.Chmod(mode & fs.ModePerm)
+}
+
+// chmodUnreadable changes the mode of an entry the daemon cannot open
+// (mode 000, its own file): by name, after the same check. Protected
+// directories are always readable by the daemon, so the check only fails
+// if one is swapped in between, which the tenant's own sessions would have
+// to race for.
+func (v *Fs) chmodUnreadable(rel string, mode os.FileMode) error {
+	st, err := v.root.Stat(rel)
+	if err != nil {
+		return err
+	}
+	if v.isProtected(st) {
+		return denied("chmod", rel)
+	}
 	return v.root.Chmod(rel, mode&fs.ModePerm)
+}
+
+// isProtected reports whether st is the root or a directory of
+// Options.Protected.
+func (v *Fs) isProtected(st fs.FileInfo) bool {
+	if !st.IsDir() {
+		return false
+	}
+	for _, p := range append([]string{"."}, v.opts.Protected...) {
+		if pst, err := v.root.Stat(p); err == nil && os.SameFile(st, pst) {
+			return true
+		}
+	}
+	return false
 }
 
 // Chown always fails: a login cannot give its files away.
