@@ -161,6 +161,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("Email mailbox published for Dovecot", s.testEmail)
 	t.Run("seed: UserManager delete_user leaves a hypothetical Subaccount", s.testDeleteUserSeed)
 	t.Run("plugin pages: template and LiveAPI program", s.testPlugins)
+	t.Run("seeds as plugin pages: LiveAPI PHP, LiveAPI Perl, Template Toolkit", s.testSeedPages)
 	t.Run("Subaccount invitation by mail sets the FTP password", s.testInvitation)
 }
 
