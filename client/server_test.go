@@ -28,7 +28,7 @@ import (
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
+	diskusage "github.com/uapid/uapid/internal/usage"
 )
 
 const (
@@ -107,12 +107,14 @@ func buildServer(h harness, cfg serverConfig) *server {
 // store.
 func (s *server) deps(h harness, cfg serverConfig, lim *limiter.Limiter) catalog.Deps {
 	h.Helper()
-	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, s.db, s.db, lim, cfg.log)
+	keeper := diskusage.New(diskusage.Config{}, s.db, cfg.log)
+	h.Cleanup(func() { _ = keeper.Close() })
+	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: keeper}, s.db, s.db, lim, cfg.log)
 	must(h, err)
 	must(h, fs.Start(context.Background()))
 	h.Cleanup(func() { _ = fs.Close() })
 	s.ftpAddr = fs.Addr().String()
-	ftpSvc, err := ftp.New(ftp.Config{Port: fs.Addr().(*net.TCPAddr).Port}, s.db, fs.Sessions(), vfs.UsageBelow, cfg.log)
+	ftpSvc, err := ftp.New(ftp.Config{Port: fs.Addr().(*net.TCPAddr).Port}, s.db, fs.Sessions(), keeper, cfg.log)
 	must(h, err)
 	emailSvc, err := email.New(email.Config{}, s.db, nil, cfg.log)
 	must(h, err)

@@ -163,7 +163,7 @@ func BenchmarkLoginUapid(b *testing.B) {
 // BenchmarkVFSWrite is the file layer alone: 32 KiB writes (io.Copy's
 // chunk) through a quota-counting vfs.File, against os.File below.
 func BenchmarkVFSWrite(b *testing.B) {
-	v, err := vfs.Open(b.TempDir(), vfs.Options{Quota: vfs.NewQuota(0, 0, func(int64) error { return nil })})
+	v, err := vfs.Open(b.TempDir(), vfs.Options{Usage: vfs.NewQuota(0, 0)})
 	if err != nil {
 		b.Fatal(err)
 	}

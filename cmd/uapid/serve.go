@@ -37,6 +37,7 @@ import (
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
+	diskusage "github.com/uapid/uapid/internal/usage"
 	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/webdavd"
 	"github.com/uapid/uapid/internal/whm"
@@ -66,6 +67,7 @@ type Main struct {
 	webdav   *webdavd.Server
 	cluster  *cluster.Node
 	plugins  *plugin.Server
+	usage    *diskusage.Keeper
 	users    *usermanager.Service
 	servers  []*http.Server
 	graces   map[*http.Server]time.Duration // shutdown grace of a server, when not the default
@@ -312,6 +314,9 @@ func (m *Main) Close() error {
 	}
 	errs := m.shutdownServers()
 	m.wg.Wait()
+	if m.usage != nil {
+		errs = append(errs, m.usage.Close())
+	}
 	if m.cluster != nil {
 		errs = append(errs, m.cluster.Close()) // deregisters: its sessions leave every list at once
 	}

@@ -18,7 +18,8 @@ import (
 	"github.com/uapid/uapid/internal/module/usermanager"
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/netlimit"
-	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/store"
+	diskusage "github.com/uapid/uapid/internal/usage"
 	"github.com/uapid/uapid/internal/webdavd"
 )
 
@@ -31,13 +32,18 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
 	var srv *ftpd.Server
 	var local hosting.FTPSessions // stays a nil interface without FTP
+	var node *cluster.Node
+	// The usage keeper's marks belong to this run of the node, numbered
+	// when the node registers below, before any session can count.
+	m.usage = diskusage.New(diskusage.Config{Shared: m.db.Dialect() == store.DialectPostgres, DeadAfter: cluster.DefaultDeadAfter,
+		Node: func() int64 { return node.ID() }}, m.db, m.Log)
 	if m.Config.FTPAddr != "" {
 		var err error
 		srv, err = ftpd.New(ftpd.Config{Addr: m.Config.FTPAddr, PassivePortRange: m.Config.FTPPassivePorts,
 			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS,
 			IdleTimeout: m.Config.FTPIdleTimeout, LoginTimeout: m.Config.FTPLoginTimeout,
 			Limits:              netlimit.Limits{MaxConns: m.Config.FTPMaxConns, MaxConnsPerIP: m.Config.FTPMaxConnsPerIP},
-			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm}, m.db, m.db, lim, m.Log)
+			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm, Usage: m.usage}, m.db, m.db, lim, m.Log)
 		if err != nil {
 			return nil, err
 		}
@@ -54,6 +60,10 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	m.cluster = node
+	// Usage left wrong by a crash is repaired before any login can write.
+	if err := m.usage.Start(ctx); err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
 	if srv != nil {
 		// Listen and serve under Main rather than srv.Start: Start closes
 		// every session when ctx ends, and Close must instead give running
@@ -72,7 +82,7 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
 		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
 	}
-	return ftp.New(cfg, m.db, node, vfs.UsageBelow, m.Log)
+	return ftp.New(cfg, m.db, node, m.usage, m.Log)
 }
 
 // email builds the Email module and the Dovecot passwd-file publisher, and
@@ -105,7 +115,7 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		return webdisk.New(cfg, m.db, nil, m.Log)
 	}
 	c := m.Config
-	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Locks: webdavd.LockLimits{
+	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Usage: m.usage, Locks: webdavd.LockLimits{
 		PerLogin: c.WebDAVMaxLocks, Total: c.WebDAVMaxLocksTotal,
 		OwnerBytes: c.WebDAVLockOwnerMax, MaxTimeout: c.WebDAVLockTimeoutMax}, Timeouts: webdavd.Timeouts{
 		ReadHeader: c.WebDAVStallTimeout, Idle: c.WebDAVIdleTimeout,

@@ -11,7 +11,9 @@ import (
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
 
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/netlimit"
+	"github.com/uapid/uapid/internal/vfs"
 )
 
 // Config is the FTP server's configuration.
@@ -43,6 +45,17 @@ type Config struct {
 	MaxSessionsPerLogin int
 	// Metrics, when set, counts refusals and timeouts.
 	Metrics *netlimit.Metrics
+	// Usage counts what sessions store and holds virtual logins to their
+	// quota (internal/usage.Keeper); nil counts and limits nothing.
+	Usage Usage
+}
+
+// Usage hands each session the vfs.Counter of its changes: the account's
+// counters, and the quota of a virtual login.
+type Usage interface {
+	// Counter returns the counter of a session of acct rooted at base
+	// (relative to the home); login is the virtual login, nil for others.
+	Counter(acct *hosting.Account, base string, login *hosting.FTPAccount) vfs.Counter
 }
 
 // DefaultLoginTimeout is Config.LoginTimeout when zero.

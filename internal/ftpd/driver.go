@@ -29,7 +29,6 @@ const (
 	// nothing to someone guessing.
 	msgTooManySessions = "Too many sessions for this login (at most %d at once). Close one and try again."
 	lookupTimeout      = 10 * time.Second // a login's store lookups
-	persistTimeout     = 10 * time.Second // one usage update
 	welcomeMaxBytes    = 4096
 )
 
@@ -43,7 +42,7 @@ type driver struct {
 	lim         *limiter.Limiter
 	log         *slog.Logger
 	sessions    *Registry
-	quotas      *quotaTable
+	usage       Usage
 	conns       *listener // set by Listen, before any client arrives
 	maxPerLogin int       // sessions of one login at once; 0: no limit
 	metrics     *netlimit.Metrics
@@ -149,15 +148,14 @@ func (d *driver) logFailure(log *slog.Logger, err error) {
 // session.
 func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slog.Logger) (ftpserver.ClientDriver, error) {
 	s := &session{id: int64(cc.ID()), accountID: p.account.ID, login: p.login, remote: remoteIP(cc.RemoteAddr()),
-		loginTime: time.Now(), log: log, status: hosting.FTPIdle, release: func() {}, reg: d.sessions}
-	quota := d.quotas.acquire(p.ftp)
-	if p.ftp != nil {
-		s.release = func() { d.quotas.release(p.ftp.ID) }
+		loginTime: time.Now(), log: log, status: hosting.FTPIdle, reg: d.sessions}
+	var counter vfs.Counter
+	if d.usage != nil {
+		counter = d.usage.Counter(p.account, p.dir, p.ftp)
 	}
 	fsys, err := vfs.OpenIn(p.account.HomeDir, p.dir, vfs.Options{ReadOnly: p.readOnly, DropBoxes: p.dropBoxes,
-		Quota: quota, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: protectedBelow(p.dir)})
+		Usage: counter, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: protectedBelow(p.dir)})
 	if err != nil {
-		s.release()
 		return nil, err
 	}
 	s.fs = fsys

@@ -27,6 +27,7 @@ import (
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/usage"
 )
 
 // fixture is a running FTP server on 127.0.0.1:0 over a SQLite store in a
@@ -58,6 +59,11 @@ func mustServer(tb testing.TB, cfg ftpd.Config, limits limiter.Config) *fixture 
 	}
 	tb.Cleanup(func() { _ = db.Close() })
 	cfg.Addr = "127.0.0.1:0"
+	if cfg.Usage == nil {
+		keeper := usage.New(usage.Config{}, db, nil)
+		tb.Cleanup(func() { _ = keeper.Close() })
+		cfg.Usage = keeper
+	}
 	srv, err := ftpd.New(cfg, db, db, limiter.New(limits, nil), nil)
 	if err != nil {
 		tb.Fatal(err)

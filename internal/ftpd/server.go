@@ -53,7 +53,7 @@ func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccou
 	}
 	log = log.With("proto", "ftp")
 	d := &driver{settings: settings, tls: cfg.TLS, accounts: accounts, ftpAccounts: ftpAccounts, lim: lim,
-		log: log, sessions: NewRegistry(), quotas: newQuotaTable(ftpAccounts), dummyHash: dummy,
+		log: log, sessions: NewRegistry(), usage: cfg.Usage, dummyHash: dummy,
 		maxPerLogin: cfg.MaxSessionsPerLogin, metrics: cfg.Metrics}
 	ftp := ftpserver.NewFtpServer(d)
 	// The library's own log lines below Error are per-command chatter, and

@@ -24,7 +24,6 @@ type session struct {
 	log       *slog.Logger
 	fs        *vfs.Fs
 	closeConn func() error // closes the control connection
-	release   func()       // returns the shared quota
 	reg       *Registry    // told of status changes, for its Observer
 
 	mu     sync.Mutex
@@ -70,14 +69,13 @@ func (s *session) kill() {
 	s.end()
 }
 
-// end releases the session's files and quota; it runs once, on kill or
-// on disconnect, whichever comes first.
+// end closes the session's files, which counts their usage; it runs once,
+// on kill or on disconnect, whichever comes first.
 func (s *session) end() {
 	s.endOnce.Do(func() {
 		if err := s.fs.Close(); err != nil {
 			s.log.Error("ftp: close session files", "err", err)
 		}
-		s.release()
 	})
 }
 

@@ -51,7 +51,7 @@ func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	accounts := fixture.Accounts(tb, db)
 	e := &env{logs: logs, a: fixture.Account(tb, accounts, "cpuser", "example.com", passA),
 		b: fixture.Account(tb, accounts, "other", "other.org", passB)}
-	ftpSvc, err := ftp.New(ftp.Config{}, db, nil, func(context.Context, string, string) (int64, error) { return 0, nil }, log)
+	ftpSvc, err := ftp.New(ftp.Config{}, db, nil, fixture.Usage(tb, db), log)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -25,9 +25,11 @@ type File struct {
 	writable   bool
 	done       func() // ends the transfer hook
 
-	mu   sync.Mutex
-	pos  int64 // offset of the next Read or Write
-	size int64 // the file's size as far as this handle knows
+	mu       sync.Mutex
+	pos      int64 // offset of the next Read or Write
+	size     int64 // the file's size as far as this handle knows
+	reserved int64 // bytes the counter granted and no write used yet
+	begun    bool  // the counter's Begin succeeded; Close ends the change
 
 	once     sync.Once
 	closeErr error
@@ -45,8 +47,9 @@ type deadliner interface{ SetReadDeadline(time.Time) error }
 // Name returns the name the file was opened with, never a host path.
 func (f *File) Name() string { return f.name }
 
-// Close closes the file, ends its transfer hook and persists the quota
-// change its writes made. Further calls return the first result.
+// Close closes the file, ends its transfer hook and returns to the counter
+// what it reserved and did not write. Further calls return the first
+// result.
 func (f *File) Close() error {
 	f.once.Do(func() {
 		// Closing first, without f.mu, makes a Read or Write blocked in
@@ -57,9 +60,14 @@ func (f *File) Close() error {
 			_ = (*d).SetReadDeadline(time.Unix(1, 0))
 		}
 		// Taking f.mu waits for that Read or Write to finish its
-		// accounting, so that the flush below includes it.
+		// accounting, so that the release below includes it.
 		f.mu.Lock()
-		_ = f.v.opts.Quota.Flush() // a failure stays pending for the next flush
+		if f.begun {
+			// A failure leaves the counter's mark behind: the usage is
+			// then rescanned, as after a crash.
+			_ = f.v.opts.Usage.End(f.rel, f.reserved)
+			f.reserved, f.begun = 0, false
+		}
 		f.mu.Unlock()
 		if f.done != nil {
 			f.done()
@@ -181,19 +189,26 @@ func (f *File) spliceFrom(r io.Reader, d deadliner) (total int64, more bool, err
 }
 
 // spliceRound splices at most one round of r into the file under f.mu and
-// settles the quota: the bytes that grew the file stay counted.
+// settles the counter: the bytes that grew the file use the reservation,
+// the rest of it is returned when the file closes.
 func (f *File) spliceRound(r io.Reader) (n, granted int64, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	q := f.v.opts.Quota
-	if granted = q.reserve(spliceRound); granted == 0 {
+	granted = spliceRound
+	if f.v.opts.Usage != nil {
+		if err := f.reserve(max(f.pos+spliceRound-f.size, 0)); err != nil {
+			return 0, 0, err
+		}
+		granted = min(spliceRound, max(f.size-f.pos, 0)+f.reserved)
+	}
+	if granted == 0 {
 		return 0, 0, nil
 	}
 	n, err = f.f.ReadFrom(&io.LimitedReader{R: r, N: granted})
 	grew := max(f.pos+n-f.size, 0)
 	f.size += grew
 	f.pos += n
-	q.release(granted - grew)
+	f.reserved = max(f.reserved-grew, 0)
 	return n, granted, err
 }
 
@@ -233,41 +248,67 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 // WriteString writes s like Write.
 func (f *File) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
 
-// writeAt writes p at off through w, the quota granting the bytes that grow
-// the file; bytes that overwrite existing content are free. f.mu is held.
+// writeAt writes p at off through w, the counter granting the bytes that
+// grow the file; bytes that overwrite existing content are free. f.mu is
+// held.
 func (f *File) writeAt(p []byte, off int64, w func([]byte) (int, error)) (int, error) {
-	q := f.v.opts.Quota
 	growth := max(off+int64(len(p))-f.size, 0)
-	granted := q.reserve(growth)
-	allowed := max(len(p)-int(growth-granted), 0)
-	n, err := w(p[:allowed])
-	var grew int64
-	if n > 0 {
-		grew = max(off+int64(n)-f.size, 0)
-		f.size += grew
+	if err := f.reserve(growth); err != nil {
+		return 0, err
 	}
-	q.release(granted - grew)
+	allowed := len(p) - int(growth-min(growth, f.reserved))
+	if f.v.opts.Usage == nil {
+		allowed = len(p)
+	}
+	n, err := w(p[:allowed])
+	if n > 0 {
+		grew := max(off+int64(n)-f.size, 0)
+		f.size += grew
+		f.reserved = max(f.reserved-grew, 0)
+	}
 	if err == nil && allowed < len(p) {
-		err = &fs.PathError{Op: "write", Path: f.rel, Err: q.error()}
+		err = &fs.PathError{Op: "write", Path: f.rel, Err: f.v.quotaError()}
 	}
 	return n, err
+}
+
+// reserve makes f.reserved cover growth bytes if the quota allows, asking
+// the counter for a whole ReserveChunk at a time. f.mu is held.
+func (f *File) reserve(growth int64) error {
+	c := f.v.opts.Usage
+	if c == nil || growth <= f.reserved {
+		return nil
+	}
+	granted, err := c.Reserve(f.rel, max(growth-f.reserved, ReserveChunk))
+	if err != nil {
+		return &fs.PathError{Op: "write", Path: f.rel, Err: err}
+	}
+	f.reserved += granted
+	return nil
 }
 
 // Truncate changes the file's size; growing it needs quota.
 func (f *File) Truncate(size int64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	q := f.v.opts.Quota
+	c := f.v.opts.Usage
 	growth := max(size-f.size, 0)
-	if granted := q.reserve(growth); granted < growth {
-		q.release(granted)
-		return &fs.PathError{Op: "truncate", Path: f.rel, Err: q.error()}
-	}
-	if err := f.f.Truncate(size); err != nil {
-		q.release(growth)
+	if err := f.reserve(growth); err != nil {
 		return err
 	}
-	q.release(f.size - size) // what shrinking freed
+	if c != nil && f.reserved < growth {
+		return &fs.PathError{Op: "truncate", Path: f.rel, Err: f.v.quotaError()}
+	}
+	if err := f.f.Truncate(size); err != nil {
+		return err
+	}
+	f.reserved -= growth
+	if c != nil && size < f.size {
+		if err := c.Release(f.rel, f.size-size); err != nil {
+			f.size = size
+			return &fs.PathError{Op: "truncate", Path: f.rel, Err: err}
+		}
+	}
 	f.size = size
 	return nil
 }

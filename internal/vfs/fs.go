@@ -1,7 +1,6 @@
 package vfs
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -19,9 +18,9 @@ type Options struct {
 	// removed: anonymous FTP's incoming/. Paths inside a drop box follow
 	// these rules whatever ReadOnly says.
 	DropBoxes []string
-	// Quota, if set, counts every byte written or freed and stops writes at
-	// its limit.
-	Quota *Quota
+	// Usage, if set, counts every byte written or freed and stops writes
+	// at its quota.
+	Usage Counter
 	// Hooks let the protocol adapter follow transfers.
 	Hooks Hooks
 	// Protected are root-relative directories whose mode Chmod never
@@ -82,12 +81,9 @@ func newFs(root *os.Root, opts Options) *Fs {
 	return v
 }
 
-// Quota returns the Fs's quota, nil if it has none.
-func (v *Fs) Quota() *Quota { return v.opts.Quota }
-
 // Close closes every file still open on the Fs, so that a transfer in
-// progress fails at once, persists the quota's usage change and releases the
-// root. Further calls return nil.
+// progress fails at once and its usage is counted, and releases the root.
+// Further calls return nil.
 func (v *Fs) Close() error {
 	v.mu.Lock()
 	if v.closed {
@@ -103,7 +99,7 @@ func (v *Fs) Close() error {
 	for _, f := range files {
 		_ = f.Close() // the transfer owning f sees its own error
 	}
-	return errors.Join(v.opts.Quota.Flush(), v.root.Close())
+	return v.root.Close()
 }
 
 // track registers an open file; it refuses when the Fs is closed.

@@ -91,18 +91,28 @@ func (v *Fs) openInBox(name, rel, box string, flag int) (afero.File, error) {
 }
 
 // open opens rel in root (rel is relative to the Fs root for errors and
-// hooks, relIn relative to root), wraps it and tracks it.
+// hooks, relIn relative to root), wraps it and tracks it. A change is
+// begun with the counter before the file is touched.
 func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.FileMode) (afero.File, error) {
-	q := v.opts.Quota
-	truncate := flag&os.O_TRUNC != 0 && q != nil
+	c := v.opts.Usage
+	begun := flag&writeFlags != 0 && c != nil
+	if begun {
+		if err := c.Begin(rel); err != nil {
+			return nil, &fs.PathError{Op: "open", Path: rel, Err: err}
+		}
+	}
+	truncate := flag&os.O_TRUNC != 0 && c != nil
 	if truncate {
 		flag &^= os.O_TRUNC // truncated below, once the freed size is known
 	}
 	osf, err := root.OpenFile(relIn, flag, perm)
 	if err != nil {
+		if begun {
+			_ = c.End(rel, 0)
+		}
 		return nil, err
 	}
-	f, err := v.wrap(osf, name, rel, flag)
+	f, err := v.wrap(osf, name, rel, flag, begun)
 	if err == nil && truncate {
 		err = f.Truncate(0)
 	}
@@ -114,15 +124,20 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 }
 
 // wrap turns an open *os.File into a tracked File and starts the transfer
-// hook for regular files.
-func (v *Fs) wrap(osf *os.File, name, rel string, flag int) (*File, error) {
+// hook for regular files. begun tells that the counter's change is begun:
+// the File ends it at Close, or wrap at once if the file is not regular.
+func (v *Fs) wrap(osf *os.File, name, rel string, flag int, begun bool) (*File, error) {
 	f := &File{v: v, f: osf, name: name, rel: rel, appendMode: flag&os.O_APPEND != 0,
-		writable: flag&(os.O_WRONLY|os.O_RDWR) != 0}
+		writable: flag&(os.O_WRONLY|os.O_RDWR) != 0, begun: begun}
 	fi, err := osf.Stat()
 	if err != nil {
 		return f, err
 	}
 	f.size = fi.Size()
+	if begun && !fi.Mode().IsRegular() {
+		f.begun = false
+		_ = v.opts.Usage.End(rel, 0)
+	}
 	if fi.Mode().IsRegular() && v.opts.Hooks.Transfer != nil {
 		f.done = v.opts.Hooks.Transfer(rel, flag&writeFlags != 0)
 	}
@@ -156,12 +171,10 @@ func (v *Fs) Remove(name string) error {
 	if err := v.changeEntry("remove", rel); err != nil {
 		return err
 	}
-	freed := v.fileSize(rel)
-	if err := v.root.Remove(rel); err != nil {
-		return err
-	}
-	v.free(freed)
-	return nil
+	return v.counted(rel, func() (int64, error) {
+		freed := v.fileSize(rel)
+		return freed, v.root.Remove(rel)
+	})
 }
 
 // RemoveAll removes a tree and uncounts the bytes it held.
@@ -170,18 +183,19 @@ func (v *Fs) RemoveAll(name string) error {
 	if err := v.changeEntry("remove", rel); err != nil {
 		return err
 	}
-	if v.opts.Quota == nil {
+	if v.opts.Usage == nil {
 		return v.root.RemoveAll(rel)
 	}
-	before, _ := usage(v.root, rel)
-	err := v.root.RemoveAll(rel)
-	after, _ := usage(v.root, rel) // what a partial failure left
-	v.free(before - after)
-	return err
+	return v.counted(rel, func() (int64, error) {
+		before, _ := usage(v.root, rel)
+		err := v.root.RemoveAll(rel)
+		after, _ := usage(v.root, rel) // what a partial failure left
+		return before - after, err
+	})
 }
 
 // Rename moves a file or directory inside the root. A regular file it
-// replaces is uncounted.
+// replaces is uncounted, and the counter follows what moved.
 func (v *Fs) Rename(oldname, newname string) error {
 	from, to := Clean(oldname), Clean(newname)
 	if err := v.changeEntry("rename", from); err != nil {
@@ -190,15 +204,46 @@ func (v *Fs) Rename(oldname, newname string) error {
 	if err := v.changeEntry("rename", to); err != nil {
 		return err
 	}
-	var freed int64
-	if from != to {
-		freed = v.fileSize(to)
+	if v.opts.Usage == nil || from == to {
+		return v.root.Rename(from, to)
 	}
-	if err := v.root.Rename(from, to); err != nil {
+	return v.counted(to, func() (int64, error) {
+		fi, err := v.root.Lstat(from)
+		if err != nil {
+			return 0, err
+		}
+		freed := v.fileSize(to)
+		if err := v.root.Rename(from, to); err != nil {
+			return 0, err
+		}
+		var size int64
+		if fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+		// A counter that cannot follow the move repairs itself (its
+		// mark stays, or it rescans); the rename itself succeeded.
+		_ = v.opts.Usage.Move(from, to, size, fi.IsDir())
+		return freed, nil
+	})
+}
+
+// counted runs a change that frees bytes at rel between the counter's
+// Begin and End, so that a crash in between leaves the counter's mark.
+// change returns the bytes it freed, counted even when it also fails.
+func (v *Fs) counted(rel string, change func() (int64, error)) error {
+	c := v.opts.Usage
+	if c == nil {
+		_, err := change()
 		return err
 	}
-	v.free(freed)
-	return nil
+	if err := c.Begin(rel); err != nil {
+		return &fs.PathError{Op: "change", Path: rel, Err: err}
+	}
+	freed, err := change()
+	// The change is done whatever End says: a failed End leaves the mark
+	// behind, and the usage is rescanned as after a crash.
+	_ = c.End(rel, max(freed, 0))
+	return err
 }
 
 // Chmod changes the permission bits; setuid, setgid and sticky bits are
@@ -274,12 +319,9 @@ func (v *Fs) Chtimes(name string, atime, mtime time.Time) error {
 	return v.root.Chtimes(rel, atime, mtime)
 }
 
-// fileSize returns the size of rel if the quota counts it (a regular file,
-// not followed through a symlink), else 0.
+// fileSize returns the size of rel if it is a regular file (not followed
+// through a symlink), else 0: what removing or replacing it frees.
 func (v *Fs) fileSize(rel string) int64 {
-	if v.opts.Quota == nil {
-		return 0
-	}
 	fi, err := v.root.Lstat(rel)
 	if err != nil || !fi.Mode().IsRegular() {
 		return 0
@@ -287,11 +329,7 @@ func (v *Fs) fileSize(rel string) int64 {
 	return fi.Size()
 }
 
-// free uncounts n bytes and persists the change. A failed persist is kept
-// by the quota and retried by the next flush, so the removal still succeeds.
-func (v *Fs) free(n int64) {
-	if n > 0 {
-		v.opts.Quota.release(n)
-		_ = v.opts.Quota.Flush()
-	}
+// quotaError returns the QuotaError for the counter's current limit.
+func (v *Fs) quotaError() error {
+	return &QuotaError{Limit: v.opts.Usage.Limit()}
 }

@@ -16,102 +16,94 @@ func (e *QuotaError) Error() string {
 	return fmt.Sprintf("disk quota exceeded (limit %d bytes)", e.Limit)
 }
 
-// Quota counts the bytes stored under one login's home and stops writes at
-// a limit. One Quota may be shared by several Fs (several sessions of the
-// same login) so that they cannot each fill the limit. It is safe for
-// concurrent use; a nil *Quota counts nothing and limits nothing.
+// ReserveChunk is how many bytes a file being written asks its Counter for
+// at a time: one reservation per MiB, not per write, keeps the counters'
+// store out of the data path, and at most this much per open file is
+// counted ahead of the disk.
+const ReserveChunk = 1 << 20
+
+// Counter counts the bytes an Fs stores and holds them to a quota. Paths
+// are root-relative, as Clean returns them. The Fs calls Begin before a
+// change of a regular file (opening it for writing, removing it, renaming
+// over it) and End once the change's usage is counted, so that a Counter
+// can leave a durable mark that a crash in between leaves behind. An
+// implementation must be safe for concurrent use.
+type Counter interface {
+	// Begin records that a change of rel begins.
+	Begin(rel string) error
+	// Reserve counts up to n more bytes at rel before they are written
+	// and returns how many the quota grants (fewer when it is reached).
+	Reserve(rel string, n int64) (int64, error)
+	// Release uncounts n bytes at rel: freed, or reserved and not written.
+	Release(rel string, n int64) error
+	// End releases n bytes at rel, like Release, and ends the change that
+	// Begin began.
+	End(rel string, n int64) error
+	// Move follows a rename of from to to; size is a regular file's size,
+	// isDir tells a directory (whose size the Fs does not know).
+	Move(from, to string, size int64, isDir bool) error
+	// Limit returns the quota in bytes, 0 for none, for QuotaError.
+	Limit() int64
+}
+
+// Quota is a Counter kept in memory: a limit and the bytes counted. One
+// Quota may be shared by several Fs so that they cannot each fill the
+// limit. It is safe for concurrent use.
 type Quota struct {
-	mu      sync.Mutex
-	limit   int64 // 0: unlimited, usage is still counted
-	used    int64
-	pending int64 // usage change not yet persisted
-	persist func(delta int64) error
+	mu    sync.Mutex
+	limit int64 // 0: unlimited, usage is still counted
+	used  int64
 }
 
 // NewQuota returns a quota of limit bytes (0 for unlimited) with used bytes
-// already stored. persist, which may be nil, is called by Flush with the
-// usage change since the last successful call.
-func NewQuota(limit, used int64, persist func(delta int64) error) *Quota {
-	return &Quota{limit: max(limit, 0), used: max(used, 0), persist: persist}
+// already stored.
+func NewQuota(limit, used int64) *Quota {
+	return &Quota{limit: max(limit, 0), used: max(used, 0)}
 }
 
 // Limit returns the limit in bytes, 0 for unlimited.
 func (q *Quota) Limit() int64 {
-	if q == nil {
-		return 0
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.limit
 }
 
-// SetLimit changes the limit, for a login whose quota was edited while a
-// session holds this Quota.
-func (q *Quota) SetLimit(limit int64) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.limit = max(limit, 0)
-}
-
-// Used returns the bytes counted as stored.
+// Used returns the bytes counted as stored (and reserved by open files).
 func (q *Quota) Used() int64 {
-	if q == nil {
-		return 0
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.used
 }
 
-// reserve counts up to n more bytes and returns how many fit under the limit.
-func (q *Quota) reserve(n int64) int64 {
-	if q == nil || n <= 0 {
-		return max(n, 0)
-	}
+// Begin implements Counter; a Quota in memory has nothing to mark.
+func (q *Quota) Begin(string) error { return nil }
+
+// Reserve implements Counter.
+func (q *Quota) Reserve(_ string, n int64) (int64, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.limit > 0 {
 		n = min(n, max(q.limit-q.used, 0))
 	}
+	n = max(n, 0)
 	q.used += n
-	q.pending += n
-	return n
+	return n, nil
 }
 
-// release uncounts n bytes that were freed or reserved but not written.
-func (q *Quota) release(n int64) {
-	if q == nil || n <= 0 {
-		return
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.used = max(q.used-n, 0)
-	q.pending -= n
-}
-
-// Flush persists the usage change counted since the last successful Flush.
-// On failure the change is kept and retried by the next Flush.
-func (q *Quota) Flush() error {
-	if q == nil || q.persist == nil {
-		return nil
-	}
-	q.mu.Lock()
-	delta := q.pending
-	q.pending = 0
-	q.mu.Unlock()
-	if delta == 0 {
-		return nil
-	}
-	if err := q.persist(delta); err != nil {
+// Release implements Counter.
+func (q *Quota) Release(_ string, n int64) error {
+	if n > 0 {
 		q.mu.Lock()
-		q.pending += delta
+		q.used = max(q.used-n, 0)
 		q.mu.Unlock()
-		return fmt.Errorf("vfs: persist usage change %d: %w", delta, err)
 	}
 	return nil
 }
 
-// error returns the QuotaError for q's current limit.
-func (q *Quota) error() error {
-	return &QuotaError{Limit: q.Limit()}
-}
+// End implements Counter.
+func (q *Quota) End(rel string, n int64) error { return q.Release(rel, n) }
+
+// Move implements Counter; one Quota counts the whole root.
+func (q *Quota) Move(string, string, int64, bool) error { return nil }
+
+var _ Counter = (*Quota)(nil)

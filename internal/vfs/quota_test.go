@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,34 +12,43 @@ import (
 	"testing"
 )
 
-// ledger records the usage deltas a Quota persists.
+// ledger is a Quota that also counts the changes begun and not ended, as
+// the durable marks of internal/usage do.
 type ledger struct {
-	mu    sync.Mutex
-	total int64
-	fail  bool
+	*Quota
+	mu   sync.Mutex
+	open int
+	fail bool // Begin fails, as a store that is down
 }
 
-func (l *ledger) persist(delta int64) error {
+func (l *ledger) Begin(string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.fail {
 		return errors.New("store down")
 	}
-	l.total += delta
+	l.open++
 	return nil
 }
 
-func (l *ledger) sum() int64 {
+func (l *ledger) End(rel string, n int64) error {
+	l.mu.Lock()
+	l.open--
+	l.mu.Unlock()
+	return l.Quota.End(rel, n)
+}
+
+func (l *ledger) marks() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.total
+	return l.open
 }
 
 func mustQuotaFs(tb testing.TB, limit, used int64) (*Fs, *ledger, tree) {
 	tb.Helper()
 	tr := mustTree(tb)
-	l := &ledger{}
-	return mustOpen(tb, tr.home, Options{Quota: NewQuota(limit, used, l.persist)}), l, tr
+	l := &ledger{Quota: NewQuota(limit, used)}
+	return mustOpen(tb, tr.home, Options{Usage: l}), l, tr
 }
 
 func TestQuotaStopsWriteAndCountsWrittenBytes(t *testing.T) {
@@ -64,11 +74,11 @@ func TestQuotaStopsWriteAndCountsWrittenBytes(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(tr.home, "up.bin")); fi.Size() != 60 {
 		t.Errorf("file holds %d bytes, want 60", fi.Size())
 	}
-	if got := v.Quota().Used(); got != 100 {
+	if got := l.Used(); got != 100 {
 		t.Errorf("used = %d, want 100", got)
 	}
-	if got := l.sum(); got != 60 {
-		t.Errorf("persisted %d, want 60", got)
+	if got := l.marks(); got != 0 {
+		t.Errorf("%d changes left begun", got)
 	}
 }
 
@@ -110,11 +120,11 @@ func TestQuotaAccounting(t *testing.T) {
 			t.Parallel()
 			v, l, _ := mustQuotaFs(t, 0, 1000)
 			tt.do(t, v)
-			if got := v.Quota().Used() - 1000; got != tt.want {
+			if got := l.Used() - 1000; got != tt.want {
 				t.Errorf("usage changed by %d, want %d", got, tt.want)
 			}
-			if got := l.sum(); got != tt.want {
-				t.Errorf("persisted %d, want %d", got, tt.want)
+			if got := l.marks(); got != 0 {
+				t.Errorf("%d changes left begun", got)
 			}
 		})
 	}
@@ -122,7 +132,7 @@ func TestQuotaAccounting(t *testing.T) {
 
 func TestQuotaTruncateBeyondLimit(t *testing.T) {
 	t.Parallel()
-	v, _, _ := mustQuotaFs(t, 10, 5)
+	v, l, _ := mustQuotaFs(t, 10, 5)
 	f, err := v.OpenFile("file.txt", os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -132,55 +142,53 @@ func TestQuotaTruncateBeyondLimit(t *testing.T) {
 	if err := f.Truncate(100); !errors.As(err, &qe) {
 		t.Fatalf("Truncate = %v", err)
 	}
-	if got := v.Quota().Used(); got != 5 {
+	f.Close()
+	if got := l.Used(); got != 5 {
 		t.Errorf("used = %d after a refused truncate", got)
 	}
 }
 
-// TestQuotaSharedBetweenFs: two sessions of one login share the limit.
+// TestQuotaSharedBetweenFs: two sessions of one login share the limit. An
+// open file holds what it reserved (up to ReserveChunk) until it closes.
 func TestQuotaSharedBetweenFs(t *testing.T) {
 	t.Parallel()
 	tr := mustTree(t)
-	q := NewQuota(30, 0, nil)
-	a := mustOpen(t, tr.home, Options{Quota: q})
-	b := mustOpen(t, tr.home, Options{Quota: q})
+	q := NewQuota(30, 0)
+	a := mustOpen(t, tr.home, Options{Usage: q})
+	b := mustOpen(t, tr.home, Options{Usage: q})
 	fa, _ := a.Create("a")
 	fb, _ := b.Create("b")
-	defer fa.Close()
 	defer fb.Close()
 	if _, err := fa.Write(make([]byte, 20)); err != nil {
 		t.Fatal(err)
 	}
+	if n, err := fb.Write(make([]byte, 20)); n != 0 || err == nil {
+		t.Errorf("second session wrote %d, %v while the first held the quota; want 0 and a quota error", n, err)
+	}
+	fa.Close() // returns the 10 bytes it reserved and did not write
 	if n, err := fb.Write(make([]byte, 20)); n != 10 || err == nil {
 		t.Errorf("second session wrote %d, %v; want 10 and a quota error", n, err)
 	}
 }
 
-func TestQuotaFlushRetriesAfterFailure(t *testing.T) {
+// A change the counter cannot begin (its store is down) is refused before
+// any file changes.
+func TestQuotaBeginFailureRefusesChange(t *testing.T) {
 	t.Parallel()
-	l := &ledger{fail: true}
-	q := NewQuota(0, 0, l.persist)
-	q.reserve(7)
-	if err := q.Flush(); err == nil || !strings.Contains(err.Error(), "store down") {
-		t.Fatalf("Flush = %v", err)
+	v, l, tr := mustQuotaFs(t, 0, 0)
+	l.fail = true
+	if _, err := v.Create("new.bin"); err == nil || !strings.Contains(err.Error(), "store down") {
+		t.Errorf("Create = %v", err)
 	}
-	l.fail = false
-	q.release(2)
-	if err := q.Flush(); err != nil {
-		t.Fatal(err)
+	if err := v.Remove("file.txt"); err == nil {
+		t.Error("Remove succeeded without a mark")
 	}
-	if got := l.sum(); got != 5 {
-		t.Errorf("persisted %d, want 5", got)
+	if _, err := os.Stat(filepath.Join(tr.home, "file.txt")); err != nil {
+		t.Errorf("file.txt: %v", err)
 	}
-}
-
-func TestNilQuota(t *testing.T) {
-	t.Parallel()
-	var q *Quota
-	if q.reserve(5) != 5 || q.Used() != 0 || q.Limit() != 0 || q.Flush() != nil {
-		t.Error("nil quota limits or counts")
+	if _, err := os.Stat(filepath.Join(tr.home, "new.bin")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("new.bin was created: %v", err)
 	}
-	q.release(3)
 }
 
 func TestDiskUsage(t *testing.T) {
@@ -237,8 +245,8 @@ func TestQuotaStopsReadFrom(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(tr.home, "big.bin")); fi.Size() != 3<<20 {
 		t.Errorf("file holds %d bytes", fi.Size())
 	}
-	if got := l.sum(); got != 3<<20 {
-		t.Errorf("persisted %d, want %d", got, 3<<20)
+	if got := l.Used(); got != 3<<20 {
+		t.Errorf("used %d, want %d", got, 3<<20)
 	}
 	g, _ := v.Create("small.bin")
 	if n, err := io.Copy(g, struct{ io.Reader }{strings.NewReader("")}); n != 0 || err != nil {

@@ -2,12 +2,9 @@ package web_test
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +23,6 @@ import (
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/web"
 )
 
@@ -94,7 +90,7 @@ func (e *env) services(tb testing.TB) map[string][]*uapi.Func {
 	tb.Helper()
 	log := fixture.Logger(tb)
 	var err error
-	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.sessions, diskUsage, log); err != nil {
+	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.sessions, fixture.Usage(tb, e.db), log); err != nil {
 		tb.Fatal(err)
 	}
 	mail, err := email.New(email.Config{}, e.db, nil, log)
@@ -126,16 +122,6 @@ func mustAccount(tb testing.TB, svc *account.Service, name string) *hosting.Acco
 		tb.Fatal(err)
 	}
 	return a
-}
-
-// diskUsage is the Ftp module's disk-usage function over vfs; a directory
-// that does not exist holds nothing.
-func diskUsage(_ context.Context, home, rel string) (int64, error) {
-	n, err := vfs.DiskUsage(filepath.Join(home, rel))
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
-	}
-	return n, err
 }
 
 // call runs a function for acct directly on the engine, to set up or

@@ -42,6 +42,16 @@ type Config struct {
 	// Timeouts bound the time a connection may hold the server; zero
 	// fields take the defaults of DefaultTimeouts.
 	Timeouts Timeouts
+	// Usage counts what Web Disk logins store (internal/usage.Keeper);
+	// nil counts nothing.
+	Usage Usage
+}
+
+// Usage hands each request the vfs.Counter of its changes.
+type Usage interface {
+	// Counter returns the counter of a request of acct rooted at base
+	// (relative to the home); Web Disk logins have no quota of their own.
+	Counter(acct *hosting.Account, base string, login *hosting.FTPAccount) vfs.Counter
 }
 
 // Timeouts are the Web Disk connections' time limits. Web Disk carries
@@ -390,10 +400,14 @@ const maxAttach = 3
 // inside the home so that even a symlink there cannot lead out.
 func (s *Server) open(p *principal) (*vfs.Fs, error) {
 	opts := vfs.Options{ReadOnly: p.readOnly}
-	if p.disk == nil {
-		return vfs.Open(p.account.HomeDir, opts)
+	base := ""
+	if p.disk != nil {
+		base = p.disk.HomeDir
 	}
-	return vfs.OpenIn(p.account.HomeDir, p.disk.HomeDir, opts)
+	if s.cfg.Usage != nil {
+		opts.Usage = s.cfg.Usage.Counter(p.account, base, nil)
+	}
+	return vfs.OpenIn(p.account.HomeDir, base, opts)
 }
 
 // dirError is a login's directory that cannot be opened: removed, replaced

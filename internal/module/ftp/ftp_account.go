@@ -25,9 +25,9 @@ type AddRequest struct {
 }
 
 // AddFTP creates a virtual FTP login: it validates the request, creates the
-// home directory if it is missing, measures what it already holds, and then
-// stores the login; if storing fails, the directories it created are
-// removed again. Returns EINVALID for a bad request and ECONFLICT if the
+// home directory if it is missing and stores the login; if storing fails,
+// the directories it created are removed again. A directory that existed is
+// recounted. Returns EINVALID for a bad request and ECONFLICT if the
 // login exists.
 func (s *Service) AddFTP(ctx context.Context, acct *hosting.Account, req AddRequest) (*hosting.FTPAccount, error) {
 	if err := validateNewUser(acct, req.User, req.Domain); err != nil {
@@ -51,14 +51,15 @@ func (s *Service) AddFTP(ctx context.Context, acct *hosting.Account, req AddRequ
 	}
 	f := &hosting.FTPAccount{AccountID: acct.ID, User: req.User, Domain: req.Domain,
 		PasswordHash: hash, HomeDir: req.HomeDir, QuotaMB: req.QuotaMB}
-	if err := s.withNewDir(ctx, acct, req.HomeDir, func(used int64) error {
-		f.UsedBytes = used
-		return s.store.CreateFTPAccount(ctx, f)
-	}); err != nil {
+	existed, err := s.withNewDir(ctx, acct, req.HomeDir, func() error { return s.store.CreateFTPAccount(ctx, f) })
+	if err != nil {
 		if hosting.ErrorCode(err) == hosting.ECONFLICT {
 			return nil, alreadyExists(login)
 		}
 		return nil, err
+	}
+	if existed {
+		s.recount(ctx, acct)
 	}
 	s.log.InfoContext(ctx, "ftp account created", "account", acct.Name, "login", login, "homedir", f.HomeDir)
 	return f, nil
@@ -87,29 +88,24 @@ func alreadyExists(login string) error {
 	return hosting.Errorf(hosting.ECONFLICT, "The FTP account “%s” already exists.", login)
 }
 
-// withNewDir creates rel below the account home, measures its disk usage and
-// runs commit with it; if anything after the directory's creation fails,
-// the directories it created are removed, so a failed change leaves nothing
-// half-made.
-func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel string, commit func(used int64) error) error {
+// withNewDir creates rel below the account home and runs commit; if commit
+// fails, the directories it created are removed, so a failed change
+// leaves nothing half-made. existed tells that rel was already there (and
+// may hold files to count).
+func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel string, commit func() error) (existed bool, err error) {
 	root, err := homedir.Open(acct)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer root.Close()
 	created, err := homedir.MakeDirs(root, rel, homeDirMode, dirError)
 	if err == nil {
-		var used int64
-		if used, err = s.usage(ctx, acct.HomeDir, rel); err == nil {
-			err = commit(used)
-		} else {
-			err = fmt.Errorf("ftp: disk usage of %q: %w", rel, err)
-		}
+		err = commit()
 	}
 	if err != nil {
 		s.undoDir(root, acct, created)
 	}
-	return err
+	return len(created) == 0, err
 }
 
 // Get returns one of the account's virtual logins. Returns ENOTFOUND with
@@ -164,13 +160,10 @@ func (s *Service) SetQuota(ctx context.Context, acct *hosting.Account, user, dom
 	// new limit apply at once, and ends uploads before the recount, so
 	// their bytes are not counted twice.
 	s.closeLogin(ctx, acct, f.Login())
-	used, err := s.usage(ctx, acct.HomeDir, f.HomeDir)
-	if err != nil {
-		return fmt.Errorf("ftp: disk usage of %s: %w", f.Login(), err)
-	}
-	if err := s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{QuotaMB: &quotaMB, UsedBytes: &used}); err != nil {
+	if err := s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{QuotaMB: &quotaMB}); err != nil {
 		return err
 	}
+	s.recount(ctx, acct)
 	s.log.InfoContext(ctx, "ftp quota changed", "account", acct.Name, "login", f.Login(), "quota_mb", quotaMB)
 	return nil
 }
@@ -184,12 +177,13 @@ func (s *Service) SetHomedir(ctx context.Context, acct *hosting.Account, user, d
 	if err != nil {
 		return err
 	}
-	if err := s.withNewDir(ctx, acct, rel, func(used int64) error {
-		return s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{HomeDir: &rel, UsedBytes: &used})
+	if _, err := s.withNewDir(ctx, acct, rel, func() error {
+		return s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{HomeDir: &rel})
 	}); err != nil {
 		return err
 	}
 	s.closeLogin(ctx, acct, f.Login())
+	s.recount(ctx, acct)
 	s.log.InfoContext(ctx, "ftp homedir changed", "account", acct.Name, "login", f.Login(), "homedir", rel)
 	return nil
 }
@@ -264,6 +258,7 @@ func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, rel st
 	if err == nil {
 		defer root.Close()
 		err = root.RemoveAll(rel)
+		s.usage.Schedule(acct) // the home holds less: recount it in the background
 	}
 	if err != nil {
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err

@@ -19,7 +19,7 @@ import (
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/usage"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current results")
@@ -32,6 +32,7 @@ type env struct {
 	svc      *Service
 	eng      *uapi.Engine
 	sessions *fakeSessions
+	usage    *usage.Keeper
 	a, b     *hosting.Account // "cpuser" (example.com, example.net) and "other" (other.org)
 }
 
@@ -44,6 +45,7 @@ func mustEnv(tb testing.TB) *env {
 func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) hosting.FTPAccountStore) *env {
 	tb.Helper()
 	e := &env{db: fixture.Store(tb), sessions: newFakeSessions()}
+	e.usage = fixture.Usage(tb, e.db)
 	e.accounts = fixture.Accounts(tb, e.db)
 	e.a = fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
 	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
@@ -63,7 +65,7 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 // engine.
 func (e *env) wire(tb testing.TB, cfg Config, st hosting.FTPAccountStore, sessions Sessions) {
 	tb.Helper()
-	svc, err := New(cfg, st, sessions, vfs.UsageBelow, fixture.Logger(tb))
+	svc, err := New(cfg, st, sessions, e.usage, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -26,31 +26,34 @@ type entry struct {
 
 // entries returns the account's logins in cPanel's order: the main login,
 // the log-access login, anonymous FTP, then the virtual logins by login.
-// Disk usage is only measured when a caller asks for it.
+// Disk usage is read from the counters (internal/usage) only when a caller
+// asks for it; nothing walks a tree.
 func (s *Service) entries(ctx context.Context, acct *hosting.Account, types typeFilter) ([]entry, error) {
 	subs, err := s.store.ListFTPAccounts(ctx, acct.ID)
 	if err != nil {
 		return nil, err
 	}
-	var homeUsed *int64
-	accountUsage := func() (int64, error) {
-		if homeUsed == nil {
-			n, err := s.usage(ctx, acct.HomeDir, "")
-			if err != nil {
-				return 0, err
+	var counts *hosting.UsageCounts
+	counted := func(dir string) func() (int64, error) {
+		return func() (int64, error) {
+			if counts == nil {
+				c, err := s.usage.Counts(ctx, acct)
+				if err != nil {
+					return 0, err
+				}
+				counts = &c
 			}
-			homeUsed = &n
+			return counts.Dirs[dir], nil
 		}
-		return *homeUsed, nil
 	}
 	all := []entry{
-		{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB, used: accountUsage},
+		{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB, used: counted(hosting.UsageHome)},
 		{login: acct.Name + logsSuffix, serverLogin: acct.Name + logsSuffix, typ: typeLogAccess, rel: "logs",
-			quotaMB: acct.QuotaMB, used: accountUsage},
+			quotaMB: acct.QuotaMB, used: counted(hosting.UsageHome)},
 		// cPanel appends the primary domain to every bare login but the main
 		// and _logs ones, anonymous included.
 		{login: anonymousLogin, serverLogin: anonymousLogin + "@" + acct.Domain, typ: typeAnonymous, rel: "public_ftp",
-			used: func() (int64, error) { return s.usage(ctx, acct.HomeDir, "public_ftp") }},
+			used: counted(hosting.UsagePublicFTP)},
 	}
 	for _, f := range subs {
 		used := f.UsedBytes

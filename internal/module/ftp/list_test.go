@@ -16,15 +16,16 @@ func mustListFixture(tb testing.TB) *env {
 	e.mustOK(tb, e.a, "add_ftp", "user=amy@example.net", "pass=x", "homedir=public_html/amy")
 	e.mustOK(tb, e.a, "add_ftp", "user=cy", "pass=x", "homedir=cy", "quota=2")
 	e.mustOK(tb, e.b, "add_ftp", "user=spy", "pass=x", "homedir=public_html")
-	// bob's usage is what the FTP server counted; cy's comes from the
-	// recount that set_quota does, as pure-quotacheck would.
-	bob, _ := e.svc.Get(context.Background(), e.a, "bob", "example.com")
-	if err := e.db.AddFTPUsage(context.Background(), bob.ID, 2_453_667); err != nil {
-		tb.Fatal(err)
-	}
+	// bob's upload is on disk; cy's file is counted by the rescan that
+	// set_quota runs, as pure-quotacheck would; pub.txt, stored behind
+	// uapid's back, by the rescan the fixture runs last.
+	mustWrite(tb, e.a, "bob@example.com/up.bin", 2_453_667)
 	mustWrite(tb, e.a, "cy/big.bin", 2*bytesPerMB+1)
 	e.mustOK(tb, e.a, "set_quota", "user=cy", "quota=2")
 	mustWrite(tb, e.a, "public_ftp/pub.txt", 5*bytesPerMB)
+	if _, err := e.usage.Rescan(context.Background(), e.a); err != nil {
+		tb.Fatal(err)
+	}
 	return e
 }
 

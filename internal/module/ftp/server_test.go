@@ -2,8 +2,6 @@ package ftp
 
 import (
 	"testing"
-
-	"github.com/uapid/uapid/internal/vfs"
 )
 
 func TestServerInfo(t *testing.T) {
@@ -42,12 +40,12 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"daemon", Config{Daemon: "vsftpd"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := New(tc.cfg, e.db, nil, vfs.UsageBelow, nil); err == nil {
+			if _, err := New(tc.cfg, e.db, nil, e.usage, nil); err == nil {
 				t.Error("New accepted it")
 			}
 		})
 	}
-	if _, err := New(Config{}, nil, nil, vfs.UsageBelow, nil); err == nil {
+	if _, err := New(Config{}, nil, nil, e.usage, nil); err == nil {
 		t.Error("New accepted a nil store")
 	}
 }

@@ -60,16 +60,23 @@ type Sessions interface {
 	KillLogin(ctx context.Context, accountID int64, login string) (int, error)
 }
 
-// DiskUsageFunc returns the bytes stored below rel, a directory relative to
-// the account home home, without following symlinks out of the home. A
-// missing directory counts as 0 bytes.
-type DiskUsageFunc func(ctx context.Context, home, rel string) (int64, error)
+// Usage is what the module needs from the disk-usage keeper
+// (internal/usage.Keeper): counts kept as files change, and the bounded
+// rescan that recounts an account's home.
+type Usage interface {
+	// Counts returns the account's counted usage without walking a tree.
+	Counts(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error)
+	// Rescan sets the account's counts to the bytes on disk.
+	Rescan(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error)
+	// Schedule rescans the account in the background.
+	Schedule(acct *hosting.Account)
+}
 
 // Service manages FTP logins and serves the Ftp module.
 type Service struct {
 	store    hosting.FTPAccountStore
 	sessions Sessions // nil when no FTP server runs in this process
-	usage    DiskUsageFunc
+	usage    Usage
 	cfg      Config
 	log      *slog.Logger
 	loc      *time.Location  // list_sessions login times; tests pin it
@@ -79,18 +86,27 @@ type Service struct {
 
 // New returns the service. sessions may be nil when no FTP server runs: then
 // there are no sessions to list or close. It returns an error for an
-// invalid cfg or a missing store or usage function.
-func New(cfg Config, store hosting.FTPAccountStore, sessions Sessions, usage DiskUsageFunc, log *slog.Logger) (*Service, error) {
+// invalid cfg or a missing store or usage keeper.
+func New(cfg Config, store hosting.FTPAccountStore, sessions Sessions, usage Usage, log *slog.Logger) (*Service, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	if store == nil || usage == nil {
-		return nil, fmt.Errorf("ftp: New needs a store and a disk-usage function")
+		return nil, fmt.Errorf("ftp: New needs a store and a usage keeper")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: store, sessions: sessions, usage: usage, cfg: cfg, log: log, loc: time.Local}, nil
+}
+
+// recount rescans the account's usage, as cPanel runs pure-quotacheck
+// after a quota or directory change. The rescan is bounded: a tree too
+// large keeps the counts kept so far, and the change still stands.
+func (s *Service) recount(ctx context.Context, acct *hosting.Account) {
+	if _, err := s.usage.Rescan(ctx, acct); err != nil {
+		s.log.WarnContext(ctx, "ftp usage not recounted", "account", acct.Name, "err", err)
+	}
 }
 
 // closeLogin ends the live sessions of one login. A failure is logged, not

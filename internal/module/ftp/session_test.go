@@ -1,7 +1,6 @@
 package ftp
 
 import (
-	"github.com/uapid/uapid/internal/vfs"
 	"slices"
 	"testing"
 	"time"
@@ -42,7 +41,7 @@ func TestListSessions(t *testing.T) {
 		LoginTime: time.Date(2026, 4, 3, 6, 5, 4, 0, time.UTC), Status: hosting.FTPIdle})
 	pro.checkGolden(t, "list_sessions_proftpd", pro.mustOK(t, pro.a, "list_sessions"))
 
-	none, err := New(Config{}, e.db, nil, vfs.UsageBelow, nil)
+	none, err := New(Config{}, e.db, nil, e.usage, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
 )
 
 // guidRE matches every GUID a record carries.
@@ -63,7 +62,7 @@ func (e *env) wire(tb testing.TB) {
 	tb.Helper()
 	log := fixture.Logger(tb)
 	var err error
-	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.kills.ftp(), vfsUsage, log); err != nil {
+	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.kills.ftp(), fixture.Usage(tb, e.db), log); err != nil {
 		tb.Fatal(err)
 	}
 	if e.email, err = email.New(email.Config{}, e.db, nil, log); err != nil {
@@ -237,16 +236,6 @@ func num(tb testing.TB, m map[string]any, key string) int64 {
 		tb.Fatal(err)
 	}
 	return i
-}
-
-// vfsUsage is the disk-usage function cmd/uapid gives the FTP service.
-func vfsUsage(_ context.Context, home, rel string) (int64, error) {
-	fsys, err := vfs.Open(home, vfs.Options{})
-	if err != nil {
-		return 0, err
-	}
-	defer fsys.Close()
-	return fsys.DiskUsage(rel)
 }
 
 // killRecorder remembers which logins the FTP and Web Disk services were

@@ -1,0 +1,76 @@
+package hosting
+
+import (
+	"context"
+	"time"
+)
+
+// Directories of an account home whose usage is counted as files change,
+// relative to the home: the home itself (the main and _logs FTP logins)
+// and public_ftp (anonymous FTP).
+const (
+	UsageHome      = ""
+	UsagePublicFTP = "public_ftp"
+)
+
+// UsageDirs returns the directories counted for every account.
+func UsageDirs() []string { return []string{UsageHome, UsagePublicFTP} }
+
+// UsageScope names the counters one change feeds: the account's counted
+// directories that hold the changed file, and the virtual FTP login whose
+// quota applies (0 for none).
+type UsageScope struct {
+	AccountID int64
+	Dirs      []string // a subset of UsageDirs
+	FTPID     int64
+}
+
+// UsageChange is one change of disk usage, applied in one transaction.
+type UsageChange struct {
+	Scope UsageScope
+	// Reserve asks to count up to Reserve more bytes before they are
+	// written; the login's quota may grant fewer.
+	Reserve int64
+	// Release uncounts bytes freed or reserved and not written (never
+	// below zero).
+	Release int64
+	// Node is the process whose change this is, and Mark +1 records that
+	// it begins a change (a durable mark that a crash leaves behind), -1
+	// that it ended one cleanly; 0 leaves the marks alone.
+	Node int64
+	Mark int
+}
+
+// UsageCounts are the counted bytes of an account.
+type UsageCounts struct {
+	Dirs      map[string]int64 // by UsageDirs entry
+	FTP       map[int64]int64  // by FTP account id
+	ScannedAt time.Time        // zero: never scanned, the counts may be incomplete
+}
+
+// UsageMark is an account with changes begun by a node that is no longer
+// live: they did not end cleanly, so the account needs a rescan.
+type UsageMark struct {
+	Node      int64
+	AccountID int64
+}
+
+// UsageStore keeps the disk-usage counters and the marks of changes in
+// progress.
+type UsageStore interface {
+	// ChangeUsage applies c and returns the bytes granted of c.Reserve:
+	// all of them, or fewer when the FTP login's quota is reached. Deleted
+	// logins and accounts are skipped.
+	ChangeUsage(ctx context.Context, c UsageChange) (granted int64, err error)
+	// UsageCounts returns the account's counters.
+	UsageCounts(ctx context.Context, accountID int64) (UsageCounts, error)
+	// SetUsage replaces the account's counters with a rescan's result
+	// (FTP logins missing from c keep their count) and removes marks.
+	SetUsage(ctx context.Context, accountID int64, c UsageCounts, clear []UsageMark) error
+	// StaleUsageMarks returns the marks of nodes other than self whose
+	// heartbeat is older than liveSince (or that have no row in nodes).
+	StaleUsageMarks(ctx context.Context, self int64, liveSince time.Time) ([]UsageMark, error)
+	// UnscannedAccounts returns the ids of the accounts whose counters were
+	// never set by a rescan.
+	UnscannedAccounts(ctx context.Context) ([]int64, error)
+}

@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/store"
+)
+
+func TestChangeUsage(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice := mustAccount(t, db, "alice", "alice.example")
+		web := mustFTPAccount(t, db, alice.ID, "web", "alice.example")
+		one := int64(1)
+		if err := db.UpdateFTPAccount(ctx, web.ID, hosting.FTPAccountUpdate{QuotaMB: &one}); err != nil {
+			t.Fatal(err)
+		}
+		login := hosting.UsageScope{AccountID: alice.ID, FTPID: web.ID, Dirs: []string{hosting.UsageHome}}
+		pub := hosting.UsageScope{AccountID: alice.ID, Dirs: []string{hosting.UsageHome, hosting.UsagePublicFTP}}
+		tests := []struct {
+			name      string
+			change    hosting.UsageChange
+			granted   int64
+			ftp, home int64
+			publicFTP int64
+		}{
+			{"reserve within quota", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, 600 << 10, 600 << 10, 600 << 10, 0},
+			{"reserve past quota gets the rest", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, 424 << 10, 1 << 20, 1 << 20, 0},
+			{"full quota grants nothing", hosting.UsageChange{Scope: login, Reserve: 1}, 0, 1 << 20, 1 << 20, 0},
+			{"release", hosting.UsageChange{Scope: login, Release: 24 << 10}, 0, 1000 << 10, 1000 << 10, 0},
+			{"no login, no limit", hosting.UsageChange{Scope: pub, Reserve: 5 << 20}, 5 << 20, 1000 << 10, 1000<<10 + 5<<20, 5 << 20},
+			{"release never below zero", hosting.UsageChange{Scope: pub, Release: 100 << 20}, 0, 1000 << 10, 0, 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := db.ChangeUsage(ctx, tt.change)
+				if err != nil || got != tt.granted {
+					t.Fatalf("ChangeUsage = %d, %v; want %d", got, err, tt.granted)
+				}
+				c, err := db.UsageCounts(ctx, alice.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.FTP[web.ID] != tt.ftp || c.Dirs[hosting.UsageHome] != tt.home || c.Dirs[hosting.UsagePublicFTP] != tt.publicFTP {
+					t.Errorf("counts %+v; want ftp %d, home %d, public_ftp %d", c, tt.ftp, tt.home, tt.publicFTP)
+				}
+				if !c.ScannedAt.IsZero() {
+					t.Errorf("counts never rescanned have ScannedAt %v", c.ScannedAt)
+				}
+			})
+		}
+	})
+}
+
+// Concurrent reservations on one login never pass its quota together: the
+// shape of two nodes uploading for one login.
+func TestChangeUsageConcurrentQuota(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice := mustAccount(t, db, "alice", "alice.example")
+		web := mustFTPAccount(t, db, alice.ID, "web", "alice.example")
+		two := int64(2)
+		if err := db.UpdateFTPAccount(ctx, web.ID, hosting.FTPAccountUpdate{QuotaMB: &two}); err != nil {
+			t.Fatal(err)
+		}
+		s := hosting.UsageScope{AccountID: alice.ID, FTPID: web.ID}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var total int64
+		for range 8 {
+			wg.Go(func() {
+				for range 10 {
+					n, err := db.ChangeUsage(ctx, hosting.UsageChange{Scope: s, Reserve: 100 << 10})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					total += n
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		c, err := db.UsageCounts(ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 2<<20 || c.FTP[web.ID] != 2<<20 {
+			t.Errorf("granted %d, counted %d; want exactly the 2 MiB quota", total, c.FTP[web.ID])
+		}
+	})
+}
+
+func TestUsageMarks(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice, bob := mustAccount(t, db, "alice", "alice.example"), mustAccount(t, db, "bob", "bob.example")
+		now := time.Now()
+		live, err := db.RegisterNode(ctx, "live", now, now.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mark := func(node int64, acct *hosting.Account, m int) {
+			t.Helper()
+			if _, err := db.ChangeUsage(ctx, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: acct.ID}, Node: node, Mark: m}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const dead, self = 9999, 8888
+		mark(dead, alice, 1)
+		mark(dead, alice, 1)
+		mark(live, bob, 1)
+		mark(self, bob, 1)
+		mark(self, alice, 1)
+		mark(self, alice, -1) // ended cleanly: no mark left
+		got, err := db.StaleUsageMarks(ctx, self, now.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []hosting.UsageMark{{Node: dead, AccountID: alice.ID}}; len(got) != 1 || got[0] != want[0] {
+			t.Errorf("stale marks %+v, want %+v", got, want)
+		}
+		// A node whose heartbeat is too old is dead too.
+		if got, _ := db.StaleUsageMarks(ctx, self, now.Add(time.Minute)); len(got) != 2 {
+			t.Errorf("with the live node taken for dead: %+v", got)
+		}
+		scanned := hosting.UsageCounts{Dirs: map[string]int64{hosting.UsageHome: 7, hosting.UsagePublicFTP: 2}, ScannedAt: now}
+		if err := db.SetUsage(ctx, alice.ID, scanned, got[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := db.StaleUsageMarks(ctx, self, now.Add(-time.Minute)); len(left) != 0 {
+			t.Errorf("marks left after SetUsage: %+v", left)
+		}
+		c, err := db.UsageCounts(ctx, alice.ID)
+		if err != nil || c.Dirs[hosting.UsageHome] != 7 || c.ScannedAt.Unix() != now.Unix() {
+			t.Errorf("counts %+v, %v", c, err)
+		}
+		if ids, err := db.UnscannedAccounts(ctx); err != nil || len(ids) != 1 || ids[0] != bob.ID {
+			t.Errorf("unscanned %v, %v; want bob only", ids, err)
+		}
+	})
+}

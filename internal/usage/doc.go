@@ -1,0 +1,20 @@
+// Package usage keeps the disk usage of hosting accounts and their FTP
+// logins as files change, so that no API call walks a tree.
+//
+// Every change that internal/vfs makes (a write, an append, a truncation, a
+// removal, a rename over a file) reaches a Counter that the Keeper hands to
+// each FTP or Web Disk session: bytes are reserved in the store a chunk
+// (vfs.ReserveChunk) at a time before they are written, within the FTP
+// login's quota read in the same transaction, and what was reserved and not
+// written is returned when the file closes. Several nodes on one PostgreSQL
+// database therefore share one count and one quota.
+//
+// Each change is marked in the store (usage_marks) before it touches a file
+// and unmarked once its usage is counted. A process killed in between
+// leaves the mark behind; Repair, at start and then periodically, rescans
+// the accounts with marks of processes that are no longer live.
+//
+// A rescan is the one walk left: it sums an account's home once, bounded in
+// depth and entries, stops when its context ends, runs once at a time per
+// account (a second request joins the first) and logs its progress.
+package usage

@@ -1,0 +1,337 @@
+package usage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxDepth       = 128
+	DefaultMaxEntries     = 1_000_000
+	DefaultRepairInterval = 5 * time.Minute
+	DefaultDeadAfter      = 15 * time.Second
+	// backgroundScans bounds the rescans the Keeper runs on its own
+	// (unscanned accounts, marks, moved directories) at once.
+	backgroundScans = 2
+	// storeTimeout bounds one counter update.
+	storeTimeout = 10 * time.Second
+)
+
+// Config shapes a Keeper. Zero values take the defaults.
+type Config struct {
+	// MaxDepth and MaxEntries bound a rescan: a deeper or larger tree is
+	// not rescanned (ErrTooLarge) and keeps its counts.
+	MaxDepth   int
+	MaxEntries int
+	// RepairInterval is how often Start's loop looks for marks left by
+	// processes that died and rescans their accounts.
+	RepairInterval time.Duration
+	// Shared is set when several nodes share the store (PostgreSQL): the
+	// marks of another node are then stale only once its heartbeat is
+	// older than DeadAfter. With SQLite every other process is dead.
+	Shared    bool
+	DeadAfter time.Duration
+	// Node returns this process's node number (internal/cluster), which
+	// owns its marks.
+	Node func() int64
+	// OnWalk, if set, is called as a rescan starts walking an account's
+	// home: tests count walks with it.
+	OnWalk func(accountID int64)
+}
+
+func (c *Config) defaults() {
+	for _, d := range []struct{ p, def *int }{{&c.MaxDepth, ptr(DefaultMaxDepth)}, {&c.MaxEntries, ptr(DefaultMaxEntries)}} {
+		if *d.p <= 0 {
+			*d.p = *d.def
+		}
+	}
+	if c.RepairInterval <= 0 {
+		c.RepairInterval = DefaultRepairInterval
+	}
+	if c.DeadAfter <= 0 {
+		c.DeadAfter = DefaultDeadAfter
+	}
+	if c.Node == nil {
+		c.Node = func() int64 { return 0 }
+	}
+}
+
+func ptr(n int) *int { return &n }
+
+// Store is what the Keeper needs from the database.
+type Store interface {
+	hosting.UsageStore
+	FindAccountByID(ctx context.Context, id int64) (*hosting.Account, error)
+	ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error)
+}
+
+// Keeper keeps the disk-usage counters: it hands Counters to sessions,
+// reads the counts for the API, and rescans. It is safe for concurrent use.
+type Keeper struct {
+	cfg   Config
+	store Store
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	scans map[int64]*scan // account id → the rescan running
+	bg    context.Context // background rescans; ended by Close
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+	slots chan struct{} // backgroundScans
+}
+
+// scan is one running rescan; callers that join it wait on done.
+type scan struct {
+	done    chan struct{}
+	waiters int // callers that joined, under Keeper.mu (for tests)
+	counts  hosting.UsageCounts
+	err     error
+}
+
+// New returns a Keeper over st.
+func New(cfg Config, st Store, log *slog.Logger) *Keeper {
+	cfg.defaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bg, stop := context.WithCancel(context.Background())
+	return &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), bg: bg, stop: stop,
+		slots: make(chan struct{}, backgroundScans)}
+}
+
+// Close stops the background rescans and waits for them.
+func (k *Keeper) Close() error {
+	k.stop()
+	k.wg.Wait()
+	return nil
+}
+
+// Counts returns the account's counted usage without walking anything. An
+// account never rescanned gets a rescan in the background, and its counts
+// meanwhile hold only what was counted as it changed.
+func (k *Keeper) Counts(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
+	c, err := k.store.UsageCounts(ctx, acct.ID)
+	if err != nil {
+		return c, err
+	}
+	if c.ScannedAt.IsZero() {
+		k.Schedule(acct)
+	}
+	return c, nil
+}
+
+// Schedule rescans acct in the background, joining a rescan already
+// running; at most a few background rescans run at once.
+func (k *Keeper) Schedule(acct *hosting.Account) {
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		select {
+		case k.slots <- struct{}{}:
+			defer func() { <-k.slots }()
+		case <-k.bg.Done():
+			return
+		}
+		if _, err := k.Rescan(k.bg, acct); err != nil && k.bg.Err() == nil {
+			k.log.Warn("usage rescan failed", "account", acct.Name, "err", err)
+		}
+	}()
+}
+
+// Rescan sets the account's counts (home, public_ftp and every FTP login)
+// to the bytes on disk, and removes the marks of dead processes on it. A
+// rescan of an account already being rescanned waits for that one and
+// returns its result. It stops when ctx ends and returns ErrTooLarge for a
+// tree beyond the bounds, leaving the counts as they were.
+func (k *Keeper) Rescan(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
+	k.mu.Lock()
+	if s := k.scans[acct.ID]; s != nil {
+		s.waiters++
+		k.mu.Unlock()
+		select {
+		case <-s.done:
+			return s.counts, s.err
+		case <-ctx.Done():
+			return hosting.UsageCounts{}, ctx.Err()
+		}
+	}
+	s := &scan{done: make(chan struct{})}
+	k.scans[acct.ID] = s
+	k.mu.Unlock()
+	s.counts, s.err = k.rescan(ctx, acct)
+	k.mu.Lock()
+	delete(k.scans, acct.ID)
+	k.mu.Unlock()
+	close(s.done)
+	return s.counts, s.err
+}
+
+// rescan walks the home once and stores what it found.
+func (k *Keeper) rescan(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
+	started := time.Now()
+	log := k.log.With("account", acct.Name)
+	marks, err := k.staleMarks(ctx, acct.ID)
+	if err != nil {
+		return hosting.UsageCounts{}, err
+	}
+	logins, err := k.store.ListFTPAccounts(ctx, acct.ID)
+	if err != nil {
+		return hosting.UsageCounts{}, err
+	}
+	log.Info("usage rescan started", "marks", len(marks))
+	c, entries, err := k.walk(ctx, acct, logins, log)
+	if err != nil {
+		log.Warn("usage rescan stopped", "entries", entries, "err", err)
+		return c, err
+	}
+	c.ScannedAt = started
+	if err := k.store.SetUsage(ctx, acct.ID, c, marks); err != nil {
+		return c, err
+	}
+	log.Info("usage rescan done", "entries", entries, "bytes", c.Dirs[hosting.UsageHome],
+		"took", time.Since(started).Round(time.Millisecond))
+	return c, nil
+}
+
+// walk sums the account's counted directories and logins' homes.
+func (k *Keeper) walk(ctx context.Context, acct *hosting.Account, logins []*hosting.FTPAccount, log *slog.Logger) (hosting.UsageCounts, int, error) {
+	if k.cfg.OnWalk != nil {
+		k.cfg.OnWalk(acct.ID)
+	}
+	c := hosting.UsageCounts{Dirs: map[string]int64{}, FTP: map[int64]int64{}}
+	dirs := make(map[string]*int64)
+	ftp := make(map[int64]*int64)
+	sinks := make(map[string][]*int64)
+	for _, d := range hosting.UsageDirs() {
+		dirs[d] = new(int64)
+		sinks[d] = append(sinks[d], dirs[d])
+	}
+	for _, f := range logins {
+		ftp[f.ID] = new(int64)
+		rel := path.Clean("/" + f.HomeDir)[1:]
+		sinks[rel] = append(sinks[rel], ftp[f.ID])
+	}
+	w := &walker{ctx: ctx, maxDepth: k.cfg.MaxDepth, maxEntries: k.cfg.MaxEntries, sinks: sinks, lastReport: time.Now(),
+		progress: func(entries int, bytes int64) {
+			log.Info("usage rescan progress", "entries", entries, "bytes", bytes)
+		}}
+	root, err := os.OpenRoot(acct.HomeDir)
+	if err != nil {
+		return c, 0, fmt.Errorf("usage: open home of %s: %w", acct.Name, err)
+	}
+	defer root.Close()
+	if err := w.walk(root, "", 0, nil); err != nil {
+		return c, w.entries, err
+	}
+	for d, n := range dirs {
+		c.Dirs[d] = *n
+	}
+	for id, n := range ftp {
+		c.FTP[id] = *n
+	}
+	return c, w.entries, nil
+}
+
+// staleMarks returns the marks of dead processes on the account.
+func (k *Keeper) staleMarks(ctx context.Context, accountID int64) ([]hosting.UsageMark, error) {
+	all, err := k.store.StaleUsageMarks(ctx, k.cfg.Node(), k.liveSince())
+	if err != nil {
+		return nil, err
+	}
+	var out []hosting.UsageMark
+	for _, m := range all {
+		if m.AccountID == accountID {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// liveSince is the oldest heartbeat of a live node. With one node (SQLite)
+// no other process can be live: their marks are all stale.
+func (k *Keeper) liveSince() time.Time {
+	if !k.cfg.Shared {
+		return time.Now().Add(time.Hour)
+	}
+	return time.Now().Add(-k.cfg.DeadAfter)
+}
+
+// Repair rescans every account with marks of a process that is no longer
+// live, one after the other, and returns how many it repaired. A failed
+// account is logged and keeps its marks for the next Repair.
+func (k *Keeper) Repair(ctx context.Context) (int, error) {
+	marks, err := k.store.StaleUsageMarks(ctx, k.cfg.Node(), k.liveSince())
+	if err != nil {
+		return 0, err
+	}
+	seen := make(map[int64]bool)
+	var errs []error
+	for _, m := range marks {
+		if seen[m.AccountID] {
+			continue
+		}
+		seen[m.AccountID] = true
+		if err := k.rescanID(ctx, m.AccountID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(seen) - len(errs), errors.Join(errs...)
+}
+
+func (k *Keeper) rescanID(ctx context.Context, id int64) error {
+	acct, err := k.store.FindAccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = k.Rescan(ctx, acct)
+	return err
+}
+
+// Start repairs the accounts that a crash left marked before it returns,
+// then, in the background until Close, schedules a rescan of the accounts
+// never scanned and repairs again every RepairInterval.
+func (k *Keeper) Start(ctx context.Context) error {
+	n, err := k.Repair(ctx)
+	if n > 0 || err != nil {
+		k.log.Info("usage repaired after an unclean stop", "accounts", n, "err", err)
+	}
+	ids, uerr := k.store.UnscannedAccounts(ctx)
+	if uerr != nil {
+		return uerr
+	}
+	for _, id := range ids {
+		if acct, err := k.store.FindAccountByID(ctx, id); err == nil {
+			k.Schedule(acct)
+		}
+	}
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		k.repairLoop()
+	}()
+	return nil
+}
+
+func (k *Keeper) repairLoop() {
+	t := time.NewTicker(k.cfg.RepairInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.bg.Done():
+			return
+		case <-t.C:
+			if n, err := k.Repair(k.bg); (n > 0 || err != nil) && k.bg.Err() == nil {
+				k.log.Info("usage repaired", "accounts", n, "err", err)
+			}
+		}
+	}
+}
