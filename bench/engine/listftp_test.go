@@ -22,7 +22,6 @@ import (
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/uapi"
-	"github.com/uapid/uapid/internal/vfs"
 )
 
 // apiClients is the number of keep-alive clients calling at once, as a
@@ -50,7 +49,7 @@ func setupListFTP(b *testing.B) (string, string) {
 		b.Fatal(err)
 	}
 	log := fixture.Logger(b)
-	ftpSvc, err := ftp.New(ftp.Config{}, db, nil, vfs.UsageBelow, log)
+	ftpSvc, err := ftp.New(ftp.Config{}, db, nil, fixture.Usage(b, db), log)
 	if err != nil {
 		b.Fatal(err)
 	}
