@@ -56,8 +56,8 @@ func TestSpliceUploadKeepsEveryByte(t *testing.T) {
 	if !bytes.Equal(got, body) {
 		t.Errorf("the file on disk differs from what was sent (%d bytes)", len(got))
 	}
-	if l.sum() != int64(len(body)) {
-		t.Errorf("usage persisted %d, want %d", l.sum(), len(body))
+	if l.Used() != int64(len(body)) || l.marks() != 0 {
+		t.Errorf("usage %d with %d changes begun, want %d and none", l.Used(), l.marks(), len(body))
 	}
 }
 
@@ -78,8 +78,8 @@ func TestSpliceUploadStopsAtQuota(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(tr.home, "big.bin")); fi.Size() != 3<<20 {
 		t.Errorf("file holds %d bytes", fi.Size())
 	}
-	if got := l.sum(); got != 3<<20 {
-		t.Errorf("persisted %d, want %d", got, 3<<20)
+	if got := l.Used(); got != 3<<20 {
+		t.Errorf("used %d, want %d", got, 3<<20)
 	}
 }
 
@@ -102,7 +102,7 @@ func TestSpliceUploadOverwriteCountsGrowthOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if got := l.sum(); got != 1600 {
+	if got := l.Used(); got != 1600 {
 		t.Errorf("usage %d, want 1600 (1000 then 600 more)", got)
 	}
 }
