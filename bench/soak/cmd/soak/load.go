@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uapid/uapid/bench/internal/harness"
+)
+
+// results collects what every client saw. Well-behaved clients' errors are
+// counted by kind with their first message; the flood's outcomes apart.
+type results struct {
+	mu       sync.Mutex
+	ops      map[string]int    // successful operations by kind
+	errs     map[string]int    // errors by kind
+	firstErr map[string]string // first error message by kind
+	apiLat   []sample          // every list_ftp latency, with when it ended
+	flood    map[string]int    // flood outcomes
+	floodMax time.Duration     // longest a flood connection was held
+	rss      []rssSample
+	metrics  []string      // the server's listener metrics at the last sample
+	cpu      time.Duration // the server's CPU time over the run
+	load     [2]string     // /proc/loadavg at the start and the end
+	started  time.Time
+}
+
+type sample struct {
+	at  time.Duration // since start
+	lat time.Duration
+}
+
+type rssSample struct {
+	at       time.Duration
+	rss, fds int64
+}
+
+func newResults() *results {
+	return &results{ops: map[string]int{}, errs: map[string]int{}, firstErr: map[string]string{},
+		flood: map[string]int{}, started: time.Now()}
+}
+
+func (r *results) ok(kind string) {
+	r.mu.Lock()
+	r.ops[kind]++
+	r.mu.Unlock()
+}
+
+func (r *results) fail(kind string, err error) {
+	r.mu.Lock()
+	r.errs[kind]++
+	if _, seen := r.firstErr[kind]; !seen {
+		r.firstErr[kind] = err.Error()
+	}
+	r.mu.Unlock()
+}
+
+func (r *results) latency(d time.Duration) {
+	r.mu.Lock()
+	r.apiLat = append(r.apiLat, sample{at: time.Since(r.started), lat: d})
+	r.mu.Unlock()
+}
+
+func (r *results) floodOutcome(what string, held time.Duration) {
+	r.mu.Lock()
+	r.flood[what]++
+	r.floodMax = max(r.floodMax, held)
+	r.mu.Unlock()
+}
+
+// drive runs every load for o.duration and samples the server's memory.
+func drive(ctx context.Context, o options, s *server) *results {
+	r := newResults()
+	r.load[0] = loadAvg()
+	cpu0 := harness.CPUTime([]int{s.child.PID()})
+	defer func() { r.cpu, r.load[1] = harness.CPUTime([]int{s.child.PID()})-cpu0, loadAvg() }()
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { driveFTP(ctx, o, s, r) })
+	wg.Go(func() { driveAPI(ctx, o, s, r) })
+	wg.Go(func() { driveWebDAV(ctx, o, s, r) })
+	wg.Go(func() { driveFlood(ctx, o, s, r) })
+	sampleMemory(ctx, o, s, r)
+	wg.Wait()
+	return r
+}
+
+// sampleMemory records the server's RSS and open descriptors until ctx
+// ends, with a progress line each time.
+func sampleMemory(ctx context.Context, o options, s *server, r *results) {
+	t := time.NewTicker(o.sample)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if ctx.Err() != nil {
+			return // a tick that raced the end: the load is stopping
+		}
+		m := harness.MeasureMemory([]int{s.child.PID()})
+		lines := s.metrics("uapid_listener_")
+		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.child.PID()))
+		r.mu.Lock()
+		at := time.Since(r.started)
+		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds))})
+		r.metrics = lines
+		errs := 0
+		for _, n := range r.errs {
+			errs += n
+		}
+		p99 := percentile(windowOf(r.apiLat, at-o.sample), 99)
+		r.mu.Unlock()
+		harness.Progress("%4.0fs RSS %6.1f MiB, %5d fds, list_ftp p99 %6.1f ms, errors %d",
+			at.Seconds(), float64(m.RSS)/(1<<20), len(fds), ms(p99), errs)
+	}
+}
+
+// windowOf returns the latencies that ended after from.
+func windowOf(all []sample, from time.Duration) []time.Duration {
+	var w []time.Duration
+	for _, s := range all {
+		if s.at >= from {
+			w = append(w, s.lat)
+		}
+	}
+	return w
+}
+
+func percentile(lat []time.Duration, p int) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), lat...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// dialerFrom returns a dialer whose connections come from ip.
+func dialerFrom(ip string) *net.Dialer {
+	return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 30 * time.Second}
+}
+
+// sourceIP returns the n-th address of the loopback block 127.b.0.0/16.
+func sourceIP(b, n int) string { return fmt.Sprintf("127.%d.%d.%d", b, n/250, n%250+1) }
+
+// shortErr keeps the first line of an error message.
+func shortErr(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// loadAvg is the machine's load (1, 5, 15 minutes), for the report: the
+// numbers mean little on a machine others are using.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
