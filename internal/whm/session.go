@@ -2,6 +2,7 @@ package whm
 
 import (
 	"context"
+	"net"
 	"net/url"
 	"strings"
 
@@ -21,6 +22,7 @@ func (s *Server) createUserSession(ctx context.Context, a *args) (reply, error) 
 	if strings.Contains(user, "@") {
 		a.bad("user", "give the account's user name; webmail and subaccount sessions are not served.")
 	}
+	base := s.loginBase(a)
 	if err := a.err(); err != nil {
 		return reply{}, err
 	}
@@ -37,7 +39,31 @@ func (s *Server) createUserSession(ctx context.Context, a *args) (reply, error) 
 	}
 	session := acct.Name + ":" + secret
 	q := url.Values{"session": {session}}
-	loginURL := s.cfg.CPanelURL() + "/" + t.SecurityToken + "/login/?" + q.Encode()
+	loginURL := base + "/" + t.SecurityToken + "/login/?" + q.Encode()
 	return reply{data: map[string]any{"url": loginURL, "session": session, "cp_security_token": "/" + t.SecurityToken,
 		"expires": t.ExpiresAt.Unix(), "service": service}, reason: "Created session"}, nil
+}
+
+// loginBase is the HTTPS API's base URL for login URLs, with the host
+// replaced by preferred_domain (a host name or IP address) when given.
+func (s *Server) loginBase(a *args) string {
+	base := s.cfg.CPanelURL()
+	host := a.optional("", "preferred_domain")
+	if host == "" {
+		return base
+	}
+	if net.ParseIP(host) == nil {
+		d, err := hosting.NormalizeDomain(host)
+		if err != nil {
+			a.bad("preferred_domain", "give a host name or an IP address.")
+			return base
+		}
+		host = d
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	u.Host = net.JoinHostPort(host, u.Port())
+	return u.String()
 }

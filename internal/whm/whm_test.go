@@ -130,3 +130,29 @@ func FuzzCall(f *testing.F) {
 		}
 	})
 }
+
+func TestLoginURLHost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, r := e.post(t, "createacct", "username=sso&domain=sso.example&password=Sso-pass-123"); r.Metadata.Result != 1 {
+		t.Fatalf("createacct: %+v", r.Metadata)
+	}
+	for _, tc := range []struct{ preferred, wantPrefix, wantReason string }{
+		{"", "https://host.test:2083/cpsess", ""},
+		{"Panel.Example.", "https://panel.example:2083/cpsess", ""},
+		{"2001:db8::1", "https://[2001:db8::1]:2083/cpsess", ""},
+		{"not a host!", "", "preferred_domain"},
+	} {
+		_, r := e.post(t, "create_user_session", "user=sso&service=cpaneld&preferred_domain="+url.QueryEscape(tc.preferred))
+		if tc.wantReason != "" {
+			if r.Metadata.Result != 0 || !strings.Contains(r.Metadata.Reason, tc.wantReason) {
+				t.Errorf("%q: %+v", tc.preferred, r.Metadata)
+			}
+			continue
+		}
+		data, _ := r.Data.(map[string]any)
+		if u, _ := data["url"].(string); r.Metadata.Result != 1 || !strings.HasPrefix(u, tc.wantPrefix) {
+			t.Errorf("%q: url %q, %+v", tc.preferred, u, r.Metadata)
+		}
+	}
+}
