@@ -33,7 +33,7 @@ func mustServeLimited(t *testing.T, opts map[string]string) *limited {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_FTP_ADDR": "127.0.0.1:0",
-		"UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost", "UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
+		"UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_WHM_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost", "UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
 	for k, v := range opts {
 		env[k] = v
 	}
@@ -275,7 +275,7 @@ func TestShutdownGracePerServer(t *testing.T) {
 	}
 }
 
-// HTTPS, Web Disk and FTPS (AUTH TLS) all refuse a client that offers only
+// HTTPS, WHM, Web Disk and FTPS (AUTH TLS) all refuse a client that offers only
 // CBC-SHA1 suites and accept one with ECDHE and AES-GCM.
 func TestTLSSuitesOnEveryListener(t *testing.T) {
 	l := mustServeLimited(t, nil)
@@ -302,7 +302,7 @@ func TestTLSSuitesOnEveryListener(t *testing.T) {
 		return tls.Client(c, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, //nolint:gosec // self-signed
 			CipherSuites: suites}).Handshake()
 	}
-	for _, server := range []string{"https", "webdav", "ftp"} {
+	for _, server := range []string{"https", "whm", "webdav", "ftp"} {
 		t.Run(server, func(t *testing.T) {
 			if err := handshake(t, server, cbc); err == nil {
 				t.Error("CBC-SHA1 handshake succeeded")
