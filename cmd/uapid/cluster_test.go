@@ -19,10 +19,19 @@ import (
 // data directory (certificate, admin socket) and the homes in homes.
 func mustNode(t *testing.T, dsn, name string, demo bool) *server {
 	t.Helper()
+	return mustNodeWith(t, dsn, name, demo, nil)
+}
+
+// mustNodeWith is mustNode with extra environment variables.
+func mustNodeWith(t *testing.T, dsn, name string, demo bool, extra map[string]string) *server {
+	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_DATABASE": dsn, "UAPID_NODE_ID": name,
 		"UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "off", "UAPID_WHM_ADDR": "off",
 		"UAPID_HOSTNAME": "localhost", "UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534"}
+	for k, v := range extra {
+		env[k] = v
+	}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

@@ -150,11 +150,9 @@ func (m *Main) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The cluster closes the account's FTP sessions on every node.
-	closers := []account.SessionCloser{m.cluster}
-	if m.webdav != nil {
-		closers = append(closers, m.webdav)
-	}
+	// The cluster closes the account's FTP sessions and Web Disk
+	// connections on every node.
+	closers := []account.SessionCloser{m.cluster, m.cluster.WebDisk()}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
 	m.accounts.UseLimiter(lim)
 	m.accounts.UseOperatorStore(m.db, vfs.UsageBelow)

@@ -112,7 +112,7 @@ func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, 
 func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
-		return webdisk.New(cfg, m.db, nil, m.Log)
+		return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log) // kills still reach other nodes
 	}
 	c := m.Config
 	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Usage: m.usage, Locks: webdavd.LockLimits{
@@ -124,6 +124,7 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		return nil, err
 	}
 	m.webdav = srv
+	m.cluster.SetWebDisk(srv)
 	for _, l := range []struct {
 		name, addr string
 		port       *int
@@ -144,7 +145,7 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		m.goServe(l.name, func() error { return serve(limited) })
 		m.Log.Info("listening", "server", l.name, "addr", ln.Addr().String())
 	}
-	return webdisk.New(cfg, m.db, srv, m.Log)
+	return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log)
 }
 
 // userManager builds the UserManager module over the three service modules.

@@ -1,8 +1,10 @@
 // Package cluster lets several uapid processes (nodes) that share one
-// PostgreSQL database act as one FTP service: Ftp::list_sessions on any node
-// shows the account's sessions on every live node, and Ftp::kill_session on
-// any node closes them wherever they are. PostgreSQL is the only source of
-// truth; there is no consensus of our own.
+// PostgreSQL database act as one FTP and Web Disk service:
+// Ftp::list_sessions on any node shows the account's sessions on every live
+// node, Ftp::kill_session on any node closes them wherever they are, and
+// Web Disk connections are closed on every node when their login or
+// account changes. PostgreSQL is the only source of truth; there is no
+// consensus of our own.
 //
 // # Nodes
 //
@@ -38,6 +40,15 @@
 // it, through its registry's KillFTPSessions for the account the message
 // names, so a message reaches only that account's sessions; the sender has
 // already scoped the request to the caller's account.
+//
+// # Web Disk kills
+//
+// Web Disk connections are not recorded in the database. WebDisk returns
+// the kills the WebDisk module and the account service use: they close the
+// local Web Disk server's connections (SetWebDisk) at once and broadcast a
+// killMessage with Proto "webdisk", no node and the sender in From; every
+// other node closes its connections of that account (and login) when the
+// notification arrives. Nothing waits for them.
 //
 // # SQLite
 //

@@ -25,11 +25,17 @@ const (
 // sessions of one hosting account that one node holds. It names no session
 // of another account: the receiving node looks sessions up in that
 // account's part of its registry only.
+//
+// A Web Disk kill (Proto "webdisk") names no node: it is broadcast, and
+// every node but its sender (From) closes the account's matching Web Disk
+// connections.
 type killMessage struct {
 	Node    int64  `json:"node"`              // number of the node that holds the sessions
 	Account int64  `json:"account"`           // hosting account that owns them
 	Login   string `json:"login,omitempty"`   // normalised login; "" for any
 	Session int64  `json:"session,omitempty"` // id in the node's process; 0 for any
+	Proto   string `json:"proto,omitempty"`   // "" for FTP, "webdisk"
+	From    int64  `json:"from,omitempty"`    // sending node of a Web Disk kill
 }
 
 // parseKill decodes and checks a payload. Anything else on the channel is
@@ -39,8 +45,17 @@ func parseKill(payload string) (killMessage, error) {
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		return m, fmt.Errorf("cluster: kill message: %w", err)
 	}
-	if m.Node <= 0 || m.Account <= 0 || m.Session < 0 || m.Session >= 1<<localBits {
-		return m, fmt.Errorf("cluster: kill message %s names no node, account or session", payload)
+	switch m.Proto {
+	case "":
+		if m.Node <= 0 || m.Account <= 0 || m.Session < 0 || m.Session >= 1<<localBits || m.From != 0 {
+			return m, fmt.Errorf("cluster: kill message %s names no node, account or session", payload)
+		}
+	case protoWebDisk:
+		if m.Node != 0 || m.Session != 0 || m.Account <= 0 || m.From <= 0 {
+			return m, fmt.Errorf("cluster: web disk kill message %s names no account or sender", payload)
+		}
+	default:
+		return m, fmt.Errorf("cluster: kill message %s of an unknown protocol", payload)
 	}
 	return m, nil
 }
@@ -136,6 +151,10 @@ func (n *Node) handle(ctx context.Context, payload string) {
 	m, err := parseKill(payload)
 	if err != nil {
 		n.log.Warn("cluster: ignored a notification", "err", err)
+		return
+	}
+	if m.Proto == protoWebDisk {
+		n.handleWebDisk(ctx, m)
 		return
 	}
 	if m.Node != n.id || n.local == nil {

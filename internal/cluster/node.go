@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -137,6 +138,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	close  sync.Once
+
+	webdisk atomic.Pointer[webDiskHolder] // this process's Web Disk server, if any
 }
 
 // New returns a node over st and the local session registry (nil when this
