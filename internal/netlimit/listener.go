@@ -191,9 +191,14 @@ func (c *conn) setRead(t time.Time) {
 // bodies through it when the connection offers it.
 func (c *conn) ReadFrom(r io.Reader) (int64, error) { return io.Copy(c.Conn, r) }
 
-// hostOf returns the IP address of addr without the port.
+// hostOf returns the client address the per-IP limit counts: the IPv4
+// address, or the /64 of an IPv6 one (a single host usually holds a whole
+// /64, so counting single addresses would let it through 2^64 times).
 func hostOf(addr net.Addr) string {
 	if ta, ok := addr.(*net.TCPAddr); ok {
+		if ta.IP.To4() == nil && len(ta.IP) == net.IPv6len {
+			return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+		}
 		return ta.IP.String()
 	}
 	if host, _, err := net.SplitHostPort(addr.String()); err == nil {
