@@ -86,6 +86,9 @@ func drive(ctx context.Context, o options, s *server) *results {
 	wg.Go(func() { driveAPI(ctx, o, s, r) })
 	wg.Go(func() { driveWebDAV(ctx, o, s, r) })
 	wg.Go(func() { driveFlood(ctx, o, s, r) })
+	// The metrics come over HTTPS from the loaded server: apart from the
+	// memory samples, which must not wait for them.
+	wg.Go(func() { sampleMetrics(ctx, o, s, r) })
 	sampleMemory(ctx, o, s, r)
 	wg.Wait()
 	return r
@@ -106,12 +109,10 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 			return // a tick that raced the end: the load is stopping
 		}
 		m := harness.MeasureMemory([]int{s.child.PID()})
-		lines := s.metrics("uapid_listener_")
 		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.child.PID()))
 		r.mu.Lock()
 		at := time.Since(r.started)
 		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds))})
-		r.metrics = lines
 		errs := 0
 		for _, n := range r.errs {
 			errs += n
@@ -120,6 +121,19 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 		r.mu.Unlock()
 		harness.Progress("%4.0fs RSS %6.1f MiB, %5d fds, list_ftp p99 %6.1f ms, errors %d",
 			at.Seconds(), float64(m.RSS)/(1<<20), len(fds), ms(p99), errs)
+	}
+}
+
+// sampleMetrics keeps the server's latest listener metrics until ctx ends.
+func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
+	for sleep(ctx, o.sample) {
+		lines := s.metrics("uapid_listener_")
+		if ctx.Err() != nil {
+			return // taken while the load stopped
+		}
+		r.mu.Lock()
+		r.metrics = lines
+		r.mu.Unlock()
 	}
 }
 
