@@ -95,7 +95,7 @@ func buildServer(h harness, cfg serverConfig) *server {
 	rule := limiter.Rule{MaxFailures: cfg.failures, Window: time.Minute, Block: time.Minute}
 	lim := limiter.New(limiter.Config{PerAddress: rule, PerAccount: rule}, nil)
 	reg := catalog.Registry(s.deps(h, cfg, lim))
-	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, db, db, db, lim, cfg.log, nil)
+	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, fixture.AuthStores(db), lim, cfg.log, nil)
 	api := httpapi.New(httpapi.Config{SecureCookie: true}, uapi.NewEngine(reg, cfg.log, nil), au, cfg.log, nil)
 	ts := httptest.NewTLSServer(api.Handler())
 	h.Cleanup(ts.Close)
@@ -109,7 +109,8 @@ func (s *server) deps(h harness, cfg serverConfig, lim *limiter.Limiter) catalog
 	h.Helper()
 	keeper := diskusage.New(diskusage.Config{}, s.db, cfg.log)
 	h.Cleanup(func() { _ = keeper.Close() })
-	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: keeper}, s.db, s.db, lim, cfg.log)
+	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: keeper}, s.db,
+		auth.New(auth.Config{}, fixture.AuthStores(s.db), lim, cfg.log, nil), cfg.log)
 	must(h, err)
 	must(h, fs.Start(context.Background()))
 	h.Cleanup(func() { _ = fs.Close() })

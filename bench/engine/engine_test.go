@@ -51,7 +51,7 @@ func setup(b *testing.B) (string, string, string) {
 	}
 	log := fixture.Logger(b)
 	lim := limiter.New(limiter.DefaultConfig(), nil)
-	au := auth.New(auth.Config{}, db, db, db, lim, log, nil)
+	au := auth.New(auth.Config{}, fixture.AuthStores(db), lim, log, nil)
 	reg := catalog.Registry(catalog.Deps{Tokens: db})
 	eng := uapi.NewEngine(reg, log, nil)
 	api := httpapi.New(httpapi.Config{}, eng, au, log, prometheus.NewRegistry())

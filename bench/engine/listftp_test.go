@@ -53,7 +53,7 @@ func setupListFTP(b *testing.B) (string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	au := auth.New(auth.Config{}, db, db, db, limiter.New(limiter.DefaultConfig(), nil), log, nil)
+	au := auth.New(auth.Config{}, fixture.AuthStores(db), limiter.New(limiter.DefaultConfig(), nil), log, nil)
 	eng := uapi.NewEngine(catalog.Registry(catalog.Deps{Tokens: db, FTP: ftpSvc}), log, nil)
 	api := httpapi.New(httpapi.Config{}, eng, au, log, prometheus.NewRegistry())
 	srv := httptest.NewTLSServer(api.Handler())

@@ -42,8 +42,8 @@ func uapid(b *testing.B) (addr, user, pass string) {
 	if err := db.CreateFTPAccount(context.Background(), fa); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, db, limiter.New(limiter.DefaultConfig(), nil),
-		fixture.Logger(b))
+	lim := limiter.New(limiter.DefaultConfig(), nil)
+	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, fixture.Authenticator(b, db, lim, nil), fixture.Logger(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 
 // mustNode boots one uapid node on a shared PostgreSQL DSN, with its own
 // data directory (certificate, admin socket) and the homes in homes.
-func mustNode(t *testing.T, dsn, name string, demo bool) *server {
+func mustNode(t *testing.T, dsn, name string, demo bool, opts ...func(*Main)) *server {
 	t.Helper()
 	return mustNodeWith(t, dsn, name, demo, nil)
 }
@@ -37,6 +37,9 @@ func mustNodeWith(t *testing.T, dsn, name string, demo bool, extra map[string]st
 		t.Fatal(err)
 	}
 	m := &Main{Config: cfg, Demo: demo, Log: fixture.Logger(t)}
+	for _, o := range opts {
+		o(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

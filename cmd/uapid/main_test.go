@@ -33,7 +33,7 @@ type server struct {
 	uapid string // path of the built uapid binary
 }
 
-func mustServe(t *testing.T) *server {
+func mustServe(t *testing.T, opts ...func(*Main)) *server {
 	t.Helper()
 	dir := t.TempDir()
 	relay := smtptest.Start(t)
@@ -49,6 +49,9 @@ func mustServe(t *testing.T) *server {
 	if os.Geteuid() == 0 { // plugin pages in the sandbox, with this test binary as its helper
 		sb := sandboxtest.Config(t, "uapid-test-cmd")
 		m.SandboxHelper, m.SandboxHelperEnv = sb.Helper, sb.HelperEnv
+	}
+	for _, o := range opts {
+		o(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

@@ -74,6 +74,7 @@ type Main struct {
 	netm     *netlimit.Metrics
 	addrs    map[string]net.Addr
 	httpLns  map[string]net.Listener // bound by bindHTTP, served by startAll
+	limits   *limiter.Config         // tests only: rules other than limiter.DefaultConfig
 	cancel   context.CancelFunc
 	closing  atomic.Bool // Close has begun: servers stopping now is no failure
 	wg       sync.WaitGroup
@@ -135,14 +136,15 @@ func (m *Main) build(ctx context.Context) error {
 	m.metrics = prometheus.NewRegistry()
 	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.netm = netlimit.NewMetrics(m.metrics)
-	lim := limiter.New(limiter.DefaultConfig(), nil)
-	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle}, m.db, m.db, m.db, lim, m.Log, nil)
+	lim := m.limiter(ctx)
+	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle},
+		auth.Stores{Accounts: m.db, Tokens: m.db, Sessions: m.db, FTP: m.db, WebDisk: m.db}, lim, m.Log, nil)
 	m.auth.UseOperator(m.db, m.db)
-	ftpSvc, err := m.startFTP(ctx, lim)
+	ftpSvc, err := m.startFTP(ctx)
 	if err != nil {
 		return err
 	}
-	webdiskSvc, err := m.startWebDAV(lim)
+	webdiskSvc, err := m.startWebDAV()
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/invite"
-	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/mailauth"
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
@@ -28,7 +27,7 @@ import (
 // on top of the cluster's view of the sessions (every live node's, with
 // PostgreSQL). The node observes the registry and is started before the
 // server accepts its first login, so that no session goes unrecorded.
-func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service, error) {
+func (m *Main) startFTP(ctx context.Context) (*ftp.Service, error) {
 	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
 	var srv *ftpd.Server
 	var local hosting.FTPSessions // stays a nil interface without FTP
@@ -43,7 +42,7 @@ func (m *Main) startFTP(ctx context.Context, lim *limiter.Limiter) (*ftp.Service
 			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS,
 			IdleTimeout: m.Config.FTPIdleTimeout, LoginTimeout: m.Config.FTPLoginTimeout,
 			Limits:              netlimit.Limits{MaxConns: m.Config.FTPMaxConns, MaxConnsPerIP: m.Config.FTPMaxConnsPerIP},
-			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm, Usage: m.usage}, m.db, m.db, lim, m.Log)
+			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm, Usage: m.usage}, m.db, m.auth, m.Log)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +108,7 @@ func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, 
 
 // startWebDAV starts the Web Disk server on its TLS and plain listeners
 // (each unless empty) and returns the WebDisk module's service on top of it.
-func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
+func (m *Main) startWebDAV() (*webdisk.Service, error) {
 	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
 		return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log) // kills still reach other nodes
@@ -119,7 +118,7 @@ func (m *Main) startWebDAV(lim *limiter.Limiter) (*webdisk.Service, error) {
 		PerLogin: c.WebDAVMaxLocks, Total: c.WebDAVMaxLocksTotal,
 		OwnerBytes: c.WebDAVLockOwnerMax, MaxTimeout: c.WebDAVLockTimeoutMax}, Timeouts: webdavd.Timeouts{
 		ReadHeader: c.WebDAVStallTimeout, Idle: c.WebDAVIdleTimeout,
-		Rate: netlimit.Rate{Stall: c.WebDAVStallTimeout, MinBytesPerSec: c.WebDAVMinRate}}}, m.db, m.db, lim, m.Log)
+		Rate: netlimit.Rate{Stall: c.WebDAVStallTimeout, MinBytesPerSec: c.WebDAVMinRate}}}, m.auth, m.Log)
 	if err != nil {
 		return nil, err
 	}

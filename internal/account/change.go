@@ -44,12 +44,18 @@ func (s *Service) SetPassword(ctx context.Context, name, pass string) error {
 // ChangePassword is the account holder's own change: the old password must
 // match (UserManager::change_password).
 func (s *Service) ChangePassword(ctx context.Context, acct *hosting.Account, oldPass, newPass string) error {
-	if s.limit != nil && !s.limit.Allowed("", acct.Name) {
-		return hosting.Errorf(hosting.EFORBIDDEN, "Too many failed attempts. Try again later.")
+	if s.limit != nil {
+		if ok, err := s.limit.Allowed(ctx, "", acct.Name); err != nil {
+			return err
+		} else if !ok {
+			return hosting.Errorf(hosting.EFORBIDDEN, "Too many failed attempts. Try again later.")
+		}
 	}
 	if !password.Verify(acct.PasswordHash, oldPass) {
 		if s.limit != nil {
-			s.limit.Failure("", acct.Name)
+			if err := s.limit.Failure(ctx, "", acct.Name); err != nil {
+				return err
+			}
 		}
 		return hosting.Errorf(hosting.EINVALID, "The current password is incorrect.")
 	}

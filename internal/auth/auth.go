@@ -14,7 +14,6 @@ import (
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
-	"github.com/uapid/uapid/internal/password"
 )
 
 // Failure reasons. Callers show the client one generic message for all of
@@ -33,12 +32,24 @@ type Config struct {
 	SessionIdle time.Duration // a session unused this long is gone (cPanel: 15 min)
 }
 
-// Authenticator checks credentials against the stores.
+// Stores are where the authenticator finds logins. FTP and WebDisk may be
+// nil: then no user@domain logins of that protocol exist.
+type Stores struct {
+	Accounts hosting.AccountStore
+	Tokens   hosting.TokenStore
+	Sessions hosting.SessionStore
+	FTP      hosting.FTPAccountStore
+	WebDisk  hosting.WebDiskAccountStore
+}
+
+// Authenticator checks credentials against the stores, for every protocol.
 type Authenticator struct {
 	cfg      Config
 	accounts hosting.AccountStore
 	tokens   hosting.TokenStore
 	sessions hosting.SessionStore
+	ftp      hosting.FTPAccountStore
+	webDisk  hosting.WebDiskAccountStore
 	limit    *limiter.Limiter
 	log      *slog.Logger
 	now      func() time.Time
@@ -47,84 +58,83 @@ type Authenticator struct {
 }
 
 // New returns an authenticator. now may be nil (time.Now).
-func New(cfg Config, accounts hosting.AccountStore, tokens hosting.TokenStore, sessions hosting.SessionStore,
-	limit *limiter.Limiter, log *slog.Logger, now func() time.Time) *Authenticator {
+func New(cfg Config, st Stores, limit *limiter.Limiter, log *slog.Logger, now func() time.Time) *Authenticator {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 15 * time.Minute
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Authenticator{cfg: cfg, accounts: accounts, tokens: tokens, sessions: sessions,
-		limit: limit, log: log, now: now, verified: newVerifiedCache(time.Minute, 10000)}
+	return &Authenticator{cfg: cfg, accounts: st.Accounts, tokens: st.Tokens, sessions: st.Sessions,
+		ftp: st.FTP, webDisk: st.WebDisk, limit: limit, log: log, now: now,
+		verified: newVerifiedCache(time.Minute, 10000)}
 }
 
-// Password checks an account name and password (HTTP Basic, session login).
+// Password checks a hosting account's name and password over HTTPS (Basic,
+// session login) and returns the account.
 func (a *Authenticator) Password(ctx context.Context, name, pass, remote string) (*hosting.Account, error) {
-	return a.guarded(ctx, name, remote, func(acct *hosting.Account) bool {
-		now := a.now()
-		if a.verified.hit(acct.PasswordHash, pass, now) {
-			return true
-		}
-		if !password.Verify(acct.PasswordHash, pass) {
-			return false
-		}
-		a.verified.add(acct.PasswordHash, pass, now)
-		return true
-	})
+	p, err := a.Authenticate(ctx, HTTPS, name, pass, remote)
+	if err != nil {
+		return nil, err
+	}
+	return p.Account, nil
 }
 
 // Token checks an API token of the named account. A token without full
 // access narrows the returned account's features to the token's, so the
-// engine's feature gate enforces the token's limits.
+// engine's feature gate enforces the token's limits. Bad tokens are counted
+// per address, apart from password failures: guessing an account's
+// password never refuses its tokens.
 func (a *Authenticator) Token(ctx context.Context, name, token, remote string) (*hosting.Account, error) {
-	var found *hosting.Token
-	acct, err := a.guarded(ctx, name, remote, func(acct *hosting.Account) bool {
-		t, err := a.tokens.FindTokenByHash(ctx, acct.ID, HashSecret(token))
-		if err != nil {
-			return false
-		}
-		found = t
-		return !t.Expired(a.now())
-	})
-	if errors.Is(err, ErrInvalid) && found != nil {
-		return nil, ErrTokenExpired
+	name = NormaliseLogin(name)
+	if name == "" || len(name) > MaxNameLen {
+		return nil, a.tokenFailed(ctx, remote, ErrInvalid)
 	}
-	if err == nil && !found.FullAccess {
-		narrowed := *acct
-		narrowed.Features = slices.DeleteFunc(slices.Clone(acct.Features), func(f string) bool {
-			return !slices.Contains(found.Features, f)
-		})
-		acct = &narrowed
-	}
-	return acct, err
-}
-
-// guarded runs one credential check under the brute-force limiter. A
-// missing account and a wrong secret are the same failure, and the check
-// runs against a dummy hash for a missing account so timing tells nothing.
-func (a *Authenticator) guarded(ctx context.Context, name, remote string, ok func(*hosting.Account) bool) (*hosting.Account, error) {
-	if !a.limit.Allowed(remote, name) {
+	if ok, err := a.limit.TokenAllowed(ctx, remote); err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	} else if !ok {
 		return nil, ErrLimited
 	}
 	acct, err := a.accounts.FindAccountByName(ctx, name)
-	if err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND {
+	if err != nil && !isNotFound(err) {
 		return nil, fmt.Errorf("auth: find account %q: %w", name, err)
 	}
-	if acct == nil {
-		password.Verify(dummyHash, name)
-		a.limit.Failure(remote, name)
-		return nil, ErrInvalid
+	var id int64 // a missing account still costs the token lookup
+	if acct != nil {
+		id = acct.ID
 	}
-	if !ok(acct) {
-		a.limit.Failure(remote, name)
-		return nil, ErrInvalid
-	}
-	if acct.Suspended {
+	t, err := a.tokens.FindTokenByHash(ctx, id, HashSecret(token))
+	switch {
+	case err != nil && !isNotFound(err):
+		return nil, fmt.Errorf("auth: find token: %w", err)
+	case acct == nil || err != nil:
+		return nil, a.tokenFailed(ctx, remote, ErrInvalid)
+	case t.Expired(a.now()):
+		return nil, a.tokenFailed(ctx, remote, ErrTokenExpired)
+	case acct.Suspended:
 		return nil, ErrSuspended
 	}
-	a.limit.Success(name)
-	return acct, nil
+	return narrow(acct, t), nil
+}
+
+// tokenFailed counts a bad token from remote and returns reason.
+func (a *Authenticator) tokenFailed(ctx context.Context, remote string, reason error) error {
+	if err := a.limit.TokenFailure(ctx, remote); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	return reason
+}
+
+// narrow returns acct with only the features a limited token grants.
+func narrow(acct *hosting.Account, t *hosting.Token) *hosting.Account {
+	if t.FullAccess {
+		return acct
+	}
+	narrowed := *acct
+	narrowed.Features = slices.DeleteFunc(slices.Clone(acct.Features), func(f string) bool {
+		return !slices.Contains(t.Features, f)
+	})
+	return &narrowed
 }
 
 // dummyHash is verified against when the account does not exist, so that a

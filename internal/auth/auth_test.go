@@ -29,8 +29,9 @@ func newEnv(t *testing.T) *env {
 	lim := limiter.New(limiter.Config{
 		PerAddress: limiter.Rule{MaxFailures: 5, Window: time.Hour, Block: time.Hour},
 		PerAccount: limiter.Rule{MaxFailures: 100, Window: time.Hour, Block: time.Hour},
+		PerToken:   limiter.Rule{MaxFailures: 5, Window: time.Hour, Block: time.Hour},
 	}, func() time.Time { return e.now })
-	e.au = auth.New(auth.Config{SessionIdle: 15 * time.Minute}, db, db, db, lim, fixture.Logger(t), func() time.Time { return e.now })
+	e.au = auth.New(auth.Config{SessionIdle: 15 * time.Minute}, fixture.AuthStores(db), lim, fixture.Logger(t), func() time.Time { return e.now })
 	return e
 }
 

@@ -33,14 +33,17 @@ func (a *Authenticator) UseOperator(tokens hosting.OperatorTokenStore, tickets h
 
 // Operator checks the credentials of `Authorization: whm USER:TOKEN`. Only
 // an operator token of OperatorUser passes: account tokens and passwords
-// are never looked at. Failures are counted per remote address only: the
-// secret has 186 bits, so guessing is hopeless, and counting them against
-// the name "root" would let anyone lock the billing system out.
+// are never looked at. Failures are counted as bad tokens, per remote
+// address only: the secret has 186 bits, so guessing is hopeless, counting
+// them against the name "root" would let anyone lock the billing system
+// out, and password failures from the address must not either.
 func (a *Authenticator) Operator(ctx context.Context, user, token, remote string) (*hosting.OperatorToken, error) {
 	if a.operator == nil {
 		return nil, ErrNoOperator
 	}
-	if !a.limit.Allowed(remote, "") {
+	if ok, err := a.limit.TokenAllowed(ctx, remote); err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	} else if !ok {
 		return nil, ErrLimited
 	}
 	t, err := a.operator.tokens.FindOperatorTokenByHash(ctx, HashSecret(token))
@@ -49,11 +52,9 @@ func (a *Authenticator) Operator(ctx context.Context, user, token, remote string
 	}
 	switch {
 	case t == nil || user != OperatorUser:
-		a.limit.Failure(remote, "")
-		return nil, ErrInvalid
+		return nil, a.tokenFailed(ctx, remote, ErrInvalid)
 	case t.Expired(a.now()):
-		a.limit.Failure(remote, "")
-		return nil, ErrTokenExpired
+		return nil, a.tokenFailed(ctx, remote, ErrTokenExpired)
 	}
 	return t, nil
 }
@@ -82,13 +83,14 @@ func (a *Authenticator) RedeemTicket(ctx context.Context, name, secret, security
 	if a.operator == nil {
 		return nil, nil, "", ErrNoOperator
 	}
-	if !a.limit.Allowed(remote, "") {
+	if ok, err := a.limit.TokenAllowed(ctx, remote); err != nil {
+		return nil, nil, "", fmt.Errorf("auth: %w", err)
+	} else if !ok {
 		return nil, nil, "", ErrLimited
 	}
 	t, err := a.operator.tickets.TakeLoginTicket(ctx, HashSecret(secret))
 	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-		a.limit.Failure(remote, "")
-		return nil, nil, "", ErrInvalid
+		return nil, nil, "", a.tokenFailed(ctx, remote, ErrInvalid)
 	} else if err != nil {
 		return nil, nil, "", fmt.Errorf("auth: take login ticket: %w", err)
 	}
@@ -98,8 +100,7 @@ func (a *Authenticator) RedeemTicket(ctx context.Context, name, secret, security
 	}
 	switch {
 	case acct.Name != name || !password.Equal(strings.TrimPrefix(securityToken, "/"), t.SecurityToken):
-		a.limit.Failure(remote, "")
-		return nil, nil, "", ErrInvalid
+		return nil, nil, "", a.tokenFailed(ctx, remote, ErrInvalid)
 	case !a.now().Before(t.ExpiresAt):
 		return nil, nil, "", ErrExpired
 	case acct.Suspended:

@@ -87,8 +87,8 @@ func (e *env) mustNode(tb testing.TB, cfg cluster.Config) *node {
 	tb.Helper()
 	db := mustOpen(tb, e.dsn)
 	r := limiter.Rule{MaxFailures: 1000, Window: time.Minute, Block: time.Minute}
-	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, db,
-		limiter.New(limiter.Config{PerAddress: r, PerAccount: r}, nil), fixture.Logger(tb))
+	lim := limiter.New(limiter.Config{PerAddress: r, PerAccount: r}, nil)
+	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, fixture.Authenticator(tb, db, lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

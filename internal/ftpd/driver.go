@@ -12,9 +12,9 @@ import (
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
 
+	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/vfs"
 )
@@ -37,16 +37,14 @@ const (
 type driver struct {
 	settings    *ftpserver.Settings
 	tls         *tls.Config
-	accounts    hosting.AccountStore
 	ftpAccounts hosting.FTPAccountStore
-	lim         *limiter.Limiter
+	auth        *auth.Authenticator
 	log         *slog.Logger
 	sessions    *Registry
 	usage       Usage
 	conns       *listener // set by Listen, before any client arrives
 	maxPerLogin int       // sessions of one login at once; 0: no limit
 	metrics     *netlimit.Metrics
-	dummyHash   string
 }
 
 // GetSettings implements ftpserver.MainDriver.
@@ -95,8 +93,8 @@ func (d *driver) PostAuthMessage(cc ftpserver.ClientContext, _ string, authErr e
 	return msgLoginOK
 }
 
-// AuthUser implements ftpserver.MainDriver: every attempt passes the
-// brute-force limiter, and every failure gets the same reply.
+// AuthUser implements ftpserver.MainDriver: every attempt goes through
+// internal/auth's one login path, and every failure gets the same reply.
 func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
@@ -105,7 +103,7 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 	p, err := d.login(ctx, ip, login, pass)
 	if err != nil {
 		d.logFailure(log, err)
-		return nil, errInvalid
+		return nil, auth.ErrInvalid
 	}
 	c, err := d.startSession(cc, p, log.With("account", p.account.Name))
 	if errors.Is(err, errTooManySessions) {
@@ -114,31 +112,17 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 	}
 	if err != nil {
 		log.Error("ftp: start session", "err", err)
-		return nil, errInvalid
+		return nil, auth.ErrInvalid
 	}
 	return c, nil
 }
 
-// login checks the credentials under the limiter. Like the web login, a
-// suspended account or a store failure is not counted as a guess.
-func (d *driver) login(ctx context.Context, ip, login, pass string) (*principal, error) {
-	if !d.lim.Allowed(ip, login) {
-		return nil, errLimited
-	}
-	p, err := d.authenticate(ctx, login, pass)
-	if errors.Is(err, errInvalid) {
-		d.lim.Failure(ip, login)
-	}
-	if err != nil {
-		return nil, err
-	}
-	d.lim.Success(login)
-	return p, nil
-}
-
+// logFailure logs a refused login: a credential failure at Warn with its
+// reason (the client saw only the generic reply), anything else (a store
+// outage) at Error.
 func (d *driver) logFailure(log *slog.Logger, err error) {
-	if errors.Is(err, errInvalid) || errors.Is(err, errSuspended) || errors.Is(err, errLimited) {
-		log.Warn("ftp login failed", "reason", err.Error())
+	if reason := loginFailure(err); reason != "" {
+		log.Warn("ftp login failed", "reason", reason)
 		return
 	}
 	log.Error("ftp login failed", "err", err)

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/textproto"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/jlaffaye/ftp"
 
+	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
@@ -64,7 +66,8 @@ func mustServer(tb testing.TB, cfg ftpd.Config, limits limiter.Config) *fixture 
 		tb.Cleanup(func() { _ = keeper.Close() })
 		cfg.Usage = keeper
 	}
-	srv, err := ftpd.New(cfg, db, db, limiter.New(limits, nil), nil)
+	au := auth.New(auth.Config{}, auth.Stores{Accounts: db, FTP: db}, limiter.New(limits, nil), slog.New(slog.DiscardHandler), nil)
+	srv, err := ftpd.New(cfg, db, au, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,10 +11,9 @@ import (
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
 
+	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/netlimit"
-	"github.com/uapid/uapid/internal/password"
 )
 
 // Server is the FTP/FTPS server. Create it with New, then Start it (or
@@ -29,11 +28,10 @@ type Server struct {
 	ln *listener
 }
 
-// New returns a server for cfg. It fails on an invalid configuration. A nil
-// lim gets a limiter of its own with limiter.DefaultConfig; pass the shared
-// one so that FTP and web logins count together.
-func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccountStore,
-	lim *limiter.Limiter, log *slog.Logger) (*Server, error) {
+// New returns a server for cfg that checks logins with au (the daemon's
+// one authenticator, so that FTP, HTTPS and Web Disk failures count
+// together). It fails on an invalid configuration.
+func New(cfg Config, ftpAccounts hosting.FTPAccountStore, au *auth.Authenticator, log *slog.Logger) (*Server, error) {
 	settings, err := cfg.settings()
 	if err != nil {
 		return nil, err
@@ -44,16 +42,12 @@ func New(cfg Config, accounts hosting.AccountStore, ftpAccounts hosting.FTPAccou
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if lim == nil {
-		lim = limiter.New(limiter.DefaultConfig(), nil)
-	}
-	dummy, err := password.Hash("uapid dummy password")
-	if err != nil {
-		return nil, fmt.Errorf("ftpd: %w", err)
+	if au == nil || ftpAccounts == nil {
+		return nil, errors.New("ftpd: New needs the authenticator and the FTP account store")
 	}
 	log = log.With("proto", "ftp")
-	d := &driver{settings: settings, tls: cfg.TLS, accounts: accounts, ftpAccounts: ftpAccounts, lim: lim,
-		log: log, sessions: NewRegistry(), usage: cfg.Usage, dummyHash: dummy,
+	d := &driver{settings: settings, tls: cfg.TLS, ftpAccounts: ftpAccounts, auth: au,
+		log: log, sessions: NewRegistry(), usage: cfg.Usage,
 		maxPerLogin: cfg.MaxSessionsPerLogin, metrics: cfg.Metrics}
 	ftp := ftpserver.NewFtpServer(d)
 	// The library's own log lines below Error are per-command chatter, and

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
@@ -94,7 +95,7 @@ func mustEnv(tb testing.TB, edit func(*httpapi.Config)) *env {
 	e.db = db
 	e.acct = mustAccount(tb, db, testUser, testPass, "example.com")
 	lim := limiter.New(limiter.DefaultConfig(), e.clock.Now)
-	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, db, db, db, lim, log, e.clock.Now)
+	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, fixture.AuthStores(db), lim, log, e.clock.Now)
 	eng := uapi.NewEngine(testRegistry(), log, nil)
 	cfg := httpapi.Config{Metrics: promhttp.HandlerFor(e.reg, promhttp.HandlerOpts{}), SecureCookie: true}
 	if edit != nil {

@@ -1,12 +1,20 @@
 // Package limiter is the brute-force protection every login path shares
-// (HTTP Basic and session logins, API tokens, FTP, Web Disk): failed logins
-// are counted per remote address and per account name, and a key that fails
-// too often within a window is refused for a while, whatever the protocol.
+// (HTTP Basic and session logins, FTP, Web Disk, password changes): failed
+// password logins are counted per remote address and per identity, and a
+// key that fails too often within a window is refused for a while,
+// whatever the protocol. Bad API tokens are counted apart, per address, so
+// that password guesses against an account never lock out its tokens.
+//
+// The counts live in memory (one node, SQLite) or in a
+// hosting.LoginFailureStore (PostgreSQL), where every node shares them.
 package limiter
 
 import (
-	"sync"
+	"context"
+	"fmt"
 	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 // Rule is how many failures within Window block a key for Block.
@@ -18,104 +26,132 @@ type Rule struct {
 
 // Config holds one rule per kind of key.
 type Config struct {
-	PerAddress Rule // a remote IP address
-	PerAccount Rule // a login name, so a botnet cannot spread its guesses
+	PerAddress Rule // password failures from a remote IP address
+	PerAccount Rule // password failures of one identity, so a botnet cannot spread its guesses
+	PerToken   Rule // bad API tokens from a remote IP address
 }
 
 // DefaultConfig is cPHulk-like: 10 failures from one address in 5 minutes
-// block it for 15 minutes; 30 failures for one account in 15 minutes block
-// that account's logins for 15 minutes.
+// block it for 15 minutes; 30 failures for one identity in 15 minutes block
+// that identity's password logins for 15 minutes. API tokens (32 random
+// characters, beyond guessing) only need a bound on the lookups one address
+// can cause: 20 bad tokens in 5 minutes block its token logins for 15.
 func DefaultConfig() Config {
 	return Config{
 		PerAddress: Rule{MaxFailures: 10, Window: 5 * time.Minute, Block: 15 * time.Minute},
 		PerAccount: Rule{MaxFailures: 30, Window: 15 * time.Minute, Block: 15 * time.Minute},
+		PerToken:   Rule{MaxFailures: 20, Window: 5 * time.Minute, Block: 15 * time.Minute},
 	}
-}
-
-type entry struct {
-	failures     int
-	windowStart  time.Time
-	blockedUntil time.Time
 }
 
 // Limiter counts failures. It is safe for concurrent use.
 type Limiter struct {
-	cfg     Config
-	now     func() time.Time
-	mu      sync.Mutex
-	entries map[string]*entry
+	cfg    Config
+	counts hosting.LoginFailureStore
+	now    func() time.Time
 }
 
-// New returns a limiter. now may be nil (time.Now).
+// New returns a limiter that counts in memory, for one node. now may be
+// nil (time.Now).
 func New(cfg Config, now func() time.Time) *Limiter {
+	return Shared(cfg, newMemory(), now)
+}
+
+// Shared returns a limiter whose counts live in counts, which every node
+// of a cluster shares. now may be nil (time.Now).
+func Shared(cfg Config, counts hosting.LoginFailureStore, now func() time.Time) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{cfg: cfg, now: now, entries: make(map[string]*entry)}
+	return &Limiter{cfg: cfg, counts: counts, now: now}
 }
 
-// Allowed reports whether a login attempt from addr for account may proceed.
-// Either may be empty when unknown.
-func (l *Limiter) Allowed(addr, account string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	return !l.blocked("a:"+addr, addr, now) && !l.blocked("u:"+account, account, now)
+// Key prefixes keep the kinds of key apart in one table.
+func addrKey(addr string) string      { return "a:" + addr }
+func identityKey(name string) string  { return "u:" + name }
+func tokenAddrKey(addr string) string { return "t:" + addr }
+
+// Allowed reports whether a password login from addr for identity may
+// proceed. Either may be empty when unknown.
+func (l *Limiter) Allowed(ctx context.Context, addr, identity string) (bool, error) {
+	var keys []string
+	if addr != "" {
+		keys = append(keys, addrKey(addr))
+	}
+	if identity != "" {
+		keys = append(keys, identityKey(identity))
+	}
+	return l.allowed(ctx, keys)
 }
 
-func (l *Limiter) blocked(key, raw string, now time.Time) bool {
-	e, ok := l.entries[key]
-	return raw != "" && ok && now.Before(e.blockedUntil)
-}
-
-// Failure records a failed login.
-func (l *Limiter) Failure(addr, account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// Failure records a failed password login. Either may be empty.
+func (l *Limiter) Failure(ctx context.Context, addr, identity string) error {
 	now := l.now()
 	if addr != "" {
-		l.fail("a:"+addr, l.cfg.PerAddress, now)
-	}
-	if account != "" {
-		l.fail("u:"+account, l.cfg.PerAccount, now)
-	}
-	l.prune(now)
-}
-
-func (l *Limiter) fail(key string, r Rule, now time.Time) {
-	e := l.entries[key]
-	if e == nil || now.Sub(e.windowStart) > r.Window {
-		e = &entry{windowStart: now}
-		l.entries[key] = e
-	}
-	e.failures++
-	if r.MaxFailures > 0 && e.failures >= r.MaxFailures {
-		e.blockedUntil = now.Add(r.Block)
-		e.failures = 0
-		e.windowStart = now
-	}
-}
-
-// Success forgets the account's failures. The address keeps its count, so
-// an attacker cannot reset it by logging in to an account of their own.
-func (l *Limiter) Success(account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if e, ok := l.entries["u:"+account]; ok && !l.now().Before(e.blockedUntil) {
-		delete(l.entries, "u:"+account)
-	}
-}
-
-// prune drops stale entries once the map has grown, keeping memory bounded
-// under a spray of addresses.
-func (l *Limiter) prune(now time.Time) {
-	if len(l.entries) < 4096 {
-		return
-	}
-	longest := max(l.cfg.PerAddress.Window, l.cfg.PerAccount.Window)
-	for k, e := range l.entries {
-		if now.After(e.blockedUntil) && now.Sub(e.windowStart) > longest {
-			delete(l.entries, k)
+		if err := l.fail(ctx, addrKey(addr), l.cfg.PerAddress, now); err != nil {
+			return err
 		}
 	}
+	if identity != "" {
+		return l.fail(ctx, identityKey(identity), l.cfg.PerAccount, now)
+	}
+	return nil
+}
+
+// Success forgets the identity's failures. The address keeps its count, so
+// an attacker cannot reset it by logging in to an account of their own.
+func (l *Limiter) Success(ctx context.Context, identity string) error {
+	if err := l.counts.ClearLoginFailures(ctx, identityKey(identity), l.now()); err != nil {
+		return fmt.Errorf("limiter: clear failures: %w", err)
+	}
+	return nil
+}
+
+// TokenAllowed reports whether an API-token login from addr may proceed.
+// Password failures do not count here: they must not lock out tokens.
+func (l *Limiter) TokenAllowed(ctx context.Context, addr string) (bool, error) {
+	if addr == "" {
+		return true, nil
+	}
+	return l.allowed(ctx, []string{tokenAddrKey(addr)})
+}
+
+// TokenFailure records a bad API token from addr. It is not counted
+// against the account: anyone could then lock its owner's automation out.
+func (l *Limiter) TokenFailure(ctx context.Context, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	return l.fail(ctx, tokenAddrKey(addr), l.cfg.PerToken, l.now())
+}
+
+// Prune deletes counts that neither block nor lie within a window; the
+// daemon runs it periodically so that a spray of addresses does not make
+// the table grow without bound.
+func (l *Limiter) Prune(ctx context.Context) (int, error) {
+	now := l.now()
+	longest := max(l.cfg.PerAddress.Window, l.cfg.PerAccount.Window, l.cfg.PerToken.Window)
+	n, err := l.counts.PruneLoginFailures(ctx, now, now.Add(-longest))
+	if err != nil {
+		return 0, fmt.Errorf("limiter: prune: %w", err)
+	}
+	return n, nil
+}
+
+func (l *Limiter) allowed(ctx context.Context, keys []string) (bool, error) {
+	if len(keys) == 0 {
+		return true, nil
+	}
+	blocked, err := l.counts.LoginBlocked(ctx, keys, l.now())
+	if err != nil {
+		return false, fmt.Errorf("limiter: check: %w", err)
+	}
+	return !blocked, nil
+}
+
+func (l *Limiter) fail(ctx context.Context, key string, r Rule, now time.Time) error {
+	if err := l.counts.AddLoginFailure(ctx, key, r.MaxFailures, r.Window, r.Block, now); err != nil {
+		return fmt.Errorf("limiter: count failure: %w", err)
+	}
+	return nil
 }

@@ -59,7 +59,7 @@ func mustEnv(tb testing.TB, cfg plugin.Config) *env {
 	reg.Add(tokens.New(db, nil).Funcs()...)
 	reg.Add(ftpSvc.Funcs()...)
 	e.eng = uapi.NewEngine(reg, log, nil)
-	e.au = auth.New(auth.Config{}, db, db, db, limiter.New(limiter.DefaultConfig(), nil), log, nil)
+	e.au = auth.New(auth.Config{}, fixture.AuthStores(db), limiter.New(limiter.DefaultConfig(), nil), log, nil)
 	e.mustCall(tb, e.a, "Tokens", "create_full_access", "name", "alpha")
 	e.mustCall(tb, e.b, "Tokens", "create_full_access", "name", "bravo")
 

@@ -79,7 +79,7 @@ func mustEnvModules(tb testing.TB, modules ...string) *env {
 	}
 	log := fixture.Logger(tb)
 	e.eng = uapi.NewEngine(reg, log, nil)
-	e.au = auth.New(auth.Config{}, e.db, e.db, e.db, limiter.New(limiter.DefaultConfig(), nil), log, e.clock.Now)
+	e.au = auth.New(auth.Config{}, fixture.AuthStores(e.db), limiter.New(limiter.DefaultConfig(), nil), log, e.clock.Now)
 	e.h = web.New(web.Config{Location: time.UTC, Invites: e.um}, e.eng, e.au, log).Handler()
 	return e
 }

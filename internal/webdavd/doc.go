@@ -6,8 +6,9 @@
 // TLS, or RFC 7616 MD5 Digest when the login has Digest enabled) reaches its
 // own directory, read-only or read-write; the hosting account's own name
 // and password reach the whole home (cPanel's "main" Web Disk account).
-// Failed logins go through the shared brute-force limiter and all look the
-// same: one 401. Suspended accounts are refused.
+// Names, the brute-force limiter and suspension are internal/auth's (the
+// one login path of every protocol); webdavd adds Basic only over TLS and
+// Digest. Every failed login looks the same: one 401.
 //
 // Files are reached only through a vfs.Fs opened on os.Root for the login's
 // directory, so "..", absolute paths and symlinks cannot leave it; a

@@ -67,9 +67,12 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if o.lim == nil {
+		o.lim = limiter.New(limiter.DefaultConfig(), nil)
+	}
 	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
 		Locks: o.locks, Metrics: o.metrics},
-		e.db, e.db, o.lim, fixture.Logger(tb))
+		fixture.Authenticator(tb, e.db, o.lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/netlimit"
-	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/vfs"
 	"golang.org/x/net/webdav"
 )
@@ -102,23 +102,16 @@ func (c *Config) validate() error {
 	return c.Locks.validate()
 }
 
-// verifiedTTL is how long a successful password check is remembered.
-const verifiedTTL = time.Minute
-
 // Server is the Web Disk server. It is an http.Handler; Serve runs it on a
 // listener with connection tracking, so that KillLogin and KillAccount can
 // close live connections.
 type Server struct {
-	cfg       Config
-	accounts  hosting.AccountStore
-	disks     hosting.WebDiskAccountStore
-	lim       *limiter.Limiter
-	log       *slog.Logger
-	nonces    *nonces
-	verified  *verifiedCache
-	dummyHash string
-	reg       *registry
-	metrics   *metrics
+	cfg     Config
+	auth    *auth.Authenticator
+	log     *slog.Logger
+	nonces  *nonces
+	reg     *registry
+	metrics *metrics
 
 	mu         sync.Mutex
 	servers    []*http.Server
@@ -131,33 +124,25 @@ type Server struct {
 // its timeout by at most this much.
 const lockReapInterval = 30 * time.Second
 
-// New returns a server. lim may be nil (a limiter of its own with the
-// default rules) and log may be nil. It returns an error for an invalid
-// cfg or a missing store.
-func New(cfg Config, accounts hosting.AccountStore, disks hosting.WebDiskAccountStore, lim *limiter.Limiter, log *slog.Logger) (*Server, error) {
+// New returns a server that checks logins with au (the daemon's one
+// authenticator, so that Web Disk, HTTPS and FTP failures count together).
+// log may be nil. It returns an error for an invalid cfg or a missing
+// authenticator.
+func New(cfg Config, au *auth.Authenticator, log *slog.Logger) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if accounts == nil || disks == nil {
-		return nil, errors.New("webdavd: New needs the account and Web Disk stores")
-	}
-	if lim == nil {
-		lim = limiter.New(limiter.DefaultConfig(), nil)
+	if au == nil {
+		return nil, errors.New("webdavd: New needs the authenticator")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
-	}
-	dummy, err := password.Hash("webdavd dummy password")
-	if err != nil {
-		return nil, fmt.Errorf("webdavd: dummy hash: %w", err)
 	}
 	m, err := newMetrics(cfg.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, accounts: accounts, disks: disks, lim: lim, log: log.With("proto", "webdav"),
-		nonces: newNonces(time.Now), verified: newVerifiedCache(verifiedTTL, time.Now), dummyHash: dummy,
-		metrics: m}
+	s := &Server{cfg: cfg, auth: au, log: log.With("proto", "webdav"), nonces: newNonces(time.Now), metrics: m}
 	s.reg = newRegistry(&s.cfg.Locks)
 	return s, nil
 }
@@ -267,7 +252,7 @@ func (s *Server) ReapLocks(now time.Time) int { return s.reg.reapLocks(now) }
 // login's in-memory locks and dead properties go with them. It never fails;
 // the error is for the interface UserManager and the Web Disk module use.
 func (s *Server) KillLogin(_ context.Context, accountID int64, login string) (int, error) {
-	login = normaliseLogin(login)
+	login = auth.NormaliseLogin(login)
 	n := s.reg.kill(func(k loginKey) bool { return k.accountID == accountID && k.login == login })
 	if n > 0 {
 		s.log.Info("webdav connections closed", "account_id", accountID, "login", login, "count", n)
@@ -433,7 +418,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger
 	case errors.Is(err, errNoCredentials):
 	case errors.Is(err, errStale), errors.Is(err, errBasicNoTLS), errors.Is(err, errMalformed):
 		log.Debug("webdav login refused", "reason", err)
-	case errors.Is(err, errLimited), errors.Is(err, errInvalid), errors.Is(err, errSuspended):
+	case errors.Is(err, auth.ErrLimited), errors.Is(err, auth.ErrInvalid), errors.Is(err, auth.ErrSuspended):
 		log.Info("webdav login refused", "reason", err)
 	default:
 		log.Error("webdav login failed", "err", err)

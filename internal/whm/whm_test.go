@@ -28,7 +28,7 @@ func newEnv(t testing.TB) *env {
 	db := fixture.Store(t)
 	accounts := account.New(db, db, t.TempDir(), fixture.Logger(t))
 	accounts.UseOperatorStore(db, vfs.UsageBelow)
-	au := auth.New(auth.Config{}, db, db, db, limiter.New(limiter.DefaultConfig(), nil), fixture.Logger(t), nil)
+	au := auth.New(auth.Config{}, fixture.AuthStores(db), limiter.New(limiter.DefaultConfig(), nil), fixture.Logger(t), nil)
 	au.UseOperator(db, db)
 	token, _, err := accounts.CreateOperatorToken(context.Background(), "test", nil)
 	if err != nil {

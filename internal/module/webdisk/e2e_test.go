@@ -14,6 +14,7 @@ import (
 
 	"github.com/studio-b12/gowebdav"
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/webdavd"
@@ -41,7 +42,8 @@ func mustServer(tb testing.TB, e *env) *server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := webdavd.New(webdavd.Config{TLS: cfg, Realm: realm}, e.db, e.db, nil, fixture.Logger(tb))
+	srv, err := webdavd.New(webdavd.Config{TLS: cfg, Realm: realm},
+		fixture.Authenticator(tb, e.db, limiter.New(limiter.DefaultConfig(), nil), nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
