@@ -71,8 +71,14 @@ func (s *server) testWHMAuth(t *testing.T, token string) {
 		if status, _ := s.whmCall(t, "whm root:"+token, "listaccts", nil); status != http.StatusTooManyRequests {
 			t.Fatalf("a blocked address with a good token: HTTP %d, want 429", status)
 		}
-		if resp, _ := s.get(t, "/execute/Ftp/list_ftp", basic("demo", s.demo.Password)); resp.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("the block is shared with the cPanel port: HTTP %d, want 429", resp.StatusCode)
+		// Bad tokens are counted apart from passwords (internal/auth): the
+		// block reaches the cPanel port's tokens, not its password logins.
+		cpanelToken := func(r *http.Request) { r.Header.Set("Authorization", "cpanel demo:NOTATOKEN") }
+		if resp, _ := s.get(t, "/execute/Ftp/list_ftp", cpanelToken); resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("the block is shared with the cPanel port's tokens: HTTP %d, want 429", resp.StatusCode)
+		}
+		if resp, _ := s.get(t, "/execute/Ftp/list_ftp", basic("demo", s.demo.Password)); resp.StatusCode != http.StatusOK {
+			t.Fatalf("bad tokens blocked a password login: HTTP %d, want 200", resp.StatusCode)
 		}
 	})
 }
