@@ -19,11 +19,11 @@ import (
 // data directory (certificate, admin socket) and the homes in homes.
 func mustNode(t *testing.T, dsn, name string, demo bool, opts ...func(*Main)) *server {
 	t.Helper()
-	return mustNodeWith(t, dsn, name, demo, nil)
+	return mustNodeWith(t, dsn, name, demo, nil, opts...)
 }
 
 // mustNodeWith is mustNode with extra environment variables.
-func mustNodeWith(t *testing.T, dsn, name string, demo bool, extra map[string]string) *server {
+func mustNodeWith(t *testing.T, dsn, name string, demo bool, extra map[string]string, opts ...func(*Main)) *server {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_DATABASE": dsn, "UAPID_NODE_ID": name,
