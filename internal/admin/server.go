@@ -29,11 +29,12 @@ type Server struct {
 	log      *slog.Logger
 	srv      *http.Server
 	ln       net.Listener
+	owner    int // the daemon's effective uid, trusted beside root
 }
 
 // New returns a server; call Listen to open the socket.
 func New(eng *uapi.Engine, accounts *account.Service, log *slog.Logger) *Server {
-	s := &Server{eng: eng, accounts: accounts, log: log}
+	s := &Server{eng: eng, accounts: accounts, log: log, owner: os.Geteuid()}
 	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second,
 		ConnContext: peerContext}
 	return s
@@ -125,11 +126,13 @@ func peerContext(ctx context.Context, c net.Conn) context.Context {
 	return context.WithValue(ctx, peerKey{}, int(cred.Uid))
 }
 
+// onlyTrusted refuses every peer but root and the daemon's own user: the
+// socket's mode already keeps others out, and this holds even if the mode
+// is loosened or the socket is reached through a file descriptor.
 func (s *Server) onlyTrusted(next http.Handler) http.Handler {
-	self := os.Geteuid()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		uid, ok := r.Context().Value(peerKey{}).(int)
-		if !ok || (uid != 0 && uid != self) {
+		if !ok || (uid != 0 && uid != s.owner) {
 			writeError(w, hosting.Errorf(hosting.EFORBIDDEN, "Only root or the daemon's own user may use the admin socket."))
 			return
 		}
