@@ -5,7 +5,9 @@
 // included, stays inside the root directory: the kernel resolves each
 // component relative to the root's descriptor and refuses any step out of
 // it. On top of that the Fs adds what the protocols share: a read-only
-// mode, upload-only drop boxes (anonymous FTP's incoming/), a quota checked
-// on every write and persisted as usage deltas, and hooks that tell the
-// protocol adapter which file a transfer is moving.
+// mode, upload-only drop boxes (anonymous FTP's incoming/), a Counter that every
+// change of a file goes through (bytes reserved before they are written,
+// within a quota; freed bytes returned; each change begun and ended, so
+// that internal/usage can leave a durable mark a crash leaves behind), and
+// hooks that tell the protocol adapter which file a transfer is moving.
 package vfs
