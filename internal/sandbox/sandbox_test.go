@@ -103,3 +103,35 @@ func at(s []string, i int) string {
 	}
 	return ""
 }
+
+// TestLimitsHold: a program that goes past a limit fails there: memory,
+// file size, temporary space, processes.
+func TestLimitsHold(t *testing.T) {
+	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
+	cfg.Limits = sandbox.Limits{Memory: 256 << 20, FileSize: 1 << 20, Processes: 8}
+	cfg.TmpSize = 2 << 20
+	sb, err := sandbox.New(cfg, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, script, want string
+		nsOnly             bool
+	}{
+		{"memory", `perl -e '$x = "x" x (512 * 1024 * 1024); print "allocated\n"'`, "Out of memory", false},
+		{"file size", `head -c 2000000 /dev/zero > /tmp/big; ls -l /tmp/big | awk '{print "size", $5}'`, "size 1048576", false},
+		{"temporary space", `head -c 1000000 /dev/zero > /tmp/a; head -c 1000000 /dev/zero > /tmp/b; head -c 1000000 /dev/zero > /tmp/c || echo full`, "full", true},
+		{"processes", `for i in 1 2 3 4 5 6 7 8 9 10; do sleep 5 & done 2>&1; wait`, "fork", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.nsOnly && !sb.Namespaces() {
+				t.Skip("without namespaces /tmp is the host's")
+			}
+			out, errOut, _ := run(t, sb, tt.script, "/", nil)
+			if !strings.Contains(out+errOut, tt.want) || strings.Contains(out, "allocated") {
+				t.Errorf("want %q in:\n%s%s", tt.want, out, errOut)
+			}
+		})
+	}
+}
