@@ -129,14 +129,17 @@ func (k *Socket) Path() string { return k.path }
 // run (its chrome) may be kept there: Close removes them with it.
 func (k *Socket) Dir() string { return k.dir }
 
-// Grant hands the socket and its directory to uid, the user a sandboxed
-// program runs as, and makes uid the only user whose processes it answers.
-// Call it before the program starts.
+// Grant hands the socket to uid, the user a sandboxed program runs as, and
+// makes uid the only user whose processes it answers. The directory stays
+// uapid's (uapid writes the page's files there and removes it); it becomes
+// mode 0711, so uid can reach the socket by its path but not list or
+// change the directory. Call Grant before the program starts.
 func (k *Socket) Grant(uid int) error {
-	for _, p := range []string{k.dir, k.path} {
-		if err := os.Lchown(p, uid, -1); err != nil {
-			return fmt.Errorf("liveapi: grant %s to uid %d: %w", p, uid, err)
-		}
+	if err := os.Lchown(k.path, uid, -1); err != nil {
+		return fmt.Errorf("liveapi: grant %s to uid %d: %w", k.path, uid, err)
+	}
+	if err := os.Chmod(k.dir, 0o711); err != nil {
+		return fmt.Errorf("liveapi: grant %s: %w", k.dir, err)
 	}
 	k.peerUID = uid
 	return nil

@@ -16,7 +16,8 @@
 //     (its plugin folder, its LiveAPI socket directory, the libraries at
 //     /usr/local/cpanel) appear.
 //
-// Setting this up needs root, and mounts must be made inside the new
+// Setting this up needs root (or CAP_CHOWN, CAP_SETGID, CAP_SETUID and
+// CAP_SYS_ADMIN; every capability is dropped before the program runs), and mounts must be made inside the new
 // namespaces before the program starts, which exec.Cmd cannot do. So
 // Command starts a helper, uapid itself as "uapid sandbox-exec" (Exec),
 // in the new namespaces; it reads the run's Spec from file descriptor 3,

@@ -23,11 +23,38 @@ import (
 // maxSpec bounds the spec the helper reads.
 const maxSpec = 4 << 20
 
+// neededCaps are what confining takes without root: become another user
+// and group, hand it the socket, make namespaces and mounts.
+var neededCaps = []uint{unix.CAP_CHOWN, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_SYS_ADMIN}
+
 func supported() error {
-	if os.Geteuid() != 0 {
-		return fmt.Errorf("%w: uapid does not run as root, so it cannot run programs as another user", ErrUnavailable)
+	if os.Geteuid() == 0 {
+		return nil
+	}
+	eff, err := effectiveCaps()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	for _, c := range neededCaps {
+		if eff&(1<<c) == 0 {
+			return fmt.Errorf("%w: uapid runs neither as root nor with CAP_CHOWN, CAP_SETGID, CAP_SETUID and CAP_SYS_ADMIN, so it cannot run programs as another user", ErrUnavailable)
+		}
 	}
 	return nil
+}
+
+// effectiveCaps reads this process's effective capabilities.
+func effectiveCaps() (uint64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			return strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+		}
+	}
+	return 0, errors.New("no CapEff in /proc/self/status")
 }
 
 func cloneFlags(network bool) uintptr {
@@ -145,6 +172,9 @@ func dropPrivileges(spec Spec) error {
 	if os.Geteuid() != spec.UID || os.Getuid() != spec.UID {
 		return errors.New("sandbox: the user did not change")
 	}
+	if err := dropCaps(); err != nil {
+		return err
+	}
 	if _, _, e := syscall.RawSyscall6(syscall.SYS_PRCTL, prSetNoNewPrivs, 1, 0, 0, 0, 0); e != 0 {
 		return fmt.Errorf("sandbox: no_new_privs: %w", e)
 	}
@@ -158,6 +188,21 @@ func dropPrivileges(spec Spec) error {
 		if err := setLimit(lim.res, lim.v); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// dropCaps clears every capability. Leaving root clears them by itself;
+// a daemon that confines with capabilities instead of root keeps them
+// across setuid, so they are cleared here, ambient ones included.
+func dropCaps() error {
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
+		return fmt.Errorf("sandbox: clear ambient capabilities: %w", err)
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("sandbox: clear capabilities: %w", err)
 	}
 	return nil
 }

@@ -66,9 +66,14 @@ type Sandbox struct {
 	uid, gid int
 }
 
+// Supported reports why programs cannot be confined here (ErrUnavailable),
+// or nil: confining needs Linux and root, or the capabilities CAP_CHOWN,
+// CAP_SETGID, CAP_SETUID and CAP_SYS_ADMIN.
+func Supported() error { return supported() }
+
 // New checks that programs can be confined as cfg says, creating the user
 // when it is missing, and finds out whether namespaces can be made. It
-// fails with ErrUnavailable unless uapid runs as root on Linux.
+// fails with ErrUnavailable where Supported does.
 func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 	if err := supported(); err != nil {
 		return nil, err
@@ -101,7 +106,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 		// The mount point of the libraries inside the namespace. cPanel's
 		// path; an empty directory on the host.
 		if err := os.MkdirAll(CpanelDir, 0o755); err != nil {
-			return nil, fmt.Errorf("sandbox: %w", err)
+			return nil, fmt.Errorf("sandbox: the libraries' mount point (create %s as root): %w", CpanelDir, err)
 		}
 	}
 	return &Sandbox{cfg: cfg, uid: uid, gid: gid}, nil

@@ -59,6 +59,7 @@ func TestConfined(t *testing.T) {
 	}
 	script := `id -u; id -G; ulimit -t; awk '/^Max processes/ {print $3}' /proc/self/limits; ulimit -f; ulimit -n; ulimit -v
 grep NoNewPrivs /proc/self/status
+grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status | awk '{print $2}' | sort -u
 cat ` + filepath.Join(secret, "uapid.db") + ` 2>/dev/null || echo no-secret
 cat page; echo; touch page 2>/dev/null || echo read-only
 ls /proc | grep -c '^[0-9]'
@@ -68,7 +69,7 @@ ls -A /tmp | wc -l`
 		t.Fatalf("%v\n%s%s", err, out, errOut)
 	}
 	uid := strconv.Itoa(sb.UID())
-	want := []string{uid, "", "7", "33", "2048", "50", "524288", "NoNewPrivs:\t1", "no-secret", "visible"}
+	want := []string{uid, "", "7", "33", "2048", "50", "524288", "NoNewPrivs:\t1", "0000000000000000", "no-secret", "visible"}
 	if sb.Namespaces() {
 		// sh, ls and grep are the only processes; /tmp holds only the way to the bind.
 		want = append(want, "read-only", "3", "1")

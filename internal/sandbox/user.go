@@ -18,7 +18,7 @@ func ensureUser(name string, log *slog.Logger) (int, int, error) {
 			"--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
 			"--comment", "uapid plugin pages", name).CombinedOutput()
 		if cerr != nil {
-			return 0, 0, fmt.Errorf("sandbox: create user %s: %v: %s", name, cerr, out)
+			return 0, 0, fmt.Errorf("sandbox: create user %s (as root: useradd --system --user-group --no-create-home --shell /usr/sbin/nologin %s): %v: %s", name, name, cerr, out)
 		}
 		log.Info("sandbox: created the system user plugin pages run as", "user", name)
 		u, err = user.Lookup(name)

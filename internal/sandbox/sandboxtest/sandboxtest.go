@@ -33,11 +33,11 @@ func ServeHelper(t *testing.T) {
 // Config is a sandbox configuration whose helper is this test binary, for
 // user (a user of its own per test package, so that packages testing in
 // parallel do not share a process limit). It skips the test unless it runs
-// as root, which confining needs.
+// as root (or with the capabilities confining needs).
 func Config(tb testing.TB, user string) sandbox.Config {
 	tb.Helper()
-	if os.Geteuid() != 0 {
-		tb.Skip("the sandbox needs root: run the tests as root (CI does)")
+	if err := sandbox.Supported(); err != nil {
+		tb.Skipf("%v: run the tests as root (CI does)", err)
 	}
 	return sandbox.Config{
 		User:      user,
