@@ -91,3 +91,16 @@ func FuzzExtraArgs(f *testing.F) {
 		}
 	})
 }
+
+func TestQuoteTT(t *testing.T) {
+	for in, want := range map[string]string{
+		"weeones":      `'weeones'`,
+		"50%] x":       `'50%' _ '] x'`,
+		"%]%]":         `'%' _ ']%' _ ']'`,
+		`it's %] \ ok`: `'it\'s %' _ '] \\ ok'`,
+	} {
+		if got := quoteTT(in); got != want {
+			t.Errorf("quoteTT(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

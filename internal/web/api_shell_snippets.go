@@ -81,14 +81,31 @@ func snippetPerl(f *uapi.Func, args []shellArg) string {
 func snippetTT(f *uapi.Func, args []shellArg) string {
 	pairs := make([]string, 0, len(args))
 	for _, a := range args {
-		pairs = append(pairs, quoteSingle(a.Key)+" => "+quoteSingle(a.Value))
+		pairs = append(pairs, quoteTT(a.Key)+" => "+quoteTT(a.Value))
 	}
 	hash := "{}"
 	if len(pairs) > 0 {
 		hash = "{ " + strings.Join(pairs, ", ") + " }"
 	}
 	return fmt.Sprintf("<!-- %s -->\n[%% execute(%s, %s, %s) %%]",
-		strings.ReplaceAll(f.Summary, "--", "- -"), quoteSingle(f.Module), quoteSingle(f.Name), hash)
+		strings.NewReplacer("--", "- -", "[%", "[ %").Replace(f.Summary), quoteSingle(f.Module), quoteSingle(f.Name), hash)
+}
+
+// quoteTT is quoteSingle for Template Toolkit, which ends a directive at
+// the first "%]" even inside a string: such a string is written as two
+// literals joined with TT's "_", split between the "%" and the "]".
+func quoteTT(s string) string {
+	parts := strings.Split(s, "%]")
+	for i := range parts {
+		if i > 0 {
+			parts[i] = "]" + parts[i]
+		}
+		if i < len(parts)-1 {
+			parts[i] += "%"
+		}
+		parts[i] = quoteSingle(parts[i])
+	}
+	return strings.Join(parts, " _ ")
 }
 
 // quoteSingle writes s as a single-quoted string literal of PHP, Perl and
