@@ -41,6 +41,9 @@ func (s *Server) createacct(ctx context.Context, a *args) (reply, error) {
 	}
 	d, err := s.accounts.Provision(ctx, req)
 	if err != nil {
+		if save { // the package was made for this account only
+			_ = s.accounts.DeletePackage(ctx, req.Plan)
+		}
 		return reply{}, err
 	}
 	plan := d.Profile.Plan

@@ -156,3 +156,20 @@ func TestLoginURLHost(t *testing.T) {
 		}
 	}
 }
+
+func TestSavePackageUndoneWithTheAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, r := e.post(t, "createacct", "username=one&domain=one.example&password=One-pass-123&savepkg=1&pkgname=mine&quota=5"); r.Metadata.Result != 1 {
+		t.Fatalf("createacct with savepkg: %+v", r.Metadata)
+	}
+	// The domain is taken: the account fails, and the package made for it goes too.
+	if _, r := e.post(t, "createacct", "username=two&domain=one.example&password=Two-pass-123&savepkg=1&pkgname=theirs"); r.Metadata.Result != 0 {
+		t.Fatalf("createacct on a taken domain: %+v", r.Metadata)
+	}
+	_, r := e.post(t, "listpkgs", "")
+	b, _ := json.Marshal(r.Data)
+	if !strings.Contains(string(b), `"mine"`) || strings.Contains(string(b), `"theirs"`) {
+		t.Fatalf("packages after a failed createacct: %s", b)
+	}
+}
