@@ -73,7 +73,11 @@ func uapidEnv(dir, data, ftpAddr, httpsAddr string) ([]string, error) {
 	cfg := filepath.Join(dir, "uapid.yaml")
 	// The same size of passive range as Pure-FTPd's (pureArgs), as a
 	// production server behind a firewall has one.
-	conf := "webdav_addr: \"\"\nftp_passive_ports: 30000-32199\n"
+	// Every client comes from 127.0.0.1 and logs in as one login: lift the
+	// per-IP, per-login and total limits, as pureArgs lifts Pure-FTPd's
+	// (-c, -C).
+	conf := "webdav_addr: \"\"\nftp_passive_ports: 30000-32199\n" +
+		"ftp_max_conns: \"0\"\nftp_max_conns_per_ip: \"0\"\nftp_max_sessions_per_login: \"0\"\n"
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
