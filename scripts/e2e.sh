@@ -27,6 +27,7 @@ export UAPID_DATA_DIR=$work/data
 export UAPID_HTTPS_ADDR=127.0.0.1:$(free_port)
 export UAPID_FTP_ADDR=127.0.0.1:$(free_port)
 export UAPID_WEBDAV_ADDR=127.0.0.1:$(free_port)
+export UAPID_WHM_ADDR=127.0.0.1:$(free_port)
 export UAPID_HOSTNAME=localhost
 
 "$work/uapid" serve --demo >"$work/uapid.out" 2>"$work/uapid.log" &

@@ -88,7 +88,7 @@ func uapidEnv(dir, data, ftpAddr, httpsAddr string) ([]string, error) {
 		}
 	}
 	return append(env, "UAPID_CONFIG="+cfg, "UAPID_DATA_DIR="+data, "UAPID_FTP_ADDR="+ftpAddr,
-		"UAPID_HTTPS_ADDR="+httpsAddr, "UAPID_WEBDAV_ADDR=", "UAPID_HOSTNAME=localhost"), nil
+		"UAPID_HTTPS_ADDR="+httpsAddr, "UAPID_WEBDAV_ADDR=", "UAPID_WHM_ADDR=off", "UAPID_HOSTNAME=localhost"), nil
 }
 
 // waitReady waits until the FTP port answers and the admin socket exists,

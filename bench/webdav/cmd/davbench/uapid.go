@@ -68,7 +68,7 @@ func uapidEnv(data, davAddr string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "UAPID_DATA_DIR="+data, "UAPID_WEBDAV_ADDR="+davAddr, "UAPID_FTP_ADDR=off",
+	return append(env, "UAPID_DATA_DIR="+data, "UAPID_WEBDAV_ADDR="+davAddr, "UAPID_FTP_ADDR=off", "UAPID_WHM_ADDR=off",
 		"UAPID_HTTPS_ADDR="+harness.FreeAddr(), "UAPID_HOSTNAME=localhost")
 }
 
