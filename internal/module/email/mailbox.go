@@ -3,6 +3,7 @@ package email
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/uapid/uapid/internal/homedir"
@@ -61,7 +62,8 @@ func (s *Service) AddMailbox(ctx context.Context, acct *hosting.Account, req Add
 }
 
 // create makes the maildir, then commits, then publishes, undoing the
-// earlier steps when a later one fails.
+// earlier steps when a later one fails. An intent stored before the
+// maildir is made lets the reconciler finish the change after a crash.
 func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) error {
 	s.dirs.Lock()
 	defer s.dirs.Unlock()
@@ -70,6 +72,11 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.
 		return err
 	}
 	defer root.Close()
+	in, err := s.recordCreate(ctx, acct, root, e)
+	if err != nil {
+		return err
+	}
+	defer s.journal.Release(in)
 	uid, gid := s.owner()
 	created, err := makeMaildir(root, e.Maildir(), uid, gid)
 	if err == nil {
@@ -82,9 +89,31 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.
 	if err != nil {
 		if rmErr := removeTree(root, created); rmErr != nil {
 			s.log.ErrorContext(ctx, "remove maildir after failed create", "account", acct.Name, "dir", created, "err", rmErr)
+			return err // the intent stays for the reconciler
 		}
 	}
+	if ferr := s.journal.Finish(ctx, in); ferr != nil {
+		s.log.ErrorContext(ctx, "finish mailbox creation", "account", acct.Name, "err", ferr)
+	}
 	return err
+}
+
+// recordCreate stores the intent of a new mailbox whose maildir is partly
+// missing (nil when nothing will be made or there is no journal).
+func (s *Service) recordCreate(ctx context.Context, acct *hosting.Account, root *os.Root, e *hosting.EmailAccount) (*hosting.Intent, error) {
+	top := homedir.FirstMissing(root, e.Maildir())
+	if top == "" || s.journal == nil {
+		return nil, nil
+	}
+	in, err := s.journal.Begin(kindCreate, acct.ID, createIntent{Domain: e.Domain, Dir: top})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.journal.Record(ctx, in); err != nil {
+		s.journal.Release(in)
+		return nil, err
+	}
+	return in, nil
 }
 
 // undoCreate removes a mailbox whose publishing failed and publishes again,

@@ -3,6 +3,7 @@ package ftp
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/uapid/uapid/internal/homedir"
@@ -98,14 +99,40 @@ func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel str
 		return false, err
 	}
 	defer root.Close()
+	in, err := s.recordNewDir(ctx, acct, root, rel)
+	if err != nil {
+		return false, err
+	}
+	defer s.journal.Release(in)
 	created, err := homedir.MakeDirs(root, rel, homeDirMode, dirError)
 	if err == nil {
 		err = commit()
 	}
-	if err != nil {
-		s.undoDir(root, acct, created)
+	if err != nil && !s.undoDir(root, acct, created) {
+		return false, err // the intent stays: the reconciler removes the directory
+	}
+	if ferr := s.journal.Finish(ctx, in); ferr != nil {
+		s.log.ErrorContext(ctx, "finish ftp directory change", "account", acct.Name, "err", ferr)
 	}
 	return len(created) == 0, err
+}
+
+// recordNewDir stores the intent of making rel when part of it is missing
+// (nil when nothing will be made or there is no journal).
+func (s *Service) recordNewDir(ctx context.Context, acct *hosting.Account, root *os.Root, rel string) (*hosting.Intent, error) {
+	top := homedir.FirstMissing(root, rel)
+	if top == "" || s.journal == nil {
+		return nil, nil
+	}
+	in, err := s.journal.Begin(kindNewDir, acct.ID, newDirIntent{Dir: top})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.journal.Record(ctx, in); err != nil {
+		s.journal.Release(in)
+		return nil, err
+	}
+	return in, nil
 }
 
 // Get returns one of the account's virtual logins. Returns ENOTFOUND with

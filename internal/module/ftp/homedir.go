@@ -18,12 +18,14 @@ func dirError(rel string, err error) error {
 }
 
 // undoDir removes a directory homedir.MakeDirs created, after a later step
-// failed.
-func (s *Service) undoDir(root *os.Root, acct *hosting.Account, created string) {
+// failed, and reports whether nothing is left.
+func (s *Service) undoDir(root *os.Root, acct *hosting.Account, created string) bool {
 	if created == "" {
-		return
+		return true
 	}
 	if err := root.RemoveAll(created); err != nil {
 		s.log.Error("remove directory after failed ftp change", "account", acct.Name, "dir", created, "err", err)
+		return false
 	}
+	return true
 }

@@ -3,6 +3,7 @@ package ftp
 import (
 	"context"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
 )
@@ -13,6 +14,17 @@ import (
 // A crash in between leaves the intent, and the repair removes the
 // directory: the deletion is completed, never undone.
 const kindDestroy = "ftp.destroy"
+
+// kindNewDir is the intent of add_ftp and set_homedir when they make a
+// directory: it is stored before the directory is made and goes once the
+// login's row is committed (or the directory removed again). The repair of
+// one a crash left keeps the directory if a login's root lies in it (the
+// commit happened) and removes it otherwise.
+const kindNewDir = "ftp.newdir"
+
+type newDirIntent struct {
+	Dir string `json:"dir"` // top-most directory made, relative to the home
+}
 
 type destroyIntent struct {
 	Login   string `json:"login"`
@@ -29,6 +41,40 @@ type AccountFinder interface {
 func (s *Service) UseJournal(j *intent.Journal, accounts AccountFinder) {
 	s.journal, s.accounts = j, accounts
 	j.Handle(kindDestroy, s.repairDestroy)
+	j.Handle(kindNewDir, s.repairNewDir)
+}
+
+// repairNewDir removes a directory made for a login whose commit a crash
+// prevented.
+func (s *Service) repairNewDir(ctx context.Context, in *hosting.Intent) (string, error) {
+	var d newDirIntent
+	if err := intent.Decode(in, &d); err != nil {
+		return "", err
+	}
+	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return "account gone with its home", nil
+	} else if err != nil {
+		return "", err
+	}
+	logins, err := s.store.ListFTPAccounts(ctx, acct.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range logins {
+		if homedir.Within(f.HomeDir, d.Dir) {
+			return "completed: " + d.Dir + " belongs to " + f.Login(), nil
+		}
+	}
+	root, err := homedir.Open(acct)
+	if err != nil {
+		return "", err
+	}
+	defer root.Close()
+	if err := root.RemoveAll(d.Dir); err != nil {
+		return "", err
+	}
+	return "rolled back: " + d.Dir + " removed", nil
 }
 
 // repairDestroy finishes a deletion with destroy that a crash interrupted.

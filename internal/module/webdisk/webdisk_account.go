@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -134,6 +135,11 @@ func (s *Service) withDir(ctx context.Context, acct *hosting.Account, rel string
 		return nil, err
 	}
 	defer root.Close()
+	in, err := s.recordNewDir(ctx, acct, root, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer s.journal.Release(in)
 	change, warnings, err := prepareDir(root, rel, private)
 	if err == nil {
 		err = commit()
@@ -141,10 +147,32 @@ func (s *Service) withDir(ctx context.Context, acct *hosting.Account, rel string
 	if err != nil {
 		if uerr := change.undo(); uerr != nil {
 			s.log.ErrorContext(ctx, "undo web disk directory change", "account", acct.Name, "dir", rel, "err", uerr)
+			return nil, err // the intent stays: the reconciler removes the directory
 		}
+		warnings = nil
+	}
+	if ferr := s.journal.Finish(ctx, in); ferr != nil {
+		s.log.ErrorContext(ctx, "finish web disk directory change", "account", acct.Name, "err", ferr)
+	}
+	return warnings, err
+}
+
+// recordNewDir stores the intent of making rel when part of it is missing
+// (nil when nothing will be made or there is no journal).
+func (s *Service) recordNewDir(ctx context.Context, acct *hosting.Account, root *os.Root, rel string) (*hosting.Intent, error) {
+	top := homedir.FirstMissing(root, rel)
+	if top == "" || s.journal == nil {
+		return nil, nil
+	}
+	in, err := s.journal.Begin(kindNewDir, acct.ID, newDirIntent{Dir: top})
+	if err != nil {
 		return nil, err
 	}
-	return warnings, nil
+	if err := s.journal.Record(ctx, in); err != nil {
+		s.journal.Release(in)
+		return nil, err
+	}
+	return in, nil
 }
 
 // Get returns one of the account's Web Disk logins. Returns ENOTFOUND.
