@@ -90,6 +90,13 @@ var homeLayout = []struct {
 // is left half-made. An intent stored before the home is made lets the
 // reconciler remove the home if the process dies before the commit.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (*hosting.Account, error) {
+	return s.create(ctx, req, nil)
+}
+
+// create is Create with a last step: then runs after the account is
+// committed, and if it fails the account is removed again. The intent
+// stays until then has succeeded, so a crash before leaves nothing either.
+func (s *Service) create(ctx context.Context, req CreateRequest, then func(*hosting.Account) error) (*hosting.Account, error) {
 	acct, err := s.newAccount(req)
 	if err != nil {
 		return nil, err
@@ -97,7 +104,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*hosting.Accou
 	if _, err := os.Lstat(acct.HomeDir); err == nil {
 		return nil, homeExists(acct.HomeDir)
 	}
-	in, err := s.journal.Begin(kindCreate, 0, homeIntent{Name: acct.Name, Home: acct.HomeDir})
+	in, err := s.journal.Begin(kindCreate, 0, homeIntent{Name: acct.Name, Home: acct.HomeDir, Profile: then != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -109,17 +116,34 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*hosting.Accou
 		s.finish(ctx, in)
 		return nil, err
 	}
-	if err := s.store.CreateAccount(ctx, acct); err != nil {
+	if err := s.commit(ctx, acct, then); err != nil {
 		if rmErr := os.RemoveAll(acct.HomeDir); rmErr != nil {
 			s.log.Error("remove home after failed create", "account", acct.Name, "err", rmErr)
 			return nil, err // the intent stays: the reconciler retries
 		}
-		s.finish(ctx, in)
+		if _, ferr := s.store.FindAccountByName(ctx, acct.Name); hosting.ErrorCode(ferr) == hosting.ENOTFOUND {
+			s.finish(ctx, in) // else the intent stays for the reconciler
+		}
 		return nil, err
 	}
 	s.finish(ctx, in)
 	s.log.Info("account created", "account", acct.Name, "domain", acct.Domain)
 	return acct, nil
+}
+
+// commit stores the account and runs then; when then fails, the account
+// is deleted again.
+func (s *Service) commit(ctx context.Context, acct *hosting.Account, then func(*hosting.Account) error) error {
+	if err := s.store.CreateAccount(ctx, acct); err != nil || then == nil {
+		return err
+	}
+	if err := then(acct); err != nil {
+		if derr := s.store.DeleteAccount(context.WithoutCancel(ctx), acct.ID); derr != nil {
+			s.log.Error("delete account after failed create", "account", acct.Name, "err", derr)
+		}
+		return err
+	}
+	return nil
 }
 
 // finish deletes the intent of a change that is done; if that fails, the

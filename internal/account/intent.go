@@ -28,6 +28,9 @@ const (
 type homeIntent struct {
 	Name string `json:"name"`
 	Home string `json:"home"`
+	// Profile is set for Provision: the account is complete only with
+	// its profile.
+	Profile bool `json:"profile,omitempty"`
 }
 
 // UseJournal makes Create and Delete crash-safe with j and registers their
@@ -47,15 +50,38 @@ func (s *Service) repairCreate(ctx context.Context, in *hosting.Intent) (string,
 	}
 	acct, err := s.store.FindAccountByName(ctx, h.Name)
 	switch {
-	case err == nil && acct.HomeDir == h.Home:
-		return "completed: account " + h.Name + " was committed", nil
 	case err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND:
 		return "", err
+	case err == nil && acct.HomeDir != h.Home:
+		return "completed: account " + h.Name + " has another home", nil
+	case err == nil:
+		complete, err := s.hasProfile(ctx, acct, h.Profile)
+		if err != nil || complete {
+			return "completed: account " + h.Name + " was committed", err
+		}
+		if err := s.store.DeleteAccount(ctx, acct.ID); err != nil {
+			return "", err
+		}
 	}
 	if err := os.RemoveAll(h.Home); err != nil {
 		return "", fmt.Errorf("account: remove home of %q: %w", h.Name, err)
 	}
 	return "rolled back: home " + h.Home + " removed", nil
+}
+
+// hasProfile reports whether a committed account is complete: it has its
+// profile when the create needed one.
+func (s *Service) hasProfile(ctx context.Context, acct *hosting.Account, needed bool) (bool, error) {
+	if !needed || s.operator == nil {
+		return true, nil
+	}
+	// FindProfile answers an empty profile for none; the list tells.
+	ps, err := s.operator.ListProfiles(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, ok := ps[acct.ID]
+	return ok, nil
 }
 
 // repairDelete completes a delete that a crash interrupted. An account of

@@ -112,3 +112,51 @@ func TestCrashDuringDeleteRemovesHome(t *testing.T) {
 		t.Errorf("the home of a deleted account survived: %v", err)
 	}
 }
+
+// profileStore freezes SaveProfile: the process dies between the account's
+// commit and its profile.
+type profileStore struct {
+	*store.DB
+	frozen, release chan struct{}
+}
+
+func (p *profileStore) SaveProfile(context.Context, *hosting.AccountProfile) error {
+	close(p.frozen)
+	<-p.release
+	return errors.New("the process is gone")
+}
+
+func TestCrashDuringProvisionRemovesTheAccount(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	root := filepath.Join(t.TempDir(), "home")
+	ps := &profileStore{DB: db, frozen: make(chan struct{}), release: make(chan struct{})}
+	dead := account.New(db, db, root, fixture.Logger(t))
+	dead.UseOperatorStore(ps, nil)
+	dead.UseJournal(mustJournal(t, db, "dead-process"))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _ = dead.Provision(context.Background(), account.ProvisionRequest{ContactEmail: "a@b.example",
+			CreateRequest: account.CreateRequest{Name: "gina", Password: "gina-password", Domain: "gina.example"}})
+	}()
+	<-ps.frozen
+	t.Cleanup(func() { close(ps.release); wg.Wait() })
+	if _, err := db.FindAccountByName(context.Background(), "gina"); err != nil {
+		t.Fatalf("before the repair the account is committed: %v", err)
+	}
+	svc := account.New(db, db, root, fixture.Logger(t))
+	svc.UseOperatorStore(db, nil)
+	j := mustJournal(t, db, "restarted")
+	svc.UseJournal(j)
+	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
+		t.Fatalf("Recover: %d left, %v", left, err)
+	}
+	if _, err := db.FindAccountByName(context.Background(), "gina"); hosting.ErrorCode(err) != hosting.ENOTFOUND {
+		t.Errorf("an account without its profile survived: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "gina")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("its home survived: %v", err)
+	}
+}

@@ -50,9 +50,11 @@ type ProvisionRequest struct {
 
 // Provision creates an account on a plan: the package's quota and
 // features apply (the built-in "default" plan, when no package has that
-// name, is every feature and no quota). The account is made by Create; if
-// its profile cannot be stored it is deleted again, so a failed provision
-// leaves nothing behind.
+// name, is every feature and no quota). The account is made as Create
+// makes it, and its profile is stored before Create's intent is finished:
+// if storing fails the account is deleted again, and after a crash the
+// reconciler deletes an account left without its profile, so a provision
+// leaves a whole account or nothing.
 func (s *Service) Provision(ctx context.Context, req ProvisionRequest) (*Details, error) {
 	st, err := s.operatorStore()
 	if err != nil {
@@ -68,15 +70,12 @@ func (s *Service) Provision(ctx context.Context, req ProvisionRequest) (*Details
 		}
 		req.QuotaMB, req.Features = pkg.QuotaMB, pkg.Features
 	}
-	acct, err := s.Create(ctx, req.CreateRequest)
+	var p hosting.AccountProfile
+	acct, err := s.create(ctx, req.CreateRequest, func(acct *hosting.Account) error {
+		p = hosting.AccountProfile{AccountID: acct.ID, ContactEmail: req.ContactEmail, Plan: req.Plan}
+		return st.SaveProfile(ctx, &p)
+	})
 	if err != nil {
-		return nil, err
-	}
-	p := hosting.AccountProfile{AccountID: acct.ID, ContactEmail: req.ContactEmail, Plan: req.Plan}
-	if err := st.SaveProfile(ctx, &p); err != nil {
-		if delErr := s.Delete(ctx, acct.Name); delErr != nil {
-			s.log.Error("delete account after failed provision", "account", acct.Name, "err", delErr)
-		}
 		return nil, err
 	}
 	return &Details{Account: acct, Profile: p}, nil
