@@ -1,0 +1,215 @@
+package crash_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/uapid/uapid/internal/store"
+)
+
+// world is what the last run left: rows of the database, by login name.
+type world struct {
+	subs    map[string]string           // username → guid
+	links   map[string]map[string]int64 // username → service → service_id, for links to an existing user
+	ftp     map[string]int64            // username → id
+	email   map[string]int64
+	webdisk map[string]int64
+	intents int
+}
+
+// check reads the database and the home of the stopped child and reports
+// every half-made or orphaned thing.
+func (h *harness) check(t *testing.T) {
+	t.Helper()
+	w := h.load(t)
+	home := filepath.Join(h.dir, "home", acctName)
+	t.Logf("after the crashes: %d users, %d FTP, %d mailboxes, %d Web Disk logins; %d repairs logged; %d operations",
+		len(w.subs), len(w.ftp), len(w.email), len(w.webdisk), h.repairs, h.ops())
+	if w.intents != 0 {
+		t.Errorf("%d intents were not repaired", w.intents)
+	}
+	services := map[string]map[string]int64{"email": w.email, "ftp": w.ftp, "webdisk": w.webdisk}
+	for name := range w.subs {
+		want := []string{"email", "ftp", "webdisk"}
+		if strings.HasPrefix(name, "m") {
+			want = []string{"email", "ftp"}
+		}
+		for _, svc := range want {
+			id, ok := w.links[name][svc]
+			if !ok || services[svc][name] != id {
+				t.Errorf("half-made user %s: its %s account is missing or not linked (links %v)", name, svc, w.links[name])
+			}
+		}
+	}
+	for svc, rows := range services {
+		for name, id := range rows {
+			if strings.HasPrefix(name, "u") && w.links[name][svc] != id {
+				t.Errorf("orphaned %s account %s: no user holds it", svc, name)
+			}
+		}
+	}
+	h.checkDirs(t, w, home)
+	h.checkDovecot(t, w)
+}
+
+// checkDirs compares the directories of the names with the logins that
+// own them. delete_user keeps files, as cPanel does, so a deleted user's
+// directories may stay; nothing else may outlive its login or be missing.
+func (h *harness) checkDirs(t *testing.T, w *world, home string) {
+	t.Helper()
+	exists := func(rel string) bool {
+		_, err := os.Lstat(filepath.Join(home, rel))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	names := h.names(t, home)
+	for _, name := range names {
+		kept := h.deleted[name] && strings.HasPrefix(name, "u")
+		for _, d := range []struct {
+			rel   string
+			owner map[string]int64
+			what  string
+		}{
+			{"public_html/" + name, w.ftp, "FTP home"},
+			{"public_html/" + name + "dav", w.webdisk, "Web Disk directory"},
+			{"mail/" + domain + "/" + name, w.email, "maildir"},
+		} {
+			_, owned := d.owner[name]
+			if strings.HasSuffix(d.rel, "dav") && !strings.HasPrefix(name, "u") {
+				continue
+			}
+			switch has := exists(d.rel); {
+			case owned && !has:
+				t.Errorf("%s %s is missing for a login that exists", d.what, d.rel)
+			case !owned && has && !kept:
+				t.Errorf("orphaned %s %s: no login owns it", d.what, d.rel)
+			}
+		}
+	}
+}
+
+// names returns every name the driver used or that left a directory.
+func (h *harness) names(t *testing.T, home string) []string {
+	t.Helper()
+	set := map[string]bool{}
+	for i := 0; i < h.next; i++ {
+		for _, p := range []string{"u", "m", "d"} {
+			set[p+strconv.Itoa(i)] = true
+		}
+	}
+	for _, dir := range []string{"public_html", "mail/" + domain} {
+		ents, _ := os.ReadDir(filepath.Join(home, dir))
+		for _, e := range ents {
+			set[strings.TrimSuffix(e.Name(), "dav")] = true
+		}
+	}
+	var out []string
+	for n := range set {
+		if n != "up" && n != "cgi-bin" && n != "uploads" {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkDovecot compares the domain's passwd-file with the mailboxes.
+func (h *harness) checkDovecot(t *testing.T, w *world) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(h.dir, "mail", "passwd.d", domain))
+	if errors.Is(err, fs.ErrNotExist) && len(w.email) == 0 {
+		return
+	} else if err != nil {
+		t.Fatalf("Dovecot passwd-file: %v", err)
+	}
+	defer f.Close()
+	published := map[string]bool{}
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if line := s.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			addr, _, _ := strings.Cut(line, ":")
+			published[addr] = true
+		}
+	}
+	for name := range w.email {
+		if !published[name+"@"+domain] {
+			t.Errorf("mailbox %s@%s has no Dovecot entry", name, domain)
+		}
+		delete(published, name+"@"+domain)
+	}
+	for addr := range published {
+		t.Errorf("orphaned Dovecot entry %s: no mailbox", addr)
+	}
+}
+
+// load reads the rows of the account from the database.
+func (h *harness) load(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(h.dir, "uapid.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w := &world{subs: map[string]string{}, links: map[string]map[string]int64{}}
+	q := func(query string, scan func(s func(...any) error) error) {
+		rows, err := db.SQL().QueryContext(ctx, query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows.Scan); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q(`SELECT username, guid FROM subaccounts`, func(s func(...any) error) error {
+		var u, g string
+		err := s(&u, &g)
+		w.subs[u] = g
+		return err
+	})
+	q(`SELECT a.username, a.service, a.service_id FROM subaccount_annotations a
+		JOIN subaccounts s ON s.guid = a.owner_guid AND s.username = a.username WHERE NOT a.dismissed`,
+		func(s func(...any) error) error {
+			var u, svc string
+			var id int64
+			err := s(&u, &svc, &id)
+			if w.links[u] == nil {
+				w.links[u] = map[string]int64{}
+			}
+			w.links[u][svc] = id
+			return err
+		})
+	w.ftp, w.email, w.webdisk = ids(t, q, "ftp_accounts"), ids(t, q, "email_accounts"), ids(t, q, "webdisk_accounts")
+	delete(w.ftp, "up")
+	q(`SELECT COUNT(*) FROM intents`, func(s func(...any) error) error { return s(&w.intents) })
+	return w
+}
+
+func ids(t *testing.T, q func(string, func(func(...any) error) error), table string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	q(`SELECT username, id FROM `+table, func(s func(...any) error) error {
+		var u string
+		var id int64
+		err := s(&u, &id)
+		out[u] = id
+		return err
+	})
+	return out
+}

@@ -1,0 +1,98 @@
+package crash_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+)
+
+// Name prefixes say what the driver did with a name, so the checks know
+// what must hold for it: u (create_user with email, FTP and Web Disk, then
+// perhaps delete_user), m (add_ftp and add_pop, then merge them into one
+// user), d (add_ftp, then delete_ftp with destroy).
+
+// drive runs operations until ctx ends (the child was killed).
+func (h *harness) drive(ctx context.Context) {
+	for ctx.Err() == nil {
+		h.mu.Lock()
+		n := h.next
+		h.next++
+		h.count++
+		h.mu.Unlock()
+		switch n % 4 {
+		case 0, 1:
+			h.createUser(ctx, fmt.Sprintf("u%d", n), n%2 == 0)
+		case 2:
+			h.merge(ctx, fmt.Sprintf("m%d", n))
+		case 3:
+			h.destroyFTP(ctx, fmt.Sprintf("d%d", n))
+		}
+	}
+}
+
+func (h *harness) ops() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.count
+}
+
+func (h *harness) markDeleted(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deleted[name] = true
+}
+
+func (h *harness) createUser(ctx context.Context, name string, thenDelete bool) {
+	_, err := h.call(ctx, "UserManager", "create_user", "username", name, "domain", domain, "password", userPass,
+		"services.email.enabled", "1", "services.email.quota", "10",
+		"services.ftp.enabled", "1", "services.ftp.homedir", "public_html/"+name,
+		"services.webdisk.enabled", "1", "services.webdisk.homedir", "public_html/"+name+"dav")
+	if err != nil || !thenDelete {
+		return
+	}
+	h.markDeleted(name)
+	_, _ = h.call(ctx, "UserManager", "delete_user", "username", name, "domain", domain)
+}
+
+func (h *harness) merge(ctx context.Context, name string) {
+	if _, err := h.call(ctx, "Ftp", "add_ftp", "user", name, "domain", domain, "pass", userPass, "homedir", "public_html/"+name); err != nil {
+		return
+	}
+	if _, err := h.call(ctx, "Email", "add_pop", "email", name, "domain", domain, "password", userPass); err != nil {
+		return
+	}
+	_, _ = h.call(ctx, "UserManager", "merge_service_account", "username", name, "domain", domain,
+		"services.ftp.merge", "1", "services.email.merge", "1")
+}
+
+func (h *harness) destroyFTP(ctx context.Context, name string) {
+	if _, err := h.call(ctx, "Ftp", "add_ftp", "user", name, "domain", domain, "pass", userPass, "homedir", "public_html/"+name); err != nil {
+		return
+	}
+	h.markDeleted(name)
+	_, _ = h.call(ctx, "Ftp", "delete_ftp", "user", name, "domain", domain, "destroy", "1")
+}
+
+// upload stores files of 1 to 3 MB through FTP until ctx ends, so that
+// kills land in the middle of transfers.
+func (h *harness) upload(ctx context.Context) {
+	buf := make([]byte, 3<<20)
+	_, _ = rand.Read(buf)
+	for i := 0; ctx.Err() == nil; i++ {
+		c, err := ftp.Dial(h.ftpAddr, ftp.DialWithTimeout(5*time.Second), ftp.DialWithContext(ctx))
+		if err != nil {
+			return
+		}
+		if err := c.Login("up@"+domain, userPass); err != nil {
+			_ = c.Quit()
+			return
+		}
+		size := (1 + i%3) << 20
+		_ = c.Stor(fmt.Sprintf("f%d", i%5), bytes.NewReader(buf[:size]))
+		_ = c.Quit()
+	}
+}
