@@ -17,8 +17,9 @@ type OperatorStore interface {
 	hosting.OperatorTokenStore
 }
 
-// UsageFunc returns the bytes stored below rel inside home.
-type UsageFunc func(ctx context.Context, home, rel string) (int64, error)
+// UsageFunc returns the bytes stored in an account's home. uapid serve
+// reads the counters internal/usage keeps, so no call walks the home.
+type UsageFunc func(ctx context.Context, acct *hosting.Account) (int64, error)
 
 // UseOperatorStore enables packages, profiles, operator tokens and disk
 // usage reports (WHM API 1 and the matching `uapid` commands). Call it
@@ -129,7 +130,7 @@ func (s *Service) DiskUsed(ctx context.Context, acct *hosting.Account) (int64, e
 	if s.usage == nil {
 		return 0, fmt.Errorf("account: no disk usage function configured")
 	}
-	return s.usage(ctx, acct.HomeDir, ".")
+	return s.usage(ctx, acct)
 }
 
 // Suspend suspends an account (every session and live connection closes

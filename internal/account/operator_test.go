@@ -19,7 +19,9 @@ func newOperator(t *testing.T) (*account.Service, *store.DB, *closer) {
 	db := fixture.Store(t)
 	c := &closer{}
 	svc := account.New(db, db, t.TempDir(), fixture.Logger(t), c)
-	svc.UseOperatorStore(db, vfs.UsageBelow)
+	svc.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
+		return vfs.UsageBelow(ctx, a.HomeDir, ".")
+	})
 	return svc, db, c
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/vfs"
 )
 
@@ -61,7 +62,9 @@ func mustAdminSocket(t *testing.T, owner int) string {
 	}
 	db := fixture.Store(t)
 	accounts := fixture.Accounts(t, db)
-	accounts.UseOperatorStore(db, vfs.UsageBelow)
+	accounts.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
+		return vfs.UsageBelow(ctx, a.HomeDir, ".")
+	})
 	s := New(nil, accounts, fixture.Logger(t))
 	s.owner = owner
 	path := filepath.Join(dir, "uapid.sock")

@@ -13,6 +13,7 @@ import (
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/fixture"
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/whm"
@@ -27,7 +28,9 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := fixture.Store(t)
 	accounts := account.New(db, db, t.TempDir(), fixture.Logger(t))
-	accounts.UseOperatorStore(db, vfs.UsageBelow)
+	accounts.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
+		return vfs.UsageBelow(ctx, a.HomeDir, ".")
+	})
 	au := auth.New(auth.Config{}, fixture.AuthStores(db), limiter.New(limiter.DefaultConfig(), nil), fixture.Logger(t), nil)
 	au.UseOperator(db, db)
 	token, _, err := accounts.CreateOperatorToken(context.Background(), "test", nil)
