@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -17,14 +16,16 @@ import (
 )
 
 // Failure reasons. Callers show the client one generic message for all of
-// them; the reason goes to logs and metrics only.
+// them; the reason goes to logs and metrics only. Each is a hosting.Error:
+// EUNAUTHORIZED when the caller did not prove who they are, EFORBIDDEN
+// when they did (or may not try now) and are refused all the same.
 var (
-	ErrInvalid      = errors.New("invalid credentials")
-	ErrLimited      = errors.New("too many failed logins")
-	ErrSuspended    = errors.New("account suspended")
-	ErrExpired      = errors.New("session expired")
-	ErrTokenDenied  = errors.New("security token mismatch")
-	ErrTokenExpired = errors.New("api token expired")
+	ErrInvalid      error = &hosting.Error{Code: hosting.EUNAUTHORIZED, Message: "invalid credentials"}
+	ErrExpired      error = &hosting.Error{Code: hosting.EUNAUTHORIZED, Message: "session expired"}
+	ErrTokenExpired error = &hosting.Error{Code: hosting.EUNAUTHORIZED, Message: "api token expired"}
+	ErrLimited      error = &hosting.Error{Code: hosting.EFORBIDDEN, Message: "too many failed logins"}
+	ErrSuspended    error = &hosting.Error{Code: hosting.EFORBIDDEN, Message: "account suspended"}
+	ErrTokenDenied  error = &hosting.Error{Code: hosting.EFORBIDDEN, Message: "security token mismatch"}
 )
 
 // Config tunes the authenticator.

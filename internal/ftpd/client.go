@@ -1,7 +1,6 @@
 package ftpd
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	ftpserver "github.com/fclairamb/ftpserverlib"
 	"github.com/spf13/afero"
 
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/vfs"
 )
 
@@ -60,11 +60,13 @@ func (t *transferFile) WriteTo(w io.Writer) (int64, error) {
 	return io.Copy(w, struct{ io.Reader }{t.File})
 }
 
-// ftpError is the one mapping of vfs errors to FTP replies.
+// ftpError maps an error of a file action to its FTP reply through
+// replySentinels: ftpserverlib picks the reply code from the sentinel an
+// error wraps. An error without a listed code keeps ftpserverlib's reply
+// for the command (550 for a file action).
 func ftpError(err error) error {
-	var qe *vfs.QuotaError
-	if errors.As(err, &qe) {
-		return fmt.Errorf("%w: %w", ftpserver.ErrStorageExceeded, err)
+	if sentinel, ok := replySentinels[hosting.ErrorCode(err)]; ok {
+		return fmt.Errorf("%w: %w", sentinel, err)
 	}
 	return err
 }

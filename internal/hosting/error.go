@@ -5,15 +5,17 @@ import (
 	"fmt"
 )
 
-// Error codes. Every transport maps each code to its own form once: a UAPI
-// result, an FTP reply, a WebDAV status, an HTTP status.
+// Error codes. Every transport maps each code to its own form once, in one
+// table: a UAPI result (uapi.Engine's failure), an FTP reply (ftpd's
+// replySentinels), a WebDAV status (webdavd's refusalFor), an HTTP status
+// (httpapi's authAnswers, the admin socket's statusByCode).
 const (
 	EINVALID      = "invalid"      // the caller sent a bad value
 	ENOTFOUND     = "not_found"    // the named thing does not exist (for this account)
 	ECONFLICT     = "conflict"     // the thing already exists
 	EFORBIDDEN    = "forbidden"    // the caller may not do this (feature, suspension)
-	EUNAUTHORIZED = "unauthorized" // the caller is not who they claim
-	EQUOTA        = "quota"        // a disk or count quota would be exceeded
+	EUNAUTHORIZED = "unauthorized" // the caller is not who they claim (internal/auth's failed credentials)
+	EQUOTA        = "quota"        // a disk quota stopped a write (vfs.QuotaError)
 	EINTERNAL     = "internal"     // a bug or an environment failure; never shown verbatim
 )
 

@@ -102,25 +102,36 @@ func (s *Server) authFailed(r *http.Request, method, name string, err error) err
 	return he
 }
 
-// authAnswer is the one mapping from authentication errors to HTTP answers.
+// authAnswers is HTTP's one table from authentication errors to answers:
+// the status, the client's text and the metric's reason. A bad credential
+// of any kind is the same 401 "Access denied".
+var authAnswers = []struct {
+	err    error
+	code   int
+	msg    string
+	reason string
+}{
+	{errNoCredentials, http.StatusUnauthorized, msgAccessDenied, "missing"},
+	{errBadHeader, http.StatusUnauthorized, msgAccessDenied, "malformed"},
+	{auth.ErrInvalid, http.StatusUnauthorized, msgAccessDenied, "invalid"},
+	{auth.ErrTokenExpired, http.StatusUnauthorized, msgAccessDenied, "token_expired"},
+	{auth.ErrExpired, http.StatusUnauthorized, msgExpired, "expired"},
+	{auth.ErrTokenDenied, http.StatusForbidden, msgTokenDenied, "token_denied"},
+	{auth.ErrSuspended, http.StatusForbidden, msgSuspended, "suspended"},
+	{auth.ErrLimited, http.StatusTooManyRequests, msgTooMany, "limited"},
+}
+
+// authAnswer looks err up in authAnswers; nil for an error that is not a
+// credential failure (a store outage, which becomes a 500).
 func authAnswer(err error, retryAfter time.Duration) (*httpError, string) {
-	switch {
-	case errors.Is(err, errNoCredentials):
-		return &httpError{code: http.StatusUnauthorized, msg: msgAccessDenied, err: err}, "missing"
-	case errors.Is(err, errBadHeader):
-		return &httpError{code: http.StatusUnauthorized, msg: msgAccessDenied, err: err}, "malformed"
-	case errors.Is(err, auth.ErrInvalid):
-		return &httpError{code: http.StatusUnauthorized, msg: msgAccessDenied, err: err}, "invalid"
-	case errors.Is(err, auth.ErrTokenExpired):
-		return &httpError{code: http.StatusUnauthorized, msg: msgAccessDenied, err: err}, "token_expired"
-	case errors.Is(err, auth.ErrExpired):
-		return &httpError{code: http.StatusUnauthorized, msg: msgExpired, err: err}, "expired"
-	case errors.Is(err, auth.ErrTokenDenied):
-		return &httpError{code: http.StatusForbidden, msg: msgTokenDenied, err: err}, "token_denied"
-	case errors.Is(err, auth.ErrSuspended):
-		return &httpError{code: http.StatusForbidden, msg: msgSuspended, err: err}, "suspended"
-	case errors.Is(err, auth.ErrLimited):
-		return &httpError{code: http.StatusTooManyRequests, msg: msgTooMany, retryAfter: retryAfter, err: err}, "limited"
+	for _, a := range authAnswers {
+		if errors.Is(err, a.err) {
+			he := &httpError{code: a.code, msg: a.msg, err: err}
+			if a.code == http.StatusTooManyRequests {
+				he.retryAfter = retryAfter
+			}
+			return he, a.reason
+		}
 	}
 	return nil, ""
 }

@@ -3,6 +3,8 @@ package vfs
 import (
 	"fmt"
 	"sync"
+
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 // QuotaError is returned by a write that the quota stops. The bytes written
@@ -14,6 +16,12 @@ type QuotaError struct {
 // Error implements the error interface.
 func (e *QuotaError) Error() string {
 	return fmt.Sprintf("disk quota exceeded (limit %d bytes)", e.Limit)
+}
+
+// Unwrap gives the error its domain code, EQUOTA, so that every transport
+// maps a stopped write through its one table (FTP 552, WebDAV 507).
+func (e *QuotaError) Unwrap() error {
+	return &hosting.Error{Code: hosting.EQUOTA, Message: "The disk quota is exceeded."}
 }
 
 // ReserveChunk is how many bytes a file being written asks its Counter for

@@ -3,6 +3,7 @@ package webdavd
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 
@@ -104,4 +105,48 @@ func (s *Server) challenge(w http.ResponseWriter, r *http.Request, stale bool) {
 	if r.TLS != nil || s.cfg.BasicWithoutTLS {
 		h.Add("WWW-Authenticate", `Basic realm="`+s.cfg.Realm+`", charset="UTF-8"`)
 	}
+}
+
+// refusal is how WebDAV answers an error that kept a request out.
+type refusal struct {
+	status int
+	text   string
+	level  slog.Level // of its log line
+	log    bool       // whether it gets one (a first request without credentials does not)
+}
+
+// refusalFor is WebDAV's one error→reply table for requests that did not
+// get in. Every login failure, whatever its reason or domain code
+// (EUNAUTHORIZED, EFORBIDDEN: limited or suspended), is the same 401 with
+// a challenge, so that no answer tells which part was wrong or whether the
+// login exists; the reason goes to the log only.
+func refusalFor(err error) refusal {
+	unauthorized := refusal{status: http.StatusUnauthorized, text: "Unauthorized.", level: slog.LevelInfo, log: true}
+	var de *dirError
+	switch {
+	case errors.As(err, &de):
+		return refusal{http.StatusNotFound, "The Web Disk directory does not exist.", slog.LevelWarn, true}
+	case errors.Is(err, errBusy):
+		return refusal{http.StatusServiceUnavailable, "The server is busy; try again.", slog.LevelWarn, true}
+	case errors.Is(err, errNoCredentials):
+		unauthorized.log = false
+	case errors.Is(err, errStale), errors.Is(err, errBasicNoTLS), errors.Is(err, errMalformed):
+		unauthorized.level = slog.LevelDebug
+	case hosting.ErrorCode(err) == hosting.EUNAUTHORIZED, hosting.ErrorCode(err) == hosting.EFORBIDDEN:
+	default:
+		return refusal{http.StatusInternalServerError, "Internal server error.", slog.LevelError, true}
+	}
+	return unauthorized
+}
+
+// refuse answers a request that did not get in, as refusalFor says.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	ref := refusalFor(err)
+	if ref.log {
+		log.Log(r.Context(), ref.level, "webdav request refused", "status", ref.status, "reason", err)
+	}
+	if ref.status == http.StatusUnauthorized {
+		s.challenge(w, r, errors.Is(err, errStale))
+	}
+	http.Error(w, ref.text, ref.status)
 }

@@ -402,32 +402,5 @@ type dirError struct{ err error }
 func (e *dirError) Error() string { return "webdavd: open directory: " + e.err.Error() }
 func (e *dirError) Unwrap() error { return e.err }
 
-// refuse answers a request that did not get in: one generic 401 for every
-// login failure, the reason only in the log.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	var de *dirError
-	switch {
-	case errors.As(err, &de):
-		log.Warn("webdav directory cannot be opened", "err", de.err)
-		http.Error(w, "The Web Disk directory does not exist.", http.StatusNotFound)
-		return
-	case errors.Is(err, errBusy):
-		log.Warn("webdav login retried too often", "err", err)
-		http.Error(w, "The server is busy; try again.", http.StatusServiceUnavailable)
-		return
-	case errors.Is(err, errNoCredentials):
-	case errors.Is(err, errStale), errors.Is(err, errBasicNoTLS), errors.Is(err, errMalformed):
-		log.Debug("webdav login refused", "reason", err)
-	case errors.Is(err, auth.ErrLimited), errors.Is(err, auth.ErrInvalid), errors.Is(err, auth.ErrSuspended):
-		log.Info("webdav login refused", "reason", err)
-	default:
-		log.Error("webdav login failed", "err", err)
-		http.Error(w, "Internal server error.", http.StatusInternalServerError)
-		return
-	}
-	s.challenge(w, r, errors.Is(err, errStale))
-	http.Error(w, "Unauthorized.", http.StatusUnauthorized)
-}
-
 // Interface guard.
 var _ http.Handler = (*Server)(nil)
