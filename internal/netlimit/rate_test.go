@@ -19,23 +19,29 @@ import (
 // large body at a normal speed is not.
 func TestMinRateCutsSlowBodies(t *testing.T) {
 	got := make(chan error, 10)
-	h := netlimit.MinRate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, err := io.Copy(io.Discard, r.Body)
 		got <- err
 		_, _ = io.WriteString(w, "stored")
-	}), netlimit.Rate{Stall: 300 * time.Millisecond, MinBytesPerSec: 1000})
-	s := mustServer(t, netlimit.Limits{}, nil, h)
+	})
+	// The cut cases use a short stall so that they end quickly; the normal
+	// upload gets a long one, so that a machine too busy to schedule the
+	// reader for a moment does not look like a stalled client.
+	short := mustServer(t, netlimit.Limits{}, nil, netlimit.MinRate(h, netlimit.Rate{Stall: 300 * time.Millisecond, MinBytesPerSec: 1000}))
+	long := mustServer(t, netlimit.Limits{}, nil, netlimit.MinRate(h, netlimit.Rate{Stall: 10 * time.Second, MinBytesPerSec: 1000}))
 	tests := []struct {
 		name  string
+		s     *server
 		send  func(c net.Conn)
 		size  int
 		isCut bool
 	}{
-		{"1 byte every 100 ms", func(c net.Conn) { trickle(c, 100, 100*time.Millisecond) }, 100, true},
-		{"stalled after the head", func(c net.Conn) { time.Sleep(2 * time.Second) }, 100, true},
-		{"4 MB at once", func(c net.Conn) { _, _ = c.Write(bytes.Repeat([]byte("x"), 4<<20)) }, 4 << 20, false},
+		{"1 byte every 100 ms", short, func(c net.Conn) { trickle(c, 100, 100*time.Millisecond) }, 100, true},
+		{"stalled after the head", short, func(c net.Conn) { time.Sleep(2 * time.Second) }, 100, true},
+		{"4 MB at once", long, func(c net.Conn) { _, _ = c.Write(bytes.Repeat([]byte("x"), 4<<20)) }, 4 << 20, false},
 	}
 	for _, tt := range tests {
+		s := tt.s
 		t.Run(tt.name, func(t *testing.T) {
 			before := metricValue(t, s.reg, "uapid_listener_timeouts_total", "server=https")
 			c, err := net.Dial("tcp", s.addr)
