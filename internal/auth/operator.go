@@ -68,7 +68,7 @@ func (a *Authenticator) IssueTicket(ctx context.Context, acct *hosting.Account) 
 	}
 	secret := randomString(64, sessionAlphabet)
 	t := &hosting.LoginTicket{Hash: HashSecret(secret), AccountID: acct.ID,
-		SecurityToken: "cpsess" + randomString(10, "0123456789"), ExpiresAt: a.now().Add(a.cfg.SessionIdle)}
+		SecurityToken: newSecurityToken(), ExpiresAt: a.now().Add(a.cfg.SessionIdle)}
 	if err := a.operator.tickets.CreateLoginTicket(ctx, t); err != nil {
 		return "", nil, fmt.Errorf("auth: create login ticket: %w", err)
 	}
@@ -106,7 +106,7 @@ func (a *Authenticator) RedeemTicket(ctx context.Context, name, secret, security
 	case acct.Suspended:
 		return nil, nil, "", ErrSuspended
 	}
-	s, cookie, err := a.openSession(ctx, acct, t.SecurityToken, remote)
+	s, cookie, err := a.openSession(ctx, acct, t.SecurityToken, remote, "login ticket")
 	return acct, s, cookie, err
 }
 
@@ -114,8 +114,9 @@ func (a *Authenticator) RedeemTicket(ctx context.Context, name, secret, security
 const sessionAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // openSession stores a web session for acct with the given cpsess token
-// and returns it with its cookie secret.
-func (a *Authenticator) openSession(ctx context.Context, acct *hosting.Account, securityToken, remote string) (*hosting.WebSession, string, error) {
+// and returns it with its cookie secret. via names, in the log, how the
+// account proved itself (a password, a login ticket).
+func (a *Authenticator) openSession(ctx context.Context, acct *hosting.Account, securityToken, remote, via string) (*hosting.WebSession, string, error) {
 	secret := randomString(40, sessionAlphabet)
 	now := a.now()
 	s := &hosting.WebSession{IDHash: HashSecret(secret), AccountID: acct.ID, SecurityToken: securityToken,
@@ -123,7 +124,7 @@ func (a *Authenticator) openSession(ctx context.Context, acct *hosting.Account, 
 	if err := a.sessions.CreateSession(ctx, s); err != nil {
 		return nil, "", fmt.Errorf("auth: create session: %w", err)
 	}
-	a.log.InfoContext(ctx, "session opened", "account", acct.Name, "remote", remote, "via", "login ticket")
+	a.log.InfoContext(ctx, "session opened", "account", acct.Name, "remote", remote, "via", via)
 	return s, secret, nil
 }
 

@@ -20,22 +20,15 @@ func (a *Authenticator) Login(ctx context.Context, name, pass, remote string) (*
 	if err != nil {
 		return nil, nil, "", err
 	}
-	secret := randomString(40, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-	now := a.now()
-	s := &hosting.WebSession{
-		IDHash:        HashSecret(secret),
-		AccountID:     acct.ID,
-		SecurityToken: "cpsess" + randomString(10, "0123456789"),
-		CreatedAt:     now,
-		LastSeen:      now,
-		RemoteAddr:    remote,
+	s, secret, err := a.openSession(ctx, acct, newSecurityToken(), remote, "password")
+	if err != nil {
+		return nil, nil, "", err
 	}
-	if err := a.sessions.CreateSession(ctx, s); err != nil {
-		return nil, nil, "", fmt.Errorf("auth: create session: %w", err)
-	}
-	a.log.InfoContext(ctx, "session opened", "account", acct.Name, "remote", remote)
 	return acct, s, secret, nil
 }
+
+// newSecurityToken returns a fresh cpsess token, as cPanel forms it.
+func newSecurityToken() string { return "cpsess" + randomString(10, "0123456789") }
 
 // Session resolves a cookie secret and the cpsess token from the URL. The
 // token must match the session's, so a page on another site cannot make the
