@@ -9,7 +9,9 @@
 //   - with resource limits: CPU seconds, address space, processes, file
 //     size, open files (the caller adds a wall-time kill);
 //   - when the kernel allows it, in new mount, PID, IPC and network
-//     namespaces: uapid's data directory and secret files are covered
+//     namespaces: the host's file system is read-only (nothing a page
+//     writes outlives it or reaches another account's page), uapid's data
+//     directory and secret files are covered
 //     (Config.Hide), /tmp, /var/tmp and /dev/shm are private and small,
 //     /proc shows only the page's processes, the network has no interface
 //     up (Config.Network keeps the host's), and only the binds a run names

@@ -263,6 +263,9 @@ func mountView(spec Spec) error {
 		}
 		fds[i] = fd
 	}
+	if err := readOnlyHost(); err != nil {
+		return err
+	}
 	for _, p := range spec.Hide {
 		if err := cover(p); err != nil {
 			return err
@@ -282,6 +285,22 @@ func mountView(spec Spec) error {
 	}
 	if err := syscall.Mount("proc", "/proc", "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("sandbox: mount /proc: %w", err)
+	}
+	return nil
+}
+
+// readOnlyHost makes every mount of the host read-only and set-uid free
+// in the run's namespace: all pages run as one user, so a file written to
+// a directory anyone may write (/run/lock, PHP's sessions) would outlive
+// the run, use disk space no limit counts and be read by another
+// account's page. What is mounted afterwards (covers, temporary
+// directories, binds) has its own flags.
+func readOnlyHost() error {
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID}
+	// Linux 5.12 and later; an older kernel fails the run, never runs it
+	// with a writable host.
+	if err := unix.MountSetattr(-1, "/", unix.AT_RECURSIVE, &attr); err != nil {
+		return fmt.Errorf("sandbox: read-only host (mount_setattr, Linux 5.12): %w", err)
 	}
 	return nil
 }

@@ -136,3 +136,39 @@ func TestLimitsHold(t *testing.T) {
 		})
 	}
 }
+
+// TestHostReadOnly: the host's file system is read-only to a program, even
+// where its permissions let anyone write (/run/lock, PHP's session
+// directory): all pages run as one user, so a file left there would
+// outlive the run, take disk space no limit counts, and be read by another
+// account's page. Its private temporary directories stay writable.
+func TestHostReadOnly(t *testing.T) {
+	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
+	sb, err := sandbox.New(cfg, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sb.Namespaces() {
+		t.Skip("without namespaces only file permissions apply")
+	}
+	open, err := os.MkdirTemp("/run", "uapid-sandbox-test-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(open) })
+	if err := os.Chmod(open, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	script := `touch ` + filepath.Join(open, "left") + ` 2>/dev/null && echo wrote-host || echo host-read-only
+touch /tmp/x && echo tmp-writable; head -c 4 /dev/zero > /dev/null && echo dev-null`
+	out, errOut, err := run(t, sb, script, "/", nil)
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	if want := "host-read-only\ntmp-writable\ndev-null\n"; out != want {
+		t.Errorf("got %q, want %q (%s)", out, want, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(open, "left")); err == nil {
+		t.Error("the program left a file on the host")
+	}
+}
