@@ -207,3 +207,42 @@ func TestRepair(t *testing.T) {
 		t.Errorf("%d walks, want 1", e.walks.Load())
 	}
 }
+
+func TestSum(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	mustWrite(t, filepath.Join(e.acct.HomeDir, "deep", strings.Repeat("d/", 20), "f"), 5)
+	if err := os.Symlink("public_ftp", filepath.Join(e.acct.HomeDir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(e.acct.HomeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name     string
+		ctx      context.Context
+		rel      string
+		maxDepth int
+		want     int64
+		err      error
+	}{
+		{"tree", context.Background(), "public_ftp", 0, 20, nil},
+		{"symlink not followed", context.Background(), "link", 0, 0, nil},
+		{"missing", context.Background(), "nothing", 0, 0, nil},
+		{"too deep", context.Background(), "deep", 10, 0, ErrTooLarge},
+		{"deep within bounds", context.Background(), "deep", 0, 5, nil},
+		{"cancelled", cancelled, "deep", 0, 0, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Sum(tt.ctx, root, tt.rel, tt.maxDepth, 0)
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("Sum = %d, %v; want %d, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -120,4 +121,28 @@ func (w *walker) report() {
 	}
 	w.lastReport = time.Now()
 	w.progress(w.entries, w.bytes)
+}
+
+// Sum returns the bytes of the regular files in the tree at rel inside
+// root, bounded like a rescan (maxDepth levels, maxEntries entries; 0
+// takes the Keeper's defaults) and stopped by ctx. It never follows a
+// symlink, rel included; a missing rel holds nothing. It is for trees that
+// change outside uapid's file layer, such as maildirs that the mail server
+// writes, which no counter can follow.
+func Sum(ctx context.Context, root *os.Root, rel string, maxDepth, maxEntries int) (int64, error) {
+	if fi, err := root.Lstat(rel); err != nil || !fi.IsDir() {
+		return 0, nil // missing, a symlink, or a parent leads out of root
+	}
+	sub, err := root.OpenRoot(rel)
+	if err != nil {
+		return 0, fmt.Errorf("usage: open %q: %w", rel, err)
+	}
+	defer sub.Close()
+	var total int64
+	w := &walker{ctx: ctx, maxDepth: cmp.Or(maxDepth, DefaultMaxDepth), maxEntries: cmp.Or(maxEntries, DefaultMaxEntries),
+		sinks: map[string][]*int64{"": {&total}}}
+	if err := w.walk(sub, "", 0, nil); err != nil {
+		return 0, err
+	}
+	return total, nil
 }

@@ -145,7 +145,7 @@ func (s *Service) listPopsWithDisk(ctx context.Context, c *uapi.Call) (any, erro
 		}
 		r := withDisk{DiskQuota: unlimitedText(c), TxtDiskQuota: "unlimited", MTime: e.CreatedAt.Unix()}
 		if !c.Bool("no_disk") {
-			used, mtime, err := usage(root, e.Maildir())
+			used, mtime, err := usage(ctx, root, e.Maildir())
 			if err != nil {
 				return nil, err
 			}

@@ -196,13 +196,13 @@ func (s *Service) CountMailboxes(ctx context.Context, acct *hosting.Account) (in
 
 // DiskUsage returns the bytes stored in a mailbox's maildir (0 if it is
 // missing), for quota reports.
-func (s *Service) DiskUsage(acct *hosting.Account, e *hosting.EmailAccount) (int64, error) {
+func (s *Service) DiskUsage(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) (int64, error) {
 	root, err := homedir.Open(acct)
 	if err != nil {
 		return 0, err
 	}
 	defer root.Close()
-	used, _, err := usage(root, e.Maildir())
+	used, _, err := usage(ctx, root, e.Maildir())
 	return used, err
 }
 

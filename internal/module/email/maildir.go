@@ -1,6 +1,7 @@
 package email
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
+	diskusage "github.com/uapid/uapid/internal/usage"
 )
 
 // Modes of the directories a new mailbox gets: mail/ is part of the home
@@ -105,31 +107,13 @@ func removeTree(root *os.Root, rel string) error {
 
 // usage returns the bytes of the regular files below the maildir rel and
 // its latest modification time (of the maildir, cur and new, which every
-// delivery or read touches). A maildir that is missing or that a tenant
-// replaced with a symlink has neither: fs.WalkDir would follow a symlink
-// given as its root, and a link out of the home would fail the whole
-// listing. Below the top, WalkDir follows no symlink.
-func usage(root *os.Root, rel string) (bytes, mtime int64, err error) {
-	if fi, err := root.Lstat(rel); err != nil || !fi.IsDir() {
-		return 0, 0, nil // missing, a symlink, or a parent leads out of the home
-	}
-	err = fs.WalkDir(root.FS(), rel, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // vanished during the walk
-			}
-			return err
-		}
-		if d.Type().IsRegular() {
-			fi, err := d.Info()
-			if err == nil {
-				bytes += fi.Size()
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-		return nil
-	})
+// delivery or read touches). The mail server writes maildirs, so no
+// counter follows them: this is a walk, bounded like internal/usage's
+// rescans (depth, entries) and stopped by ctx. A maildir that is missing or
+// that a tenant replaced with a symlink has neither; no symlink is
+// followed.
+func usage(ctx context.Context, root *os.Root, rel string) (bytes, mtime int64, err error) {
+	bytes, err = diskusage.Sum(ctx, root, rel, maxMaildirDepth, 0)
 	if err != nil {
 		return 0, 0, fmt.Errorf("email: disk usage of %s: %w", rel, err)
 	}
@@ -140,3 +124,8 @@ func usage(root *os.Root, rel string) (bytes, mtime int64, err error) {
 	}
 	return bytes, mtime, nil
 }
+
+// maxMaildirDepth bounds a maildir walk: Maildir++ folders sit one level
+// below the maildir, with cur/new/tmp below them; anything far deeper was
+// put there by hand.
+const maxMaildirDepth = 16

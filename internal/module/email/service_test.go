@@ -92,7 +92,7 @@ func TestServiceForUserManager(t *testing.T) {
 		t.Errorf("SetQuota above the maximum applied %d, %v; want 1000", got, err)
 	}
 	mustMail(t, maildir(e.a, "sub", "example.net")+"/new", "1.mail", 1234)
-	if used, err := e.svc.DiskUsage(e.a, m); err != nil || used != 1234 {
+	if used, err := e.svc.DiskUsage(context.Background(), e.a, m); err != nil || used != 1234 {
 		t.Errorf("DiskUsage = %d, %v; want 1234", used, err)
 	}
 	if ms, err := e.svc.ListMailboxes(ctx, e.a); err != nil || len(ms) != 1 {
