@@ -22,6 +22,7 @@ import (
 	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/tlscert"
+	"github.com/uapid/uapid/internal/usage"
 	"github.com/uapid/uapid/internal/webdavd"
 )
 
@@ -42,6 +43,15 @@ type env struct {
 	tlsURL    string
 	plainURL  string
 	transport *http.Transport
+	usage     *usage.Keeper // nil unless envOptions.usage
+}
+
+// usageOf keeps a nil Keeper a nil interface.
+func usageOf(k *usage.Keeper) webdavd.Usage {
+	if k == nil {
+		return nil
+	}
+	return k
 }
 
 type envOptions struct {
@@ -49,6 +59,7 @@ type envOptions struct {
 	basicWithoutTLS bool
 	locks           webdavd.LockLimits
 	metrics         prometheus.Registerer
+	usage           bool // count through a real usage.Keeper (env.usage)
 }
 
 func mustEnv(tb testing.TB) *env { return mustEnvWith(tb, envOptions{}) }
@@ -59,6 +70,10 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 	e.accounts = fixture.Accounts(tb, e.db)
 	e.a = fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
+	if o.usage {
+		e.usage = usage.New(usage.Config{}, e.db, fixture.Logger(tb))
+		tb.Cleanup(func() { _ = e.usage.Close() })
+	}
 	certFile, keyFile, err := tlscert.SelfSigned(tb.TempDir(), "localhost", time.Now())
 	if err != nil {
 		tb.Fatal(err)
@@ -71,7 +86,7 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 		o.lim = limiter.New(limiter.DefaultConfig(), nil)
 	}
 	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
-		Locks: o.locks, Metrics: o.metrics},
+		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage)},
 		fixture.Authenticator(tb, e.db, o.lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 // startPut opens a raw connection to the plain listener and sends the
@@ -213,5 +216,80 @@ func TestPutKilled(t *testing.T) {
 	waitNoTemp(t, dir)
 	if _, err := os.Stat(filepath.Join(dir, "big.bin")); !os.IsNotExist(err) {
 		t.Errorf("a killed upload left big.bin: %v", err)
+	}
+}
+
+// bytesOnDisk sums the sizes of the regular files below dir.
+func bytesOnDisk(tb testing.TB, dir string) int64 {
+	tb.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		fi, err := d.Info()
+		if err == nil {
+			n += fi.Size()
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// TestPutUsage: with the real usage keeper, the account's counted usage
+// equals the bytes on disk after a whole upload, an overwrite, a cut
+// upload and a killed one: the temporary file's bytes are counted while
+// it exists and given back when it goes, and the replaced file's are freed.
+func TestPutUsage(t *testing.T) {
+	t.Parallel()
+	e := mustEnvWith(t, envOptions{basicWithoutTLS: true, usage: true})
+	w := e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
+	dir := filepath.Join(e.a.HomeDir, "public_html/bob")
+	ctx := context.Background()
+	if _, err := e.usage.Rescan(ctx, e.a); err != nil {
+		t.Fatal(err)
+	}
+	wantCounted := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			c, err := e.usage.Counts(ctx, e.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			disk := bytesOnDisk(t, e.a.HomeDir)
+			if c.Dirs[hosting.UsageHome] == disk {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: usage counts %d bytes, the disk holds %d", what, c.Dirs[hosting.UsageHome], disk)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	c := newRawClient(e, "bob@example.com", "bob-pass")
+	for _, size := range []int{200 << 10, 50 << 10} {
+		if code, _, _ := c.do(t, "PUT", "/a.bin", strings.Repeat("a", size), nil); code != http.StatusCreated {
+			t.Fatalf("PUT of %d bytes: %d", size, code)
+		}
+		wantCounted(fmt.Sprintf("after a PUT of %d bytes", size))
+	}
+	conn := startPut(t, e, "/a.bin", "bob@example.com", "bob-pass", 4<<20, []byte(strings.Repeat("x", 1500<<10)))
+	waitTemp(t, dir)
+	conn.Close()
+	waitNoTemp(t, dir)
+	wantCounted("after a cut upload")
+	startPut(t, e, "/b.bin", "bob@example.com", "bob-pass", 4<<20, []byte(strings.Repeat("y", 1500<<10)))
+	waitTemp(t, dir)
+	if _, err := e.srv.KillLogin(ctx, e.a.ID, w.Login()); err != nil {
+		t.Fatal(err)
+	}
+	waitNoTemp(t, dir)
+	wantCounted("after a killed upload")
+	if got := mustRead(t, e.a, "public_html/bob/a.bin"); len(got) != 50<<10 {
+		t.Errorf("a.bin holds %d bytes", len(got))
 	}
 }
