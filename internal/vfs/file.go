@@ -279,6 +279,11 @@ func (f *File) reserve(growth int64) error {
 	if c == nil || growth <= f.reserved {
 		return nil
 	}
+	if f.closed.Load() {
+		// Close has already returned the reservation: one taken now
+		// would never be (a kill's Close racing a Write or Truncate).
+		return &fs.PathError{Op: "write", Path: f.rel, Err: os.ErrClosed}
+	}
 	granted, err := c.Reserve(f.rel, max(growth-f.reserved, ReserveChunk))
 	if err != nil {
 		return &fs.PathError{Op: "write", Path: f.rel, Err: err}
