@@ -49,8 +49,24 @@ func (m *Main) pluginSandbox() (*sandbox.Sandbox, error) {
 		return nil, errors.New("no sandbox helper (uapid's own executable was not found)")
 	}
 	c := m.Config
+	return sandbox.New(sandbox.Config{
+		User: c.PluginUser,
+		Limits: sandbox.Limits{CPUSeconds: uint64(c.PluginCPU), Memory: uint64(c.PluginMemoryMB) << 20,
+			Processes: uint64(c.PluginProcs), FileSize: uint64(c.PluginFileSizeMB) << 20},
+		Hide:      m.pluginHidden(),
+		Network:   c.PluginNetwork,
+		Helper:    m.SandboxHelper,
+		HelperEnv: m.SandboxHelperEnv,
+	}, m.Log)
+}
+
+// pluginHidden lists what pages must not see: the data directory, and the
+// admin socket, TLS files, SQLite database and configuration file (a
+// PostgreSQL DSN in it may carry a password) wherever they are.
+func (m *Main) pluginHidden() []string {
+	c := m.Config
 	hide := []string{c.DataDir}
-	for _, p := range []string{c.AdminSocket, c.TLSCert, c.TLSKey} {
+	for _, p := range []string{c.AdminSocket, c.TLSCert, c.TLSKey, m.ConfigFile} {
 		if p != "" {
 			hide = append(hide, p)
 		}
@@ -58,13 +74,5 @@ func (m *Main) pluginSandbox() (*sandbox.Sandbox, error) {
 	if c.Database != "" && !strings.Contains(c.Database, "://") {
 		hide = append(hide, c.Database)
 	}
-	return sandbox.New(sandbox.Config{
-		User: c.PluginUser,
-		Limits: sandbox.Limits{CPUSeconds: uint64(c.PluginCPU), Memory: uint64(c.PluginMemoryMB) << 20,
-			Processes: uint64(c.PluginProcs), FileSize: uint64(c.PluginFileSizeMB) << 20},
-		Hide:      hide,
-		Network:   c.PluginNetwork,
-		Helper:    m.SandboxHelper,
-		HelperEnv: m.SandboxHelperEnv,
-	}, m.Log)
+	return hide
 }

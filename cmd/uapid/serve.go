@@ -55,6 +55,9 @@ type Main struct {
 	// executable plugin pages are off.
 	SandboxHelper    []string
 	SandboxHelperEnv []string
+	// ConfigFile is the configuration file serve read, hidden from
+	// plugin pages; "" when there is none.
+	ConfigFile string
 
 	db       *store.DB
 	tls      *tls.Config
@@ -356,7 +359,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Demo: *demo, Log: newLogger(cfg, stderr)}
+	m := &Main{Config: cfg, Demo: *demo, Log: newLogger(cfg, stderr), ConfigFile: *cfgPath}
 	if exe, err := os.Executable(); err == nil {
 		m.SandboxHelper = []string{exe, sandbox.HelperCommand}
 	}
