@@ -39,7 +39,7 @@ func mustServe(t *testing.T, opts ...func(*Main)) *server {
 	relay := smtptest.Start(t)
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_WHM_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
-		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustAbs(t, "../../examples/plugins"),
+		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustPublicCopy(t, "../../examples/plugins"),
 		"UAPID_PLUGIN_EXEC": "true", "UAPID_PLUGIN_USER": "uapid-test-cmd", "UAPID_PLUGIN_UNCONFINED": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
@@ -383,15 +383,6 @@ func (s *server) testEmail(t *testing.T) {
 	if b, _ = os.ReadFile(file); strings.Contains(string(b), "sales@") {
 		t.Errorf("deleted mailbox still published:\n%s", b)
 	}
-}
-
-func mustAbs(t *testing.T, p string) string {
-	t.Helper()
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
 }
 
 // testPlugins serves the example plugin: its template page through the

@@ -241,3 +241,21 @@ func normalizeSnippet(s string) string {
 		return r
 	}, s)
 }
+
+// mustPublicCopy copies a folder of plugins to where the sandbox user can
+// read it whatever the clone's own path allows (a clone under /root is
+// not). os.CopyFS makes directories 0777 and files 0666 (plus their
+// execute bits) less the umask.
+func mustPublicCopy(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "plugins")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{filepath.Dir(filepath.Dir(dst)), filepath.Dir(dst)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
