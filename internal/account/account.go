@@ -121,8 +121,13 @@ func (s *Service) create(ctx context.Context, req CreateRequest, then func(*host
 			s.log.Error("remove home after failed create", "account", acct.Name, "err", rmErr)
 			return nil, err // the intent stays: the reconciler retries
 		}
-		if _, ferr := s.store.FindAccountByName(ctx, acct.Name); hosting.ErrorCode(ferr) == hosting.ENOTFOUND {
-			s.finish(ctx, in) // else the intent stays for the reconciler
+		// The intent stays for the reconciler only while the account this
+		// create committed is still there. One of the same name that
+		// another create made (the name was taken, its home missing) is
+		// not ours: the repair would delete it.
+		if found, ferr := s.store.FindAccountByName(ctx, acct.Name); hosting.ErrorCode(ferr) == hosting.ENOTFOUND ||
+			(ferr == nil && (acct.ID == 0 || found.ID != acct.ID)) {
+			s.finish(ctx, in)
 		}
 		return nil, err
 	}

@@ -160,3 +160,39 @@ func TestCrashDuringProvisionRemovesTheAccount(t *testing.T) {
 		t.Errorf("its home survived: %v", err)
 	}
 }
+
+// TestFailedProvisionOfATakenNameKeepsTheAccount: a create that fails
+// because the name is taken (its home was missing, so the home check
+// passed) leaves no intent whose repair would delete the account that
+// holds the name.
+func TestFailedProvisionOfATakenNameKeepsTheAccount(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	root := filepath.Join(t.TempDir(), "home")
+	svc := account.New(db, db, root, fixture.Logger(t))
+	svc.UseOperatorStore(db, nil)
+	svc.UseJournal(mustJournal(t, db, "first"))
+	// An account without a profile (made by Create, or before profiles).
+	a, err := svc.Create(context.Background(), account.CreateRequest{Name: "hal", Password: "hal-password", Domain: "hal.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(a.HomeDir); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Provision(context.Background(), account.ProvisionRequest{ContactEmail: "a@b.example",
+		CreateRequest: account.CreateRequest{Name: "hal", Password: "hal-password", Domain: "other.example"}})
+	if err == nil {
+		t.Fatal("a taken name provisioned")
+	}
+	next := account.New(db, db, root, fixture.Logger(t))
+	next.UseOperatorStore(db, nil)
+	j := mustJournal(t, db, "restarted")
+	next.UseJournal(j)
+	if _, err := j.Recover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindAccountByName(context.Background(), "hal"); err != nil {
+		t.Errorf("the repair of the failed create deleted the account that held the name: %v", err)
+	}
+}
