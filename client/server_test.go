@@ -109,7 +109,7 @@ func (s *server) deps(h harness, cfg serverConfig, lim *limiter.Limiter) catalog
 	h.Helper()
 	keeper := diskusage.New(diskusage.Config{}, s.db, cfg.log)
 	h.Cleanup(func() { _ = keeper.Close() })
-	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: keeper}, s.db,
+	fs, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: keeper},
 		auth.New(auth.Config{}, fixture.AuthStores(s.db), lim, cfg.log, nil), cfg.log)
 	must(h, err)
 	must(h, fs.Start(context.Background()))

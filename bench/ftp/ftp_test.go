@@ -43,7 +43,7 @@ func uapid(b *testing.B) (addr, user, pass string) {
 		b.Fatal(err)
 	}
 	lim := limiter.New(limiter.DefaultConfig(), nil)
-	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, fixture.Authenticator(b, db, lim, nil), fixture.Logger(b))
+	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, fixture.Authenticator(b, db, lim, nil), fixture.Logger(b))
 	if err != nil {
 		b.Fatal(err)
 	}

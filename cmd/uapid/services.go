@@ -42,7 +42,7 @@ func (m *Main) startFTP(ctx context.Context) (*ftp.Service, error) {
 			PublicHost: m.Config.FTPPublicHost, TLS: m.tls, RequireTLS: m.Config.FTPRequireTLS,
 			IdleTimeout: m.Config.FTPIdleTimeout, LoginTimeout: m.Config.FTPLoginTimeout,
 			Limits:              netlimit.Limits{MaxConns: m.Config.FTPMaxConns, MaxConnsPerIP: m.Config.FTPMaxConnsPerIP},
-			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm, Usage: m.usage}, m.db, m.auth, m.Log)
+			MaxSessionsPerLogin: m.Config.FTPMaxSessionsPerLogin, Metrics: m.netm, Usage: m.usage}, m.auth, m.Log)
 		if err != nil {
 			return nil, err
 		}

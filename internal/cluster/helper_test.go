@@ -88,7 +88,7 @@ func (e *env) mustNode(tb testing.TB, cfg cluster.Config) *node {
 	db := mustOpen(tb, e.dsn)
 	r := limiter.Rule{MaxFailures: 1000, Window: time.Minute, Block: time.Minute}
 	lim := limiter.New(limiter.Config{PerAddress: r, PerAccount: r}, nil)
-	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, db, fixture.Authenticator(tb, db, lim, nil), fixture.Logger(tb))
+	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0"}, fixture.Authenticator(tb, db, lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -37,7 +37,6 @@ const (
 type driver struct {
 	settings    *ftpserver.Settings
 	tls         *tls.Config
-	ftpAccounts hosting.FTPAccountStore
 	auth        *auth.Authenticator
 	log         *slog.Logger
 	sessions    *Registry

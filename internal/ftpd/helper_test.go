@@ -67,7 +67,7 @@ func mustServer(tb testing.TB, cfg ftpd.Config, limits limiter.Config) *fixture 
 		cfg.Usage = keeper
 	}
 	au := auth.New(auth.Config{}, auth.Stores{Accounts: db, FTP: db}, limiter.New(limits, nil), slog.New(slog.DiscardHandler), nil)
-	srv, err := ftpd.New(cfg, db, au, nil)
+	srv, err := ftpd.New(cfg, au, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

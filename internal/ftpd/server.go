@@ -12,7 +12,6 @@ import (
 	ftpserver "github.com/fclairamb/ftpserverlib"
 
 	"github.com/uapid/uapid/internal/auth"
-	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/netlimit"
 )
 
@@ -31,7 +30,7 @@ type Server struct {
 // New returns a server for cfg that checks logins with au (the daemon's
 // one authenticator, so that FTP, HTTPS and Web Disk failures count
 // together). It fails on an invalid configuration.
-func New(cfg Config, ftpAccounts hosting.FTPAccountStore, au *auth.Authenticator, log *slog.Logger) (*Server, error) {
+func New(cfg Config, au *auth.Authenticator, log *slog.Logger) (*Server, error) {
 	settings, err := cfg.settings()
 	if err != nil {
 		return nil, err
@@ -42,11 +41,11 @@ func New(cfg Config, ftpAccounts hosting.FTPAccountStore, au *auth.Authenticator
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if au == nil || ftpAccounts == nil {
-		return nil, errors.New("ftpd: New needs the authenticator and the FTP account store")
+	if au == nil {
+		return nil, errors.New("ftpd: New needs the authenticator")
 	}
 	log = log.With("proto", "ftp")
-	d := &driver{settings: settings, tls: cfg.TLS, ftpAccounts: ftpAccounts, auth: au,
+	d := &driver{settings: settings, tls: cfg.TLS, auth: au,
 		log: log, sessions: NewRegistry(), usage: cfg.Usage,
 		maxPerLogin: cfg.MaxSessionsPerLogin, metrics: cfg.Metrics}
 	ftp := ftpserver.NewFtpServer(d)

@@ -20,7 +20,7 @@ func mustFTPServer(tb testing.TB, e *env) string {
 	tb.Helper()
 	r := limiter.Rule{MaxFailures: 1000, Window: time.Minute, Block: time.Minute}
 	lim := limiter.New(limiter.Config{PerAddress: r, PerAccount: r}, nil)
-	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: e.usage}, e.db, fixture.Authenticator(tb, e.db, lim, nil), fixture.Logger(tb))
+	srv, err := ftpd.New(ftpd.Config{Addr: "127.0.0.1:0", Usage: e.usage}, fixture.Authenticator(tb, e.db, lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
