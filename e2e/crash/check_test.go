@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/vfs"
 )
 
 // world is what the last run left: rows of the database, by login name.
@@ -58,6 +61,51 @@ func (h *harness) check(t *testing.T) {
 	}
 	h.checkDirs(t, w, home)
 	h.checkDovecot(t, w)
+	h.checkUsage(t, home)
+}
+
+// checkUsage compares the usage counters with the bytes on disk: the
+// uploads the kills cut must be counted as what they left.
+func (h *harness) checkUsage(t *testing.T, home string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(h.dir, "uapid.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	acct, err := db.FindAccountByName(ctx, acctName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := db.FindFTPAccount(ctx, acct.ID, "up", domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := db.UsageCounts(ctx, acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks, err := db.StaleUsageMarks(ctx, -1, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHome, err := vfs.DiskUsage(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUp, err := vfs.DiskUsage(filepath.Join(home, "uploads"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("usage: %d bytes on disk in the home, %d below the uploading login's root", wantHome, wantUp)
+	if wantUp == 0 {
+		t.Error("no upload reached the disk: the usage check checks nothing")
+	}
+	if len(marks) != 0 || counts.Dirs[hosting.UsageHome] != wantHome || counts.FTP[up.ID] != wantUp {
+		t.Errorf("usage: home %d, up %d, marks %v; the bytes on disk: home %d, up %d",
+			counts.Dirs[hosting.UsageHome], counts.FTP[up.ID], marks, wantHome, wantUp)
+	}
 }
 
 // checkDirs compares the directories of the names with the logins that
