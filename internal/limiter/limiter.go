@@ -12,6 +12,7 @@ package limiter
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -67,9 +68,26 @@ func Shared(cfg Config, counts hosting.LoginFailureStore, now func() time.Time) 
 }
 
 // Key prefixes keep the kinds of key apart in one table.
-func addrKey(addr string) string      { return "a:" + addr }
+func addrKey(addr string) string      { return "a:" + client(addr) }
 func identityKey(name string) string  { return "u:" + name }
-func tokenAddrKey(addr string) string { return "t:" + addr }
+func tokenAddrKey(addr string) string { return "t:" + client(addr) }
+
+// client is the client an address counts for: an IPv4 address, or the /64
+// of an IPv6 one, as internal/netlimit counts connections (a single host
+// usually holds a whole /64; counting single addresses would give it 2^64
+// budgets). Anything else is its own key.
+func client(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			ip = net.ParseIP(host)
+		}
+	}
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
 
 // Allowed reports whether a password login from addr for identity may
 // proceed. Either may be empty when unknown.

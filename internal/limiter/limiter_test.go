@@ -240,3 +240,29 @@ func TestMemoryBoundedUnderSpray(t *testing.T) {
 		t.Errorf("Prune found %d stale entries: growth was not bounded", n)
 	}
 }
+
+// TestIPv6CountedPerSlash64: one IPv6 host holds a whole /64, so its
+// addresses share one count, for passwords and tokens alike; another /64
+// is apart.
+func TestIPv6CountedPerSlash64(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, l *limiter.Limiter, _ *clock) {
+		for i := 0; i < 3; i++ {
+			fail(t, l, fmt.Sprintf("2001:db8:1:2::%x", i+1), "")
+		}
+		if allowed(t, l, "2001:db8:1:2:ffff::9", "alice") {
+			t.Error("a /64 not blocked after failures from 3 of its addresses")
+		}
+		if !allowed(t, l, "2001:db8:1:3::1", "alice") {
+			t.Error("the next /64 is blocked")
+		}
+		for i := 0; i < 4; i++ {
+			if err := l.TokenFailure(ctx, fmt.Sprintf("2001:db8:9:9::%x", i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, _ := l.TokenAllowed(ctx, "2001:db8:9:9::abcd"); ok {
+			t.Error("a /64 not blocked for tokens after 4 bad ones from its addresses")
+		}
+	})
+}
