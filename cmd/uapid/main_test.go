@@ -341,6 +341,9 @@ func (s *server) testHealthMetrics(t *testing.T) {
 	if !strings.Contains(string(b), `uapid_uapi_calls_total{function="list",module="Tokens",status="1"}`) {
 		t.Errorf("metrics lack the engine counter:\n%.2000s", b)
 	}
+	if !strings.Contains(string(b), `uapid_webdav_limit_hits_total{limit="locks_per_login"}`) {
+		t.Errorf("metrics lack the Web Disk limit counter")
+	}
 }
 
 func (s *server) testWebUI(t *testing.T) {
