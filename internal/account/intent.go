@@ -54,6 +54,10 @@ func (s *Service) repairCreate(ctx context.Context, in *hosting.Intent) (string,
 		return "", err
 	case err == nil && acct.HomeDir != h.Home:
 		return "completed: account " + h.Name + " has another home", nil
+	case err == nil && acct.CreatedAt.Unix() < in.CreatedAt.Unix():
+		// Older than the intent: the name was taken, this create never
+		// committed, and the home is the older account's.
+		return "rolled back: the name belongs to an older account", nil
 	case err == nil:
 		complete, err := s.hasProfile(ctx, acct, h.Profile)
 		if err != nil || complete {

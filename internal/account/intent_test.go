@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/fixture"
@@ -194,5 +195,39 @@ func TestFailedProvisionOfATakenNameKeepsTheAccount(t *testing.T) {
 	}
 	if _, err := db.FindAccountByName(context.Background(), "hal"); err != nil {
 		t.Errorf("the repair of the failed create deleted the account that held the name: %v", err)
+	}
+}
+
+// TestRepairKeepsAnOlderAccountOfTheName: the intent of a provision that
+// died before committing names an account that existed before it (the name
+// was taken); the repair must neither delete it nor remove its home.
+func TestRepairKeepsAnOlderAccountOfTheName(t *testing.T) {
+	t.Parallel()
+	db := fixture.Store(t)
+	root := filepath.Join(t.TempDir(), "home")
+	svc := account.New(db, db, root, fixture.Logger(t))
+	svc.UseOperatorStore(db, nil)
+	a, err := svc.Create(context.Background(), account.CreateRequest{Name: "ivy", Password: "ivy-password", Domain: "ivy.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte(`{"name":"ivy","home":"` + a.HomeDir + `","profile":true}`)
+	in := &hosting.Intent{ID: "dead", Kind: "account.create", Owner: "dead-process", Data: data,
+		CreatedAt: a.CreatedAt.Add(time.Hour)}
+	if err := db.CreateIntent(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	next := account.New(db, db, root, fixture.Logger(t))
+	next.UseOperatorStore(db, nil)
+	j := mustJournal(t, db, "restarted")
+	next.UseJournal(j)
+	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
+		t.Fatalf("Recover: %d left, %v", left, err)
+	}
+	if _, err := db.FindAccountByName(context.Background(), "ivy"); err != nil {
+		t.Errorf("the repair deleted the older account: %v", err)
+	}
+	if _, err := os.Stat(a.HomeDir); err != nil {
+		t.Errorf("the repair removed the older account's home: %v", err)
 	}
 }
