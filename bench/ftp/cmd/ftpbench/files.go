@@ -55,9 +55,9 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.R
 	}
 	n := float64(len(names))
 	rep.Set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.Wall.Seconds()))
-	rep.Set("LIST of those files, harness.MS", s.name, harness.MS(list.Wall))
+	rep.Set("LIST of those files, ms", s.name, harness.MS(list.Wall))
 	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.Wall.Seconds()))
-	rep.Set("server CPU per file, STOR / RETR (harness.MS)", s.name,
+	rep.Set("server CPU per file, STOR / RETR (ms)", s.name,
 		fmt.Sprintf("%.3f / %.3f", up.CPU.Seconds()*1e3/n, down.CPU.Seconds()*1e3/n))
 	return nil
 }

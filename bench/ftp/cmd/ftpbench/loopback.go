@@ -17,7 +17,7 @@ import (
 // 127.0.0.1, with no FTP at all: the sender hands the file to the kernel
 // (io.Copy from an *os.File to a *net.TCPConn is sendfile) and the receiver
 // drains it with the same 1 MiB reads as the FTP client. It is the ceiling a
-// download can reach on this machine, reported beside the servers' harness.Rates.
+// download can reach on this machine, reported beside the servers' rates.
 func measureLoopback(ctx context.Context, o options, dir string, rep *harness.Report) error {
 	size := int64(o.fileMiB) << 20
 	path := filepath.Join(dir, "ftpbench-loopback.bin")

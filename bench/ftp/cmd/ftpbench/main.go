@@ -1,17 +1,17 @@
 // Command ftpbench measures uapid's FTP server side by side with Pure-FTPd,
 // the daemon cPanel runs by default, in the same run on 127.0.0.1 and with
 // the same client (github.com/jlaffaye/ftp): logins per second with
-// concurrent clients, download and upload speed of one large file, harness.Memory
+// concurrent clients, download and upload speed of one large file, memory
 // per idle logged-in session, and how long a kill takes until the client
 // sees its connection close. Both servers run as processes of their own, so
-// their harness.Memory is measured as the kernel sees it.
+// their memory is measured as the kernel sees it.
 //
 // Run it from the module root, as root (Pure-FTPd needs root to drop to its
 // users; without root or without -pureftpd only uapid is measured):
 //
 //	go run ./bench/ftp/cmd/ftpbench -pureftpd=/usr/sbin/pure-ftpd
 //
-// It prints a Markdown harness.Report on standard output and its harness.Progress on
+// It prints a Markdown report on standard output and its progress on
 // standard error. Every process it starts is stopped and every file it
 // makes is removed when it ends, also on Ctrl-C.
 package main
@@ -42,7 +42,7 @@ type options struct {
 	loginMax     int              // how many logins it makes at most
 	fileMiB      int              // size of the transferred file
 	transferReps int              // downloads and uploads per server
-	sessions     int              // idle sessions of the harness.Memory phase
+	sessions     int              // idle sessions of the memory phase
 	killReps     int              // single-session kills per server and method
 	killTimeout  time.Duration    // longest wait for a killed client's EOF
 	smallFiles   int              // files of the small-files measurement
@@ -50,7 +50,7 @@ type options struct {
 	prof         harness.Profiler // perf profiles of the servers around each step
 }
 
-// phaseNames are the measurements, in the order they run: the harness.Memory
+// phaseNames are the measurements, in the order they run: the memory
 // phase first, so that each server's baseline is the fresh process.
 var phaseNames = []string{"sessions", "kill", "logins", "smallfiles", "loopback", "transfer", "parallel"}
 
@@ -68,7 +68,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.loginMax, "login-max", 100000, "most logins per server")
 	flag.IntVar(&o.fileMiB, "file-mib", 1024, "size of the transferred file in MiB")
 	flag.IntVar(&o.transferReps, "transfer-reps", 3, "downloads and uploads of the file per server")
-	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for harness.Memory and kill-all")
+	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
 	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")
 	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -file-mib MiB each")

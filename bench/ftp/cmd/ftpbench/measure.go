@@ -39,7 +39,7 @@ func measureLogins(ctx context.Context, s *server, o options, rep *harness.Repor
 	slices.Sort(all)
 	rep.Set(fmt.Sprintf("logins/s, %d concurrent clients (connect, login, QUIT)", o.clients), s.name,
 		fmt.Sprintf("%.0f (%d in %.1f s)", float64(len(all))/elapsed.Seconds(), len(all), elapsed.Seconds()))
-	rep.Set("time of one connect + login + QUIT under that load, p50 / p99 (harness.MS)", s.name,
+	rep.Set("time of one connect + login + QUIT under that load, p50 / p99 (ms)", s.name,
 		harness.MS(harness.Percentile(all, 50))+" / "+harness.MS(harness.Percentile(all, 99)))
 	if f := fails.Load(); f > 0 {
 		rep.Note("%s: %d logins failed during the login measurement.", s.name, f)
@@ -154,7 +154,7 @@ func upload(ctx context.Context, c *ftp.ServerConn, root string, size int64) (ti
 	return elapsed, ctx.Err()
 }
 
-// measureSessions measures the server's harness.Memory with no session and with
+// measureSessions measures the server's memory with no session and with
 // o.sessions idle logged-in sessions, then kills them all at once and
 // measures how long until the last client sees its connection end.
 func measureSessions(ctx context.Context, s *server, o options, rep *harness.Report) error {
@@ -165,7 +165,7 @@ func measureSessions(ctx context.Context, s *server, o options, rep *harness.Rep
 	}
 	defer closeIdle(list)
 	// Let every session finish its login work (log lines, goroutines
-	// parking, forked children settling) before reading the harness.Memory.
+	// parking, forked children settling) before reading the memory.
 	time.Sleep(2 * time.Second)
 	after := harness.MeasureMemory(s.pids())
 	reportMemory(rep, s.name, o.sessions, before, after)
@@ -179,8 +179,8 @@ func reportMemory(rep *harness.Report, name string, n int, before, after harness
 	rep.Set("server processes: none → "+what, name, fmt.Sprintf("%d → %d", before.Procs, after.Procs))
 	rep.Set("RSS sum (MiB): none → "+what, name, mib(before.RSS)+" → "+mib(after.RSS))
 	rep.Set("PSS sum (MiB): none → "+what, name, mib(before.PSS)+" → "+mib(after.PSS))
-	rep.Set("**harness.Memory per idle session, RSS (KiB)**", name, kib(after.RSS-before.RSS))
-	rep.Set("**harness.Memory per idle session, PSS (KiB)**", name, kib(after.PSS-before.PSS))
+	rep.Set("**memory per idle session, RSS (KiB)**", name, kib(after.RSS-before.RSS))
+	rep.Set("**memory per idle session, PSS (KiB)**", name, kib(after.PSS-before.PSS))
 }
 
 // killAll closes every session with one kill and waits for every client's
@@ -194,7 +194,7 @@ func killAll(ctx context.Context, s *server, list []*idle, o options, rep *harne
 	if missing > 0 {
 		return fmt.Errorf("kill all: %d of %d clients saw no EOF within %s", missing, len(list), o.killTimeout)
 	}
-	what := fmt.Sprintf("kill all %d sessions, until the last client's EOF (harness.MS)", len(list))
+	what := fmt.Sprintf("kill all %d sessions, until the last client's EOF (ms)", len(list))
 	rep.Set("**"+what+"**", s.name, harness.MS(last.Sub(signal)))
 	if signal != start {
 		rep.Set(what+", including finding the sessions", s.name, harness.MS(last.Sub(start)))
@@ -209,7 +209,7 @@ func measureKill(ctx context.Context, s *server, o options, rep *harness.Report)
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("kill one session, until the client's EOF, p50 / p99 of %d (harness.MS)", o.killReps)
+	what := fmt.Sprintf("kill one session, until the client's EOF, p50 / p99 of %d (ms)", o.killReps)
 	rep.Set("**"+what+"**", s.name, harness.MS(harness.Percentile(sig, 50))+" / "+harness.MS(harness.Percentile(sig, 99)))
 	if !slices.Equal(from, sig) {
 		rep.Set(what+", including finding the session", s.name, harness.MS(harness.Percentile(from, 50))+" / "+harness.MS(harness.Percentile(from, 99)))

@@ -22,7 +22,7 @@ type server struct {
 	addr       string // control connection, on 127.0.0.1
 	user, pass string
 	root       string       // the directory the login lands in
-	pids       func() []int // the processes whose harness.Memory is the server's
+	pids       func() []int // the processes whose memory is the server's
 	kill       killFunc     // how an operator closes sessions
 	killBasic  killFunc     // kill with Basic auth; nil where there is no such thing
 	close      func()       // stops every process of the server
@@ -34,7 +34,7 @@ type server struct {
 // sessions itself) for uapid.
 type killFunc func(ctx context.Context, all bool) (start, signal time.Time, err error)
 
-// run starts the servers, runs the measurements and prints the harness.Report.
+// run starts the servers, runs the measurements and prints the report.
 func run(ctx context.Context, o options) error {
 	if err := harness.RaiseFileLimit(); err != nil {
 		return err
@@ -76,7 +76,7 @@ func run(ctx context.Context, o options) error {
 
 // measureAll runs each measurement for every server, one server after the
 // other, so that both see the same load as nearly as possible. A failed
-// measurement is noted in the harness.Report and the others go on.
+// measurement is noted in the report and the others go on.
 func measureAll(ctx context.Context, o options, servers []*server, rep *harness.Report) error {
 	for _, phase := range phaseNames {
 		if !o.phases[phase] {
