@@ -281,6 +281,9 @@ func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, rel st
 			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login()), nil
 		}
 	}
+	if w, err := s.webDiskUser(ctx, acct, rel, dir); w != "" || err != nil {
+		return w, err
+	}
 	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
@@ -289,6 +292,32 @@ func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, rel st
 	}
 	if err != nil {
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
+	}
+	return "", nil
+}
+
+// webDiskLister is the part of the store (*store.DB) that lists Web Disk
+// logins, when it has it.
+type webDiskLister interface {
+	ListWebDiskAccounts(ctx context.Context, accountID int64) ([]*hosting.WebDiskAccount, error)
+}
+
+// webDiskUser returns the warning that keeps rel when a Web Disk login's
+// directory lies in it: destroying an FTP login must not take another
+// service's login's files.
+func (s *Service) webDiskUser(ctx context.Context, acct *hosting.Account, rel, dir string) (string, error) {
+	wd, ok := s.store.(webDiskLister)
+	if !ok {
+		return "", nil
+	}
+	logins, err := wd.ListWebDiskAccounts(ctx, acct.ID)
+	if err != nil {
+		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether Web Disk accounts use it.", dir), err
+	}
+	for _, w := range logins {
+		if homedir.Within(w.HomeDir, rel) {
+			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, w.Login()), nil
+		}
 	}
 	return "", nil
 }

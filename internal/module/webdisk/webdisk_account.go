@@ -340,6 +340,9 @@ func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, rel str
 			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, o.Login()), nil
 		}
 	}
+	if w, err := s.ftpUser(ctx, acct, rel, dir); w != "" || err != nil {
+		return w, err
+	}
 	root, err := homedir.Open(acct)
 	if err == nil {
 		defer root.Close()
@@ -347,6 +350,32 @@ func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, rel str
 	}
 	if err != nil {
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
+	}
+	return "", nil
+}
+
+// ftpLister is the part of the store (*store.DB) that lists FTP logins,
+// when it has it.
+type ftpLister interface {
+	ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error)
+}
+
+// ftpUser returns the warning that keeps rel when an FTP login's root lies
+// in it: destroying a Web Disk login must not take another service's
+// login's files.
+func (s *Service) ftpUser(ctx context.Context, acct *hosting.Account, rel, dir string) (string, error) {
+	fl, ok := s.store.(ftpLister)
+	if !ok {
+		return "", nil
+	}
+	logins, err := fl.ListFTPAccounts(ctx, acct.ID)
+	if err != nil {
+		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether FTP accounts use it.", dir), err
+	}
+	for _, f := range logins {
+		if homedir.Within(f.HomeDir, rel) {
+			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, f.Login()), nil
+		}
 	}
 	return "", nil
 }

@@ -349,7 +349,19 @@ func TestDeleteUser(t *testing.T) {
 	if mode(t, e.a, "shared/inner") == 0 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "inner@example.com") {
 		t.Errorf("destroy of a directory holding another login's: warnings %q", r.Warnings)
 	}
-	if k := e.kills.take(); !slices.Equal(k, []string{"keep@example.com", "gone@example.com", "site@example.com", "outer@example.com"}) {
+	e.mustOK(t, e.a, "add_user", "user=dav", "password=pw", "homedir=both")
+	if err := e.db.CreateFTPAccount(context.Background(), &hosting.FTPAccount{AccountID: e.a.ID, User: "ftp1",
+		Domain: "example.com", PasswordHash: "x", HomeDir: "both/ftp"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(e.a.HomeDir, "both/ftp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = e.mustOK(t, e.a, "delete_user", "user=dav@example.com", "destroy=1")
+	if mode(t, e.a, "both/ftp") == 0 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "FTP account “ftp1@example.com”") {
+		t.Errorf("destroy of a directory holding an FTP login's: warnings %q", r.Warnings)
+	}
+	if k := e.kills.take(); !slices.Equal(k, []string{"keep@example.com", "gone@example.com", "site@example.com", "outer@example.com", "dav@example.com"}) {
 		t.Errorf("connections closed: %v", k)
 	}
 	if got := e.logins(t, e.a); !slices.Equal(got, []string{"inner@example.com"}) {
