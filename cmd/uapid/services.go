@@ -102,14 +102,15 @@ func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, 
 	if pub != nil {
 		p = pub
 	}
-	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB}, m.db, p, m.Log)
+	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB,
+		Rescans: m.usage}, m.db, p, m.Log)
 	return svc, pub, err
 }
 
 // startWebDAV starts the Web Disk server on its TLS and plain listeners
 // (each unless empty) and returns the WebDisk module's service on top of it.
 func (m *Main) startWebDAV() (*webdisk.Service, error) {
-	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm}
+	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm, Rescans: m.usage}
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
 		return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log) // kills still reach other nodes
 	}

@@ -258,6 +258,7 @@ func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *h
 	if err == nil {
 		defer root.Close()
 		err = removeTree(root, e.Maildir())
+		s.rescan(acct)
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "remove maildir", "account", acct.Name, "email", e.Address(), "err", err)

@@ -30,6 +30,15 @@ type Config struct {
 	// MaxQuotaMB is the largest quota a mailbox may have; 0 means no
 	// maximum. With a maximum, unlimited mailboxes cannot be created.
 	MaxQuotaMB int64
+	// Rescans, if set, recounts an account's disk usage in the background
+	// after the service removed a directory behind the file layer's back
+	// (internal/usage.Keeper).
+	Rescans Rescans
+}
+
+// Rescans schedules a background recount of an account's disk usage.
+type Rescans interface {
+	Schedule(acct *hosting.Account)
 }
 
 // validate fills in the defaults and checks the values.
@@ -120,4 +129,11 @@ func (s *Service) owner() (uid, gid int) {
 		return -1, -1
 	}
 	return s.pub.Owner()
+}
+
+// rescan schedules a recount of acct's disk usage, if a Rescans is set.
+func (s *Service) rescan(acct *hosting.Account) {
+	if s.cfg.Rescans != nil {
+		s.cfg.Rescans.Schedule(acct)
+	}
 }

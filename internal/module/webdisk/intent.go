@@ -69,7 +69,9 @@ func (s *Service) repairNewDir(ctx context.Context, in *hosting.Intent) (string,
 		return "", err
 	}
 	defer root.Close()
-	if err := root.RemoveAll(d.Dir); err != nil {
+	err = root.RemoveAll(d.Dir)
+	s.rescan(acct)
+	if err != nil {
 		return "", err
 	}
 	return "rolled back: " + d.Dir + " removed", nil

@@ -25,6 +25,15 @@ type Config struct {
 	// 0 means cPanel's 2077 and 2078.
 	MainPort int
 	SSLPort  int
+	// Rescans, if set, recounts an account's disk usage in the background
+	// after the service removed a directory behind the file layer's back
+	// (internal/usage.Keeper).
+	Rescans Rescans
+}
+
+// Rescans schedules a background recount of an account's disk usage.
+type Rescans interface {
+	Schedule(acct *hosting.Account)
 }
 
 // validate fills in the defaults and checks the values.
@@ -94,5 +103,12 @@ func (s *Service) closeLogin(ctx context.Context, acct *hosting.Account, login s
 	}
 	if n > 0 {
 		s.log.InfoContext(ctx, "web disk connections closed", "account", acct.Name, "login", login, "count", n)
+	}
+}
+
+// rescan schedules a recount of acct's disk usage, if a Rescans is set.
+func (s *Service) rescan(acct *hosting.Account) {
+	if s.cfg.Rescans != nil {
+		s.cfg.Rescans.Schedule(acct)
 	}
 }

@@ -347,6 +347,7 @@ func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, rel str
 	if err == nil {
 		defer root.Close()
 		err = root.RemoveAll(rel)
+		s.rescan(acct)
 	}
 	if err != nil {
 		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
