@@ -58,7 +58,11 @@ func (c *counter) change(ch hosting.UsageChange) (int64, error) {
 
 // Begin implements vfs.Counter: the mark a crash leaves behind.
 func (c *counter) Begin(rel string) error {
+	c.k.changeBegan(c.acct.ID)
 	_, err := c.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID}, Mark: 1})
+	if err != nil {
+		c.k.changeEnded(c.acct.ID)
+	}
 	return err
 }
 
@@ -77,8 +81,11 @@ func (c *counter) Release(rel string, n int64) error {
 }
 
 // End implements vfs.Counter: the release and the unmarking in one
-// transaction.
+// transaction. The change counts as under way until then, also when the
+// store fails (the mark then stays, and the account is rescanned as after
+// a crash).
 func (c *counter) End(rel string, n int64) error {
+	defer c.k.changeEnded(c.acct.ID)
 	_, err := c.change(hosting.UsageChange{Scope: c.scope(rel), Release: n, Mark: -1})
 	return err
 }

@@ -81,12 +81,14 @@ type Keeper struct {
 	store Store
 	log   *slog.Logger
 
-	mu    sync.Mutex
-	scans map[int64]*scan // account id → the rescan running
-	bg    context.Context // background rescans; ended by Close
-	stop  context.CancelFunc
-	wg    sync.WaitGroup
-	slots chan struct{} // backgroundScans
+	mu     sync.Mutex
+	scans  map[int64]*scan // account id → the rescan running
+	act    map[int64]*activity
+	stored *sync.Cond      // on mu: a rescan has stored an account's counts
+	bg     context.Context // background rescans; ended by Close
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+	slots  chan struct{} // backgroundScans
 }
 
 // scan is one running rescan; callers that join it wait on done.
@@ -104,8 +106,10 @@ func New(cfg Config, st Store, log *slog.Logger) *Keeper {
 		log = slog.New(slog.DiscardHandler)
 	}
 	bg, stop := context.WithCancel(context.Background())
-	return &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), bg: bg, stop: stop,
-		slots: make(chan struct{}, backgroundScans)}
+	k := &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), act: make(map[int64]*activity), bg: bg,
+		stop: stop, slots: make(chan struct{}, backgroundScans)}
+	k.stored = sync.NewCond(&k.mu)
+	return k
 }
 
 // Close stops the background rescans and waits for them.
@@ -141,8 +145,19 @@ func (k *Keeper) Schedule(acct *hosting.Account) {
 		case <-k.bg.Done():
 			return
 		}
-		if _, err := k.Rescan(k.bg, acct); err != nil && k.bg.Err() == nil {
-			k.log.Warn("usage rescan failed", "account", acct.Name, "err", err)
+		for try := 0; ; try++ {
+			_, err := k.Rescan(k.bg, acct)
+			if !errors.Is(err, ErrBusy) || try >= busyRetries {
+				if err != nil && k.bg.Err() == nil {
+					k.log.Warn("usage rescan failed", "account", acct.Name, "err", err)
+				}
+				return
+			}
+			select {
+			case <-k.bg.Done():
+				return
+			case <-time.After(busyPause):
+			}
 		}
 	}()
 }
@@ -188,18 +203,42 @@ func (k *Keeper) rescan(ctx context.Context, acct *hosting.Account) (hosting.Usa
 		return hosting.UsageCounts{}, err
 	}
 	log.Info("usage rescan started", "marks", len(marks))
-	c, entries, err := k.walk(ctx, acct, logins, log)
+	c, entries, release, err := k.quietWalk(ctx, acct, logins, log)
 	if err != nil {
 		log.Warn("usage rescan stopped", "entries", entries, "err", err)
 		return c, err
 	}
 	c.ScannedAt = started
-	if err := k.store.SetUsage(ctx, acct.ID, c, marks); err != nil {
+	err = k.store.SetUsage(ctx, acct.ID, c, marks)
+	release()
+	if err != nil {
 		return c, err
 	}
 	log.Info("usage rescan done", "entries", entries, "bytes", c.Dirs[hosting.UsageHome],
 		"took", time.Since(started).Round(time.Millisecond))
 	return c, nil
+}
+
+// quietWalk walks when no change of the account is under way on this node,
+// and again if one began meanwhile, within quietWait in all. It returns
+// with new changes of the account held until release is called, so that
+// the counts it found can be stored before any change moves them.
+func (k *Keeper) quietWalk(ctx context.Context, acct *hosting.Account, logins []*hosting.FTPAccount, log *slog.Logger) (hosting.UsageCounts, int, func(), error) {
+	deadline := time.Now().Add(quietWait)
+	for {
+		before, err := k.waitQuiet(ctx, acct.ID, deadline)
+		if err != nil {
+			return hosting.UsageCounts{}, 0, nil, err
+		}
+		c, entries, err := k.walk(ctx, acct, logins, log)
+		if err != nil {
+			return c, entries, nil, err
+		}
+		if release, ok := k.holdChanges(acct.ID, before); ok {
+			return c, entries, release, nil
+		}
+		log.Info("usage rescan again: the account changed while it was walked")
+	}
 }
 
 // walk sums the account's counted directories and logins' homes.

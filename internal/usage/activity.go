@@ -1,0 +1,114 @@
+package usage
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrBusy is returned by a rescan that found the account changing through
+// this node for longer than it may wait: its counts are left as they were,
+// and a background rescan tries again later.
+var ErrBusy = errors.New("usage: the account kept changing during the rescan")
+
+const (
+	// quietPoll is how often a rescan looks whether the account's changes
+	// on this node have ended.
+	quietPoll = 50 * time.Millisecond
+	// quietWait bounds how long one rescan waits for them, in all.
+	quietWait = 20 * time.Second
+	// busyRetries and busyPause: a background rescan that found the
+	// account busy tries again this many times, this far apart.
+	busyRetries = 30
+	busyPause   = 10 * time.Second
+)
+
+// activity counts the changes of one account under way on this node
+// (between Counter.Begin and End) and how many ever began. A walk is only
+// true if no change ran while it walked: otherwise a file half written, or
+// a reservation given back after the walk, would make the stored count
+// wrong for good (an upload's End releases bytes the walk never counted).
+type activity struct {
+	open    int
+	began   uint64
+	storing bool // a rescan is storing its counts: new changes wait
+}
+
+// changeBegan counts a change that begins; it waits while a rescan stores
+// the account's counts, so that no reservation can slip in between the
+// rescan's last look and its write.
+func (k *Keeper) changeBegan(accountID int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	a := k.act[accountID]
+	if a == nil {
+		a = &activity{}
+		k.act[accountID] = a
+	}
+	for a.storing {
+		k.stored.Wait()
+	}
+	a.open++
+	a.began++
+}
+
+// holdChanges makes new changes of the account wait, if none began since
+// began and none is under way: then a rescan that walked after began may
+// store its counts. release lets the changes go on.
+func (k *Keeper) holdChanges(accountID int64, began uint64) (release func(), ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	a := k.act[accountID]
+	if a == nil {
+		return func() {}, began == 0
+	}
+	if a.open > 0 || a.began != began {
+		return nil, false
+	}
+	a.storing = true
+	return func() {
+		k.mu.Lock()
+		a.storing = false
+		k.mu.Unlock()
+		k.stored.Broadcast()
+	}, true
+}
+
+func (k *Keeper) changeEnded(accountID int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if a := k.act[accountID]; a != nil && a.open > 0 {
+		a.open--
+	}
+}
+
+// quiet reports whether no change of the account is under way, and how
+// many have begun so far.
+func (k *Keeper) quiet(accountID int64) (began uint64, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	a := k.act[accountID]
+	if a == nil {
+		return 0, true
+	}
+	return a.began, a.open == 0
+}
+
+// waitQuiet waits until no change of the account is under way on this
+// node, until deadline; it returns the count of changes begun.
+func (k *Keeper) waitQuiet(ctx context.Context, accountID int64, deadline time.Time) (uint64, error) {
+	for {
+		began, ok := k.quiet(accountID)
+		if ok {
+			return began, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, ErrBusy
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(quietPoll):
+		}
+	}
+}
