@@ -28,7 +28,6 @@ import (
 	"github.com/uapid/uapid/internal/cluster"
 	"github.com/uapid/uapid/internal/config"
 	"github.com/uapid/uapid/internal/ftpd"
-	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/httpapi"
 	"github.com/uapid/uapid/internal/limiter"
 	"github.com/uapid/uapid/internal/module/usermanager"
@@ -160,10 +159,7 @@ func (m *Main) build(ctx context.Context) error {
 	closers := []account.SessionCloser{m.cluster, m.cluster.WebDisk()}
 	m.accounts = account.New(m.db, m.db, filepath.Join(m.Config.DataDir, "home"), m.Log, closers...)
 	m.accounts.UseLimiter(lim)
-	m.accounts.UseOperatorStore(m.db, func(ctx context.Context, a *hosting.Account) (int64, error) {
-		c, err := m.usage.Counts(ctx, a)
-		return c.Dirs[hosting.UsageHome], err
-	})
+	m.accounts.UseOperatorStore(m.db, m.usage)
 	if pub != nil {
 		m.accounts.OnChange(pub.PublishAll)
 	}

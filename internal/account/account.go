@@ -35,7 +35,7 @@ type Service struct {
 	limit    *limiter.Limiter // guesses of the old password in ChangePassword
 	log      *slog.Logger
 	operator OperatorStore // packages, profiles, operator tokens; see UseOperatorStore
-	usage    UsageFunc
+	usage    DiskUsage
 	journal  *intent.Journal // nil: Create and Delete are not crash-safe (tests)
 }
 

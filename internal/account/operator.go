@@ -17,14 +17,18 @@ type OperatorStore interface {
 	hosting.OperatorTokenStore
 }
 
-// UsageFunc returns the bytes stored in an account's home. uapid serve
-// reads the counters internal/usage keeps, so no call walks the home.
-type UsageFunc func(ctx context.Context, acct *hosting.Account) (int64, error)
+// DiskUsage reads the bytes kept for accounts' homes. uapid serve gives
+// the counters internal/usage keeps as files change (usage.Keeper), so no
+// call walks a home.
+type DiskUsage interface {
+	// HomeUsed returns each account's home bytes by id, in one store read.
+	HomeUsed(ctx context.Context, accts []*hosting.Account) (map[int64]int64, error)
+}
 
 // UseOperatorStore enables packages, profiles, operator tokens and disk
 // usage reports (WHM API 1 and the matching `uapid` commands). Call it
 // before the service is used.
-func (s *Service) UseOperatorStore(st OperatorStore, usage UsageFunc) {
+func (s *Service) UseOperatorStore(st OperatorStore, usage DiskUsage) {
 	s.operator, s.usage = st, usage
 }
 
@@ -125,12 +129,19 @@ func (s *Service) ListDetails(ctx context.Context) ([]*Details, error) {
 	return out, nil
 }
 
-// DiskUsed returns the bytes stored in an account's home.
+// DiskUsed returns the bytes counted in an account's home.
 func (s *Service) DiskUsed(ctx context.Context, acct *hosting.Account) (int64, error) {
+	used, err := s.DisksUsed(ctx, []*hosting.Account{acct})
+	return used[acct.ID], err
+}
+
+// DisksUsed returns the bytes counted in each account's home, by id, in
+// one read whatever the number of accounts.
+func (s *Service) DisksUsed(ctx context.Context, accts []*hosting.Account) (map[int64]int64, error) {
 	if s.usage == nil {
-		return 0, fmt.Errorf("account: no disk usage function configured")
+		return nil, fmt.Errorf("account: no disk usage configured")
 	}
-	return s.usage(ctx, acct)
+	return s.usage.HomeUsed(ctx, accts)
 }
 
 // Suspend suspends an account (every session and live connection closes

@@ -19,9 +19,7 @@ func newOperator(t *testing.T) (*account.Service, *store.DB, *closer) {
 	db := fixture.Store(t)
 	c := &closer{}
 	svc := account.New(db, db, t.TempDir(), fixture.Logger(t), c)
-	svc.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
-		return vfs.UsageBelow(ctx, a.HomeDir, ".")
-	})
+	svc.UseOperatorStore(db, fixture.Usage(t, db))
 	return svc, db, c
 }
 
@@ -152,14 +150,40 @@ func TestOperatorTokens(t *testing.T) {
 	}
 }
 
+// DiskUsed reports the home's kept count: what was written through a
+// counted Fs, and not a file put behind the counter's back (nothing walks
+// the home to find it).
 func TestDiskUsed(t *testing.T) {
 	t.Parallel()
-	svc, _, _ := newOperator(t)
+	svc, db, _ := newOperator(t)
+	k := fixture.Usage(t, db)
+	svc.UseOperatorStore(db, k)
+	ctx := context.Background()
 	a := fixture.Account(t, svc, "hal", "hal.example", "hal-password")
-	if err := os.WriteFile(a.HomeDir+"/public_html/index.html", make([]byte, 1000), 0o644); err != nil {
+	scanned, err := k.Rescan(ctx, a)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := svc.DiskUsed(context.Background(), a); n != 1000 || err != nil {
-		t.Fatalf("DiskUsed = %d, %v", n, err)
+	v, err := vfs.Open(a.HomeDir, vfs.Options{Usage: k.Counter(a, "", nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	f, err := v.Create("public_html/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(a.HomeDir+"/public_html/uncounted.bin", make([]byte, 500), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := scanned.Dirs[hosting.UsageHome] + 1000
+	if n, err := svc.DiskUsed(ctx, a); n != want || err != nil {
+		t.Fatalf("DiskUsed = %d, %v, want %d", n, err, want)
 	}
 }

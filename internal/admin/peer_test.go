@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/fixture"
-	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/vfs"
 )
 
 // TestPeerCredentials: the admin socket serves root and the daemon's own
@@ -62,9 +60,7 @@ func mustAdminSocket(t *testing.T, owner int) string {
 	}
 	db := fixture.Store(t)
 	accounts := fixture.Accounts(t, db)
-	accounts.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
-		return vfs.UsageBelow(ctx, a.HomeDir, ".")
-	})
+	accounts.UseOperatorStore(db, fixture.Usage(t, db))
 	s := New(nil, accounts, fixture.Logger(t))
 	s.owner = owner
 	path := filepath.Join(dir, "uapid.sock")

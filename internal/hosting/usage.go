@@ -48,6 +48,12 @@ type UsageCounts struct {
 	ScannedAt time.Time        // zero: never scanned, the counts may be incomplete
 }
 
+// HomeUsage is the count of an account's home.
+type HomeUsage struct {
+	Used    int64
+	Scanned bool // false: never rescanned, the count holds only what changed since
+}
+
 // UsageMark is an account with changes begun by a node that is no longer
 // live: they did not end cleanly, so the account needs a rescan.
 type UsageMark struct {
@@ -70,6 +76,9 @@ type UsageStore interface {
 	// StaleUsageMarks returns the marks of nodes other than self whose
 	// heartbeat is older than liveSince (or that have no row in nodes).
 	StaleUsageMarks(ctx context.Context, self int64, liveSince time.Time) ([]UsageMark, error)
+	// HomeUsage returns the home counts of the accounts in ids, in one
+	// query; an account with no count yet is missing from the map.
+	HomeUsage(ctx context.Context, ids []int64) (map[int64]HomeUsage, error)
 	// UnscannedAccounts returns the ids of the accounts whose counters were
 	// never set by a rescan.
 	UnscannedAccounts(ctx context.Context) ([]int64, error)

@@ -280,4 +280,36 @@ func (db *DB) UnscannedAccounts(ctx context.Context) ([]int64, error) {
 	})
 }
 
+// HomeUsage returns the home counts of the accounts in ids in one query:
+// by id for one account, else every home's count filtered here, so that
+// the query holds no list of ids as long as the number of accounts.
+func (db *DB) HomeUsage(ctx context.Context, ids []int64) (map[int64]hosting.HomeUsage, error) {
+	return read(ctx, db, func(tx *tx) (map[int64]hosting.HomeUsage, error) {
+		q, args := `SELECT account_id, used_bytes, scanned_at FROM disk_usage WHERE dir = ?`, []any{hosting.UsageHome}
+		if len(ids) == 1 {
+			q, args = q+` AND account_id = ?`, append(args, ids[0])
+		}
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return nil, convert(err, "read home usage", on{})
+		}
+		defer rows.Close()
+		want := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		out := make(map[int64]hosting.HomeUsage, len(ids))
+		for rows.Next() {
+			var id, used, at int64
+			if err := rows.Scan(&id, &used, &at); err != nil {
+				return nil, convert(err, "read home usage", on{})
+			}
+			if want[id] {
+				out[id] = hosting.HomeUsage{Used: used, Scanned: at > 0}
+			}
+		}
+		return out, convert(rows.Err(), "read home usage", on{})
+	})
+}
+
 var _ hosting.UsageStore = (*DB)(nil)

@@ -133,6 +133,31 @@ func (k *Keeper) Counts(ctx context.Context, acct *hosting.Account) (hosting.Usa
 	return c, nil
 }
 
+// HomeUsed returns the counted bytes of each account's home (by id) in one
+// store read, without walking anything. An account never rescanned (new,
+// or its count lost) gets a rescan in the background and reports
+// meanwhile what was counted as it changed; marks left by a crash are
+// repaired by Start and the repair loop, never in the caller's request.
+func (k *Keeper) HomeUsed(ctx context.Context, accts []*hosting.Account) (map[int64]int64, error) {
+	ids := make([]int64, len(accts))
+	for i, a := range accts {
+		ids[i] = a.ID
+	}
+	counts, err := k.store.HomeUsage(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(accts))
+	for _, a := range accts {
+		c := counts[a.ID]
+		if !c.Scanned {
+			k.Schedule(a)
+		}
+		out[a.ID] = c.Used
+	}
+	return out, nil
+}
+
 // Schedule rescans acct in the background, joining a rescan already
 // running; at most a few background rescans run at once.
 func (k *Keeper) Schedule(acct *hosting.Account) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 // searchTypes maps listaccts' searchtype to the value it matches.
@@ -34,18 +35,34 @@ func (s *Server) listaccts(ctx context.Context, a *args) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := []map[string]any{}
+	var matched []*account.Details
 	for _, d := range all {
-		if match != nil && !match(d) {
-			continue
+		if match == nil || match(d) {
+			matched = append(matched, d)
 		}
-		e, err := s.entry(ctx, d, want)
-		if err != nil {
-			return reply{}, err
-		}
-		out = append(out, e)
+	}
+	used, err := s.diskUsed(ctx, matched, want)
+	if err != nil {
+		return reply{}, err
+	}
+	out := []map[string]any{}
+	for _, d := range matched {
+		out = append(out, s.entry(d, want, used))
 	}
 	return reply{data: map[string]any{"acct": out}}, nil
+}
+
+// diskUsed reads the kept home counts of the accounts (internal/usage) in
+// one read, if diskused is wanted; nothing walks a home.
+func (s *Server) diskUsed(ctx context.Context, ds []*account.Details, want map[string]bool) (map[int64]int64, error) {
+	if want != nil && !want["diskused"] || len(ds) == 0 {
+		return nil, nil
+	}
+	accts := make([]*hosting.Account, len(ds))
+	for i, d := range ds {
+		accts[i] = d.Account
+	}
+	return s.accounts.DisksUsed(ctx, accts)
 }
 
 // accountsummary describes one account, named by user or domain.
@@ -68,11 +85,11 @@ func (s *Server) accountsummary(ctx context.Context, a *args) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	e, err := s.entry(ctx, d, nil)
+	used, err := s.diskUsed(ctx, []*account.Details{d}, nil)
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{data: map[string]any{"acct": []map[string]any{e}}}, nil
+	return reply{data: map[string]any{"acct": []map[string]any{s.entry(d, nil, used)}}}, nil
 }
 
 // matcher reads search, searchtype and searchmethod; nil matches all.
@@ -125,9 +142,9 @@ func anyOf(vs []string, ok func(string) bool) bool {
 }
 
 // entry is one account as listaccts shows it (the fields uapid has, in
-// cPanel's names and forms), limited to want. The disk
-// usage is measured only when it is wanted.
-func (s *Server) entry(ctx context.Context, d *account.Details, want map[string]bool) (map[string]any, error) {
+// cPanel's names and forms), limited to want. used holds the home counts
+// read by diskUsed (nil when diskused is not wanted).
+func (s *Server) entry(d *account.Details, want map[string]bool, used map[int64]int64) map[string]any {
 	e := map[string]any{"user": d.Name, "domain": d.Domain, "email": d.Profile.ContactEmail, "plan": planName(d),
 		"owner": "root", "disklimit": quotaText(d.QuotaMB), "suspended": boolInt(d.Suspended),
 		"suspendreason": "not suspended", "suspendtime": nil, "partition": filepath.Base(filepath.Dir(d.HomeDir)),
@@ -138,19 +155,15 @@ func (s *Server) entry(ctx context.Context, d *account.Details, want map[string]
 			e["suspendtime"] = d.Profile.SuspendedAt.Unix()
 		}
 	}
-	if want == nil || want["diskused"] {
-		used, err := s.accounts.DiskUsed(ctx, d.Account)
-		if err != nil {
-			return nil, err
-		}
-		e["diskused"] = fmt.Sprintf("%dM", used>>20)
+	if used != nil {
+		e["diskused"] = fmt.Sprintf("%dM", used[d.ID]>>20)
 	}
 	for k := range e {
 		if want != nil && !want[k] {
 			delete(e, k)
 		}
 	}
-	return e, nil
+	return e
 }
 
 func boolInt(b bool) int {

@@ -8,29 +8,41 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/fixture"
-	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
-	"github.com/uapid/uapid/internal/vfs"
+	"github.com/uapid/uapid/internal/usage"
 	"github.com/uapid/uapid/internal/whm"
 )
 
 type env struct {
 	url, token string
+	accounts   *account.Service
+	usage      *usage.Keeper
+	walks      atomic.Int64 // rescans that walked a home
+	onWalk     func(accountID int64)
 }
 
-// newEnv serves WHM API 1 over a real store and account service.
+// newEnv serves WHM API 1 over a real store and account service, with the
+// disk usage kept by a usage.Keeper whose walks are counted.
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	e := &env{}
 	db := fixture.Store(t)
 	accounts := account.New(db, db, t.TempDir(), fixture.Logger(t))
-	accounts.UseOperatorStore(db, func(ctx context.Context, a *hosting.Account) (int64, error) {
-		return vfs.UsageBelow(ctx, a.HomeDir, ".")
-	})
+	e.accounts = accounts
+	e.usage = usage.New(usage.Config{OnWalk: func(id int64) {
+		e.walks.Add(1)
+		if e.onWalk != nil {
+			e.onWalk(id)
+		}
+	}}, db, fixture.Logger(t))
+	t.Cleanup(func() { _ = e.usage.Close() })
+	accounts.UseOperatorStore(db, e.usage)
 	au := auth.New(auth.Config{}, fixture.AuthStores(db), limiter.New(limiter.DefaultConfig(), nil), fixture.Logger(t), nil)
 	au.UseOperator(db, db)
 	token, _, err := accounts.CreateOperatorToken(context.Background(), "test", nil)
@@ -41,7 +53,8 @@ func newEnv(t testing.TB) *env {
 		Version: "test", MaxBodyBytes: 4096}, accounts, au, fixture.Logger(t))
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{url: ts.URL, token: token}
+	e.url, e.token = ts.URL, token
+	return e
 }
 
 func (e *env) post(t *testing.T, function, body string) (int, whm.Result) {
