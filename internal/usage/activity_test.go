@@ -82,3 +82,25 @@ func TestRescanWalksAgainAfterAChange(t *testing.T) {
 	<-began
 	k.changeEnded(e.acct.ID)
 }
+
+// Asking for a background rescan of one account again and again, as
+// repeated API calls do, queues it once and one more after it: never a
+// goroutine per call.
+func TestScheduleQueuesOnce(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	hold := make(chan struct{})
+	k := e.keeper(t, Config{OnWalk: func(int64) { <-hold }})
+	walks := e.walks.Load()
+	for range 100 {
+		k.Schedule(e.acct)
+	}
+	k.mu.Lock()
+	queued := len(k.queued)
+	k.mu.Unlock()
+	close(hold)
+	k.wg.Wait()
+	if got := e.walks.Load() - walks; queued != 1 || got > 2 || got < 1 {
+		t.Errorf("100 Schedules: %d accounts queued, %d walks; want 1 queued and 1 or 2 walks", queued, got)
+	}
+}

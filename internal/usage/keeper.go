@@ -84,6 +84,7 @@ type Keeper struct {
 	mu     sync.Mutex
 	scans  map[int64]*scan // account id → the rescan running
 	act    map[int64]*activity
+	queued map[int64]bool  // background rescans queued or running: account id → one more asked for
 	stored *sync.Cond      // on mu: a rescan has stored an account's counts
 	bg     context.Context // background rescans; ended by Close
 	stop   context.CancelFunc
@@ -106,7 +107,7 @@ func New(cfg Config, st Store, log *slog.Logger) *Keeper {
 		log = slog.New(slog.DiscardHandler)
 	}
 	bg, stop := context.WithCancel(context.Background())
-	k := &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), act: make(map[int64]*activity), bg: bg,
+	k := &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), act: make(map[int64]*activity), queued: make(map[int64]bool), bg: bg,
 		stop: stop, slots: make(chan struct{}, backgroundScans)}
 	k.stored = sync.NewCond(&k.mu)
 	return k
@@ -159,32 +160,63 @@ func (k *Keeper) HomeUsed(ctx context.Context, accts []*hosting.Account) (map[in
 }
 
 // Schedule rescans acct in the background, joining a rescan already
-// running; at most a few background rescans run at once.
+// running; at most a few background rescans run at once. An account is
+// queued once: a Schedule while its rescan is queued or running only asks
+// for one more rescan after it (the change that asked may have come after
+// the walk), so API calls cannot pile up goroutines.
 func (k *Keeper) Schedule(acct *hosting.Account) {
+	k.mu.Lock()
+	_, queued := k.queued[acct.ID]
+	k.queued[acct.ID] = queued // when queued already: one more after it
+	k.mu.Unlock()
+	if queued {
+		return
+	}
 	k.wg.Add(1)
 	go func() {
 		defer k.wg.Done()
-		select {
-		case k.slots <- struct{}{}:
-			defer func() { <-k.slots }()
-		case <-k.bg.Done():
-			return
-		}
-		for try := 0; ; try++ {
-			_, err := k.Rescan(k.bg, acct)
-			if !errors.Is(err, ErrBusy) || try >= busyRetries {
-				if err != nil && k.bg.Err() == nil {
-					k.log.Warn("usage rescan failed", "account", acct.Name, "err", err)
-				}
-				return
-			}
-			select {
-			case <-k.bg.Done():
-				return
-			case <-time.After(busyPause):
-			}
+		for k.scheduled(acct) {
 		}
 	}()
+}
+
+// scheduled runs one background rescan of acct (retrying a busy account)
+// and reports whether another was asked for meanwhile.
+func (k *Keeper) scheduled(acct *hosting.Account) bool {
+	err := k.retryBusy(acct)
+	if err != nil && k.bg.Err() == nil {
+		k.log.Warn("usage rescan failed", "account", acct.Name, "err", err)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if again := k.queued[acct.ID]; again && k.bg.Err() == nil {
+		k.queued[acct.ID] = false
+		return true
+	}
+	delete(k.queued, acct.ID)
+	return false
+}
+
+// retryBusy rescans acct in a background slot, trying again later while
+// the account is too busy to be walked; the slot is free meanwhile.
+func (k *Keeper) retryBusy(acct *hosting.Account) error {
+	for try := 0; ; try++ {
+		select {
+		case k.slots <- struct{}{}:
+		case <-k.bg.Done():
+			return nil
+		}
+		_, err := k.Rescan(k.bg, acct)
+		<-k.slots
+		if !errors.Is(err, ErrBusy) || try >= busyRetries {
+			return err
+		}
+		select {
+		case <-k.bg.Done():
+			return nil
+		case <-time.After(busyPause):
+		}
+	}
 }
 
 // Rescan sets the account's counts (home, public_ftp and every FTP login)

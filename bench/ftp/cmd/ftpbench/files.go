@@ -115,18 +115,18 @@ func listCount(c *ftp.ServerConn, dir string, want int) error {
 	return nil
 }
 
-// measureParallel uploads o.parallel files of o.fileMiB MiB at once, one
+// measureParallel uploads o.parallel files of o.parallelMiB MiB at once, one
 // client each, and reports the aggregate rate from the first STOR to the
 // last 226.
 func measureParallel(ctx context.Context, s *server, o options, rep *harness.Report) error {
-	size := int64(o.fileMiB) << 20
+	size := int64(o.parallelMiB) << 20
 	free, err := harness.FreeSpace(s.root)
 	if err != nil || free < int64(o.parallel)*size+(2<<30) {
-		return fmt.Errorf("not enough room for %d files of %d MiB beside %s", o.parallel, o.fileMiB, s.root)
+		return fmt.Errorf("not enough room for %d files of %d MiB beside %s", o.parallel, o.parallelMiB, s.root)
 	}
 	clients := make([]*ftp.ServerConn, o.parallel)
 	for i := range clients {
-		c, _, err := login(s, max(time.Minute, time.Duration(o.parallel*o.fileMiB)*60*time.Second/1024))
+		c, _, err := login(s, max(time.Minute, time.Duration(o.parallel*o.parallelMiB)*60*time.Second/1024))
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func measureParallel(ctx context.Context, s *server, o options, rep *harness.Rep
 		times = append(times, t)
 	}
 	what := fmt.Sprintf("**%d parallel uploads of %d MiB, aggregate MB/s: median (min–max) of %d**", o.parallel,
-		o.fileMiB, o.transferReps)
+		o.parallelMiB, o.transferReps)
 	rep.Set(what, s.name, harness.Rates(size*int64(o.parallel), times))
 	return nil
 }
