@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialects Open can speak, as (*DB).Dialect reports them.
@@ -29,6 +30,10 @@ const (
 // Readers use read-only transactions, which stay deferred (see beginRead).
 // postgresConns is the most connections one node holds to PostgreSQL.
 const postgresConns = 32
+
+// sqliteBusyWait is how long Open waits for a SQLite file another process
+// holds locked, as busy_timeout below does for every statement.
+const sqliteBusyWait = 10 * time.Second
 
 // sqliteConns is the most connections uapid holds to a SQLite database.
 // No store method holds one connection while it asks for another, so a
@@ -69,7 +74,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Ping(ctx); err != nil {
+	if err := db.pingOpen(ctx); err != nil {
 		db.sql.Close()
 		return nil, err
 	}
@@ -153,6 +158,27 @@ func (db *DB) Dialect() string { return db.dialect }
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Ping checks that the database answers, for /healthz.
+// pingOpen is Open's first Ping. A new SQLite connection switches the file
+// to WAL, which takes a lock that SQLite's busy handler does not wait for:
+// while another process (a node starting, or migrating) holds it, the
+// connection fails at once with SQLITE_BUSY. pingOpen tries again for up to
+// the busy timeout before it gives up.
+func (db *DB) pingOpen(ctx context.Context) error {
+	deadline := time.Now().Add(sqliteBusyWait)
+	for pause := 10 * time.Millisecond; ; pause = min(2*pause, 500*time.Millisecond) {
+		err := db.Ping(ctx)
+		if code, ok := sqliteCode(err); !ok || code&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+// Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.sql.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: ping %s: %w", db.dialect, err)
