@@ -51,7 +51,8 @@ type DB struct {
 	sql     *sql.DB
 	dialect string
 	log     *slog.Logger
-	stmts   sync.Map // query text → *sql.Stmt (SQLite only; pgx caches its own)
+	stmts   sync.Map      // query text → *sql.Stmt (SQLite only; pgx caches its own)
+	writer  chan struct{} // SQLite's one writer slot; nil on PostgreSQL
 }
 
 // Open connects to the database named by dsn and migrates its schema. A dsn
@@ -69,6 +70,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.sql, err = openPostgres(dsn)
 	} else {
 		db.dialect = DialectSQLite
+		db.writer = make(chan struct{}, 1)
 		db.sql, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
 	}
 	if err != nil {
@@ -192,16 +194,30 @@ type tx struct {
 	tx      *sql.Tx
 	dialect string
 	db      *DB
+	release func() // gives back the SQLite writer slot; nil when none is held
 }
 
 // beginWrite starts a transaction that may write. On SQLite it takes the
-// write lock at once (_txlock=immediate).
+// write lock at once (_txlock=immediate), after the writer slot: SQLite
+// runs one writer at a time anyway, and writers queued inside the pool
+// would hold its connections for up to the busy timeout each, starving
+// the readers (a login's lookups) of connections they could use at once.
 func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
+	release := func() {}
+	if db.writer != nil {
+		select {
+		case db.writer <- struct{}{}:
+			release = sync.OnceFunc(func() { <-db.writer })
+		case <-ctx.Done():
+			return nil, fmt.Errorf("store: begin: %w", ctx.Err())
+		}
+	}
 	t, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	return &tx{tx: t, dialect: db.dialect, db: db}, nil
+	return &tx{tx: t, dialect: db.dialect, db: db, release: release}, nil
 }
 
 // beginRead starts a read-only transaction: deferred on SQLite, so readers
@@ -242,14 +258,26 @@ func read[T any](ctx context.Context, db *DB, f func(*tx) (T, error)) (T, error)
 
 // commit commits; public methods return its error as their own.
 func (t *tx) commit() error {
-	if err := t.tx.Commit(); err != nil {
+	err := t.tx.Commit()
+	t.done()
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
 }
 
 // rollback is deferred by every public method; after a commit it is a no-op.
-func (t *tx) rollback() { _ = t.tx.Rollback() }
+func (t *tx) rollback() {
+	_ = t.tx.Rollback()
+	t.done()
+}
+
+// done gives back the writer slot, if the transaction holds one.
+func (t *tx) done() {
+	if t.release != nil {
+		t.release()
+	}
+}
 
 // exec runs a statement and returns the number of rows it affected.
 func (t *tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
