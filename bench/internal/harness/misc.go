@@ -6,8 +6,10 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -48,4 +50,29 @@ func CommandOutput(ctx context.Context, env []string, name string, args ...strin
 	}
 	first, _, _ := strings.Cut(string(out), "\n")
 	return first
+}
+
+// Main runs a benchmark program: run gets a context that Ctrl-C or SIGTERM
+// ends (so every server is stopped and every file removed), and an error
+// is printed as "name: err" with exit status 1.
+func Main(name string, run func(ctx context.Context) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
+}
+
+// Phases parses a comma-separated -run list against the known names.
+func Phases(list string, known []string) (map[string]bool, error) {
+	phases := make(map[string]bool)
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(known, p) {
+			return nil, fmt.Errorf("unknown measurement %q in -run (have %s)", p, strings.Join(known, ", "))
+		}
+		phases[p] = true
+	}
+	return phases, nil
 }

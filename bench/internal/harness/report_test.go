@@ -49,3 +49,13 @@ func TestReportMarkdown(t *testing.T) {
 		t.Errorf("report:\n%s\nwant it to end with:\n%s", got, want)
 	}
 }
+
+func TestPhases(t *testing.T) {
+	got, err := Phases(" a, c ,", []string{"a", "b", "c"})
+	if err != nil || !got["a"] || !got["c"] || got["b"] {
+		t.Errorf("Phases = %v, %v", got, err)
+	}
+	if _, err := Phases("a,x", []string{"a"}); err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Errorf("unknown phase: err = %v", err)
+	}
+}

@@ -21,10 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/uapid/uapid/bench/internal/harness"
@@ -77,12 +74,9 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
 	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
 	flag.Parse()
-	o.phases = make(map[string]bool)
-	for _, p := range strings.Split(phases, ",") {
-		if p = strings.TrimSpace(p); p != "" && !slices.Contains(phaseNames, p) {
-			return o, fmt.Errorf("unknown measurement %q in -run (have %s)", p, strings.Join(phaseNames, ", "))
-		}
-		o.phases[strings.TrimSpace(p)] = true
+	var err error
+	if o.phases, err = harness.Phases(phases, phaseNames); err != nil {
+		return o, err
 	}
 	if o.clients < 1 || o.sessions < 1 || o.killReps < 1 || o.fileMiB < 1 || o.loginMax < 1 || o.transferReps < 1 ||
 		o.smallFiles < 1 || o.parallel < 1 || o.parallelMiB < 1 {
@@ -97,11 +91,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ftpbench:", err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err = run(ctx, o)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ftpbench:", err)
-		os.Exit(1)
-	}
+	harness.Main("ftpbench", func(ctx context.Context) error { return run(ctx, o) })
 }

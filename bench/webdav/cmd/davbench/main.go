@@ -18,10 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/uapid/uapid/bench/internal/harness"
 )
@@ -58,12 +55,9 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each step")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the servers' logs and configuration")
 	flag.Parse()
-	o.phases = make(map[string]bool)
-	for _, p := range strings.Split(phases, ",") {
-		if p = strings.TrimSpace(p); p != "" && !slices.Contains(phaseNames, p) {
-			return o, fmt.Errorf("unknown measurement %q in -run (have %s)", p, strings.Join(phaseNames, ", "))
-		}
-		o.phases[strings.TrimSpace(p)] = true
+	var err error
+	if o.phases, err = harness.Phases(phases, phaseNames); err != nil {
+		return o, err
 	}
 	if o.apacheHash != "same" && o.apacheHash != "apr1" {
 		return o, fmt.Errorf("-apache-hash: want same or apr1, not %q", o.apacheHash)
@@ -80,11 +74,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "davbench:", err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err = run(ctx, o)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "davbench:", err)
-		os.Exit(1)
-	}
+	harness.Main("davbench", func(ctx context.Context) error { return run(ctx, o) })
 }
