@@ -15,6 +15,7 @@ type Call struct {
 	Func    *Func
 
 	values   map[string]string
+	logins   map[string]LoginName
 	lists    map[string][]string
 	given    map[string]bool
 	raw      Args
@@ -34,6 +35,28 @@ func (c *Call) Int(name string) int64 {
 
 // Bool returns a Bool parameter.
 func (c *Call) Bool(name string) bool { return c.values[name] == "1" }
+
+// Login returns a Login parameter resolved to one login of the account:
+// the engine has split user@domain, checked the domain against the
+// account's domains and the function's domain parameter, and filled in the
+// primary domain for a bare user name. It is the zero LoginName when an
+// optional Login parameter was not given.
+func (c *Call) Login(name string) LoginName { return c.logins[name] }
+
+// Path returns a RelPath parameter, a clean path below the home directory
+// ("" is the home itself), and whether the caller gave a value that is not
+// blank ("" and false otherwise): handlers apply their own default to an
+// absent or blank path.
+func (c *Call) Path(name string) (string, bool) {
+	p := c.Func.Param(name)
+	if p == nil || !c.given[p.Name] {
+		return c.values[name], false
+	}
+	if raw, _ := lookupArg(p, c.raw); strings.TrimSpace(raw) == "" {
+		return "", false
+	}
+	return c.values[p.Name], true
+}
 
 // Has reports whether the caller supplied the parameter (under any alias),
 // as opposed to it taking its default.

@@ -160,16 +160,41 @@ func (e *Engine) failure(ctx context.Context, req Request, res *Result, err erro
 }
 
 // bind validates the raw arguments against the declaration and returns the
-// call, or every problem found (each naming its parameter).
+// call, or every problem found (each naming its parameter). Login
+// parameters are resolved last, since they read the function's domain
+// parameter, wherever it is declared.
 func (e *Engine) bind(fn *Func, req Request) (*Call, []string) {
-	c := &Call{Account: req.Account, Func: fn, raw: req.Args,
-		values: make(map[string]string), lists: make(map[string][]string), given: make(map[string]bool)}
+	c := &Call{Account: req.Account, Func: fn, raw: req.Args, values: make(map[string]string),
+		logins: make(map[string]LoginName), lists: make(map[string][]string), given: make(map[string]bool)}
 	var errs []string
+	failed := make(map[string]bool)
 	for i := range fn.Params {
 		p := &fn.Params[i]
 		if err := c.bindParam(p, req.Args); err != nil {
 			errs = append(errs, err.Error())
+			failed[p.Name] = true
 		}
+	}
+	for i := range fn.Params {
+		p := &fn.Params[i]
+		if p.Type != Login || failed[p.Name] || !c.given[p.Name] {
+			continue
+		}
+		// A bad domain parameter has its own error; reading the login
+		// against it would only repeat it.
+		domain := ""
+		if rule := p.loginRule(); rule.DomainParam != "" {
+			if failed[rule.DomainParam] {
+				continue
+			}
+			domain = c.values[rule.DomainParam]
+		}
+		l, err := resolveLogin(c.Account, p, c.values[p.Name], domain)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		c.logins[p.Name] = l
 	}
 	return c, errs
 }
@@ -179,8 +204,9 @@ func (c *Call) bindParam(p *Param, args Args) error {
 		return c.bindMulti(p, args)
 	}
 	raw, given := lookupArg(p, args)
-	if given && p.Type == Domain && !p.Required && strings.TrimSpace(raw) == "" {
-		// cPanel falls back to the primary domain for an empty domain too.
+	if given && (p.Type == Domain || p.Type == Login) && !p.Required && strings.TrimSpace(raw) == "" {
+		// cPanel falls back to the primary domain for an empty domain too,
+		// and an empty optional login filters nothing.
 		given = false
 	}
 	if !given {
@@ -194,8 +220,13 @@ func (c *Call) bindParam(p *Param, args Args) error {
 	if err != nil {
 		return err
 	}
-	if p.Type == Domain && !c.Account.OwnsDomain(v) {
-		return invalidf("You do not own the domain “%s”.", v)
+	switch p.Type {
+	case Domain:
+		if !c.Account.OwnsDomain(v) {
+			return invalidf("You do not own the domain “%s”.", v)
+		}
+	case RelPath:
+		v = underHome(c.Account, raw, v)
 	}
 	c.values[p.Name], c.given[p.Name] = v, true
 	return nil

@@ -5,8 +5,11 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 // FuzzArgsFromCLI checks that decoding command-line words never panics,
@@ -161,6 +164,69 @@ func FuzzPostProcess(f *testing.F) {
 		}
 		if res.Status == 0 && (len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0], "The start index (")) {
 			t.Fatalf("errors %q after %q", res.Errors, line)
+		}
+	})
+}
+
+// FuzzResolveLogin checks the login parser every Ftp, Email and Web Disk
+// handler relies on: it never panics, fails only with EINVALID, and a login
+// it accepts has a non-empty lower-case user part without "@" or
+// whitespace, a domain the account owns, and reads back as itself.
+func FuzzResolveLogin(f *testing.F) {
+	for _, seed := range []struct{ user, domain string }{
+		{"bob", ""}, {"bob@example.net", ""}, {"Bob @ Example.NET.", ""}, {"bob@example.net", "example.net"},
+		{"bob@example.net", "example.com"}, {"@example.com", ""}, {"a@b@example.com", ""}, {"bob@other.org", ""},
+		{"bob@", ""}, {"", "example.net"}, {"\u00a0b\tob\u2003", ""}, {"BOB@EXAMPLE.COM", "example.com"}, {"☃@xn--n3h.example", ""},
+	} {
+		f.Add(seed.user, seed.domain, false)
+	}
+	acct := mustAccount(f)
+	f.Fuzz(func(t *testing.T, raw, domain string, exclusive bool) {
+		if !acct.OwnsDomain(domain) {
+			domain = "" // the engine has refused any other domain parameter
+		}
+		p := &Param{Name: "user", Type: Login, Login: &LoginRule{DomainParam: "domain"}}
+		if exclusive {
+			p.Login.Exclusive = "both"
+		}
+		l, err := resolveLogin(acct, p, raw, domain)
+		if err != nil {
+			if hosting.ErrorCode(err) != hosting.EINVALID {
+				t.Fatalf("resolveLogin(%q, %q): %v is not EINVALID", raw, domain, err)
+			}
+			return
+		}
+		if l.User == "" || l.User != strings.ToLower(l.User) || strings.ContainsAny(l.User, "@ \t\r\n") || !acct.OwnsDomain(l.Domain) {
+			t.Fatalf("resolveLogin(%q, %q) = %+v", raw, domain, l)
+		}
+		if again, err := resolveLogin(acct, p, l.String(), ""); err != nil || again != l {
+			t.Fatalf("%q read back as %+v, %v; want %+v", l.String(), again, err, l)
+		}
+	})
+}
+
+// FuzzUnderHome checks that reading an absolute path inside the home as
+// relative keeps every RelPath below the home: relative, clean, and
+// without "..".
+func FuzzUnderHome(f *testing.F) {
+	for _, seed := range []string{
+		"/home/cpuser", "/home/cpuser/", "/home/cpuser/public_html", "/home/cpuser/../x", "/home/cpuser2/x",
+		"/home/cpuser/../../etc", "home/cpuser/x", "/", "//home//cpuser//a", `\home\cpuser\x`, "/home/cpuser/..",
+	} {
+		f.Add(seed)
+	}
+	acct := mustAccount(f)
+	f.Fuzz(func(t *testing.T, raw string) {
+		rel, err := normalizeRelPath("homedir", raw)
+		if err != nil {
+			return
+		}
+		out := underHome(acct, raw, rel)
+		if strings.HasPrefix(out, "/") || (out != "" && path.Clean(out) != out) || slices.Contains(strings.Split(out, "/"), "..") {
+			t.Fatalf("underHome(%q) = %q", raw, out)
+		}
+		if out != rel && !strings.HasSuffix(rel, out) {
+			t.Fatalf("underHome(%q) = %q is not the end of %q", raw, out, rel)
 		}
 	})
 }

@@ -17,7 +17,7 @@ func helpRegistry(tb testing.TB) *Registry {
 	reg.Add(
 		&Func{Module: "Ftp", Name: "add_ftp", Summary: "Create an FTP account.", Feature: hosting.FeatureFTPAccounts, Returns: "null", Handler: h,
 			Params: []Param{
-				{Name: "user", Type: Username, Required: true, Aliases: []string{"login"}, Doc: "The login without the domain.", Missing: "You must specify a user name."},
+				{Name: "user", Type: Login, Required: true, Aliases: []string{"login"}, Doc: "The login: user or user@domain.", Missing: "You must specify a user name.", Login: &LoginRule{DomainParam: "domain"}},
 				{Name: "pass", Required: true, Doc: "The password | in plain text."},
 				{Name: "domain", Type: Domain, Doc: "Defaults to the primary domain."},
 				{Name: "quota", Type: QuotaMB, Default: "0", Doc: "MiB, or unlimited."},

@@ -229,6 +229,9 @@ func typeSchema(p *Param) obj {
 		return obj{"type": "string", "format": "path"}
 	case Email:
 		return obj{"type": "string", "format": "email"}
+	case Login:
+		return obj{"type": "string", "format": "login",
+			"description": "user or user@domain; a bare user name is on the domain parameter's domain or the primary domain."}
 	case QuotaMB:
 		return obj{"type": "string", "pattern": `^(unlimited|[0-9]+(\.[0-9]+)?)$`,
 			"description": "Megabytes, or unlimited (0 means unlimited too)."}

@@ -24,12 +24,13 @@ const (
 	Email                // an email address
 	UnixTime             // seconds since the epoch, not negative
 	QuotaMB              // MiB, not negative, or "unlimited" (stored as 0)
+	Login                // user or user@domain on one of the caller's domains (Param.Login words it)
 )
 
 var typeNames = map[Type]string{
 	String: "string", Int: "integer", Bool: "boolean", Enum: "enum",
 	Domain: "domain", Username: "username", RelPath: "path", Email: "email",
-	UnixTime: "unix time", QuotaMB: "MB quota",
+	UnixTime: "unix time", QuotaMB: "MB quota", Login: "login",
 }
 
 // String returns the type's name as documentation shows it.
@@ -55,6 +56,9 @@ type Param struct {
 	// Check runs after the type check on the normalised value; its error
 	// text is shown to the caller.
 	Check func(v string) error
+	// Login declares how a Login parameter pairs with the function's
+	// domain parameter and words its errors; nil takes the defaults.
+	Login *LoginRule
 }
 
 var (

@@ -70,6 +70,7 @@ func (r *Registry) Add(funcs ...*Func) {
 				f.params[n] = p
 			}
 		}
+		checkLogins(f)
 		m := r.modules[f.Module]
 		if m == nil {
 			m = make(map[string]*Func)
@@ -111,4 +112,19 @@ func (r *Registry) Funcs(module string) []*Func {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// checkLogins panics on a Login parameter that is repeatable or pairs with
+// a parameter that is not one of the function's Domain parameters.
+func checkLogins(f *Func) {
+	for i := range f.Params {
+		p := &f.Params[i]
+		if p.Type != Login {
+			continue
+		}
+		d := p.loginRule().DomainParam
+		if p.Multi || (d != "" && (f.params[d] == nil || f.params[d].Name != d || f.params[d].Type != Domain)) {
+			panic(fmt.Sprintf("uapi: %s::%s: malformed login parameter %q", f.Module, f.Name, p.Name))
+		}
+	}
 }
