@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/hosting"
@@ -53,8 +54,10 @@ func remoteIP(r *http.Request) string {
 // authenticate checks the request's credentials and returns the principal.
 // Every error but a store failure is a login refusal. The login rules
 // (names, limiter, suspension) are internal/auth's; WebDAV adds Basic only
-// over TLS and Digest.
-func (s *Server) authenticate(ctx context.Context, r *http.Request) (*principal, error) {
+// over TLS and Digest. Basic logins are reused on their connection lc (nil:
+// untracked) as connLogin says; gen is the registry's kill counter, read
+// before.
+func (s *Server) authenticate(ctx context.Context, r *http.Request, lc *liveConn, gen uint64) (*principal, error) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return nil, errNoCredentials
@@ -69,11 +72,21 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*principal,
 	case r.TLS == nil && !s.cfg.BasicWithoutTLS:
 		return nil, errBasicNoTLS
 	}
+	reuse, now := lc != nil && s.cfg.LoginRecheck > 0, time.Now()
+	if reuse {
+		if p := lc.cachedLogin(header, gen, now); p != nil {
+			return p, nil
+		}
+	}
 	ap, err := s.auth.Authenticate(ctx, auth.WebDAV, login, pass, remoteIP(r))
 	if err != nil {
 		return nil, err
 	}
-	return fromAuth(ap), nil
+	p := fromAuth(ap)
+	if reuse {
+		lc.rememberLogin(header, p, gen, now.Add(s.cfg.LoginRecheck))
+	}
+	return p, nil
 }
 
 // digestLogin checks Digest credentials through internal/auth: the

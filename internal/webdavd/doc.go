@@ -8,7 +8,9 @@
 // and password reach the whole home (cPanel's "main" Web Disk account).
 // Names, the brute-force limiter and suspension are internal/auth's (the
 // one login path of every protocol); webdavd adds Basic only over TLS and
-// Digest. Every failed login looks the same: one 401.
+// Digest. Every failed login looks the same: one 401. A keep-alive
+// connection reuses the Basic login it proved until any kill, at most
+// Config.LoginRecheck (logincache.go).
 //
 // Files are reached only through a vfs.Fs opened on os.Root for the login's
 // directory, so "..", absolute paths and symlinks cannot leave it; a

@@ -60,6 +60,7 @@ type envOptions struct {
 	locks           webdavd.LockLimits
 	metrics         prometheus.Registerer
 	usage           bool // count through a real usage.Keeper (env.usage)
+	loginRecheck    time.Duration
 }
 
 func mustEnv(tb testing.TB) *env { return mustEnvWith(tb, envOptions{}) }
@@ -86,7 +87,7 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 		o.lim = limiter.New(limiter.DefaultConfig(), nil)
 	}
 	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
-		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage)},
+		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage), LoginRecheck: o.loginRecheck},
 		fixture.Authenticator(tb, e.db, o.lim, nil), fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)

@@ -26,6 +26,7 @@ type liveConn struct {
 	raw    net.Conn // below TLS, so that closing it never waits on a write
 	remote string
 	logins map[loginKey]struct{}
+	login  atomic.Pointer[connLogin] // the Basic login its last requests proved
 }
 
 // activeRequest is a request being served: its file system is closed when

@@ -45,6 +45,11 @@ type Config struct {
 	// Usage counts what Web Disk logins store (internal/usage.Keeper);
 	// nil counts nothing.
 	Usage Usage
+	// LoginRecheck is how long a keep-alive connection reuses the Basic
+	// login it proved before it asks the stores again (connLogin); any
+	// kill ends that at once. 0 means DefaultLoginRecheck; negative checks
+	// every request.
+	LoginRecheck time.Duration
 }
 
 // Usage hands each request the vfs.Counter of its changes.
@@ -90,6 +95,9 @@ func (t Timeouts) withDefaults() Timeouts {
 func (c *Config) validate() error {
 	if c.Realm == "" {
 		c.Realm = hosting.DefaultWebDiskRealm
+	}
+	if c.LoginRecheck == 0 {
+		c.LoginRecheck = DefaultLoginRecheck
 	}
 	// The realm goes into quoted header values that simple clients split on
 	// commas; keep it to printable ASCII without quotes, backslashes or
@@ -357,7 +365,7 @@ func (s *Server) login(r *http.Request) (*principal, *fileSystem, func(), error)
 	lc := connFrom(r.Context())
 	for range maxAttach {
 		gen := s.reg.generation()
-		p, err := s.authenticate(r.Context(), r)
+		p, err := s.authenticate(r.Context(), r, lc, gen)
 		if err != nil {
 			return nil, nil, nil, err
 		}

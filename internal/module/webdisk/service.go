@@ -91,7 +91,8 @@ func New(cfg Config, store hosting.WebDiskAccountStore, sessions Sessions, log *
 
 // closeLogin ends the live connections of one login. A failure is logged,
 // not returned: the change that asked for it is already committed, and the
-// server checks credentials and rights again on every request anyway.
+// server checks credentials and rights again on every new connection, and
+// on an open one within a second (webdavd.Config.LoginRecheck).
 func (s *Service) closeLogin(ctx context.Context, acct *hosting.Account, login string) {
 	if s.sessions == nil {
 		return
