@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/password"
 	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/vfs"
 )
@@ -41,6 +42,9 @@ func (h *harness) check(t *testing.T) {
 	}
 	services := map[string]map[string]int64{"email": w.email, "ftp": w.ftp, "webdisk": w.webdisk}
 	for name := range w.subs {
+		if strings.HasPrefix(name, "e") {
+			continue // checkEdits
+		}
 		want := []string{"email", "ftp", "webdisk"}
 		if strings.HasPrefix(name, "m") {
 			want = []string{"email", "ftp"}
@@ -54,11 +58,12 @@ func (h *harness) check(t *testing.T) {
 	}
 	for svc, rows := range services {
 		for name, id := range rows {
-			if strings.HasPrefix(name, "u") && w.links[name][svc] != id {
+			if (strings.HasPrefix(name, "u") || strings.HasPrefix(name, "e")) && w.links[name][svc] != id {
 				t.Errorf("orphaned %s account %s: no user holds it", svc, name)
 			}
 		}
 	}
+	h.checkEdits(t, w)
 	h.checkDirs(t, w, home)
 	h.checkDovecot(t, w)
 	h.checkUsage(t, home)
@@ -69,15 +74,7 @@ func (h *harness) check(t *testing.T) {
 func (h *harness) checkUsage(t *testing.T, home string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(h.dir, "uapid.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	acct, err := db.FindAccountByName(ctx, acctName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, acct := h.openAccount(t)
 	up, err := db.FindFTPAccount(ctx, acct.ID, "up", domain)
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +120,7 @@ func (h *harness) checkDirs(t *testing.T, w *world, home string) {
 	names := h.names(t, home)
 	for _, name := range names {
 		kept := h.deleted[name] && strings.HasPrefix(name, "u")
+		edited := strings.HasPrefix(name, "e")
 		for _, d := range []struct {
 			rel   string
 			owner map[string]int64
@@ -133,13 +131,14 @@ func (h *harness) checkDirs(t *testing.T, w *world, home string) {
 			{"mail/" + domain + "/" + name, w.email, "maildir"},
 		} {
 			_, owned := d.owner[name]
-			if strings.HasSuffix(d.rel, "dav") && !strings.HasPrefix(name, "u") {
+			dav := strings.HasSuffix(d.rel, "dav")
+			if dav && !strings.HasPrefix(name, "u") && !edited {
 				continue
 			}
 			switch has := exists(d.rel); {
 			case owned && !has:
 				t.Errorf("%s %s is missing for a login that exists", d.what, d.rel)
-			case !owned && has && !kept:
+			case !owned && has && !kept && !(edited && dav): // turning Web Disk off keeps files
 				t.Errorf("orphaned %s %s: no login owns it", d.what, d.rel)
 			}
 		}
@@ -260,4 +259,79 @@ func ids(t *testing.T, q func(string, func(func(...any) error) error), table str
 		return err
 	})
 	return out
+}
+
+// openAccount opens the stopped child's database (closed when the test
+// ends) and finds the suite's hosting account.
+func (h *harness) openAccount(t *testing.T) (*store.DB, *hosting.Account) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(h.dir, "uapid.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	acct, err := db.FindAccountByName(context.Background(), acctName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, acct
+}
+
+// checkEdits checks that every user of editUser is as one round left it,
+// never half-edited: the quota of its mailbox tells the round g; its FTP
+// login has the same quota, every hash (the user's own included) takes
+// that round's password, and it has a linked Web Disk login exactly in
+// odd rounds.
+func (h *harness) checkEdits(t *testing.T, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	db, acct := h.openAccount(t)
+	edited := 0
+	for name := range w.subs {
+		if !strings.HasPrefix(name, "e") {
+			continue
+		}
+		sub, err1 := db.FindSubaccount(ctx, acct.ID, name, domain)
+		mbox, err2 := db.FindEmailAccount(ctx, acct.ID, name, domain)
+		login, err3 := db.FindFTPAccount(ctx, acct.ID, name, domain)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Errorf("half-made user %s: %v", name, err)
+			continue
+		}
+		g := int(mbox.QuotaMB) - 10
+		pass := editPassword(g)
+		hashes := []string{sub.PasswordHash, mbox.PasswordHash, login.PasswordHash}
+		dav, err := db.FindWebDiskAccount(ctx, acct.ID, name, domain)
+		if err == nil {
+			hashes = append(hashes, dav.PasswordHash)
+		}
+		_, linked := w.links[name]["webdisk"]
+		switch {
+		case g < 0 || g > editRounds:
+			t.Errorf("user %s: mailbox quota %d MiB is no round's", name, mbox.QuotaMB)
+		case login.QuotaMB != mbox.QuotaMB:
+			t.Errorf("half-edited user %s: FTP quota %d MiB, mailbox %d MiB", name, login.QuotaMB, mbox.QuotaMB)
+		case (err == nil) != (g%2 == 1) || linked != (g%2 == 1):
+			t.Errorf("half-edited user %s: round %d, Web Disk login %v (%v), linked %v", name, g, err == nil, err, linked)
+		}
+		for i, hash := range hashes {
+			if !password.Verify(hash, pass) {
+				t.Errorf("half-edited user %s: round %d, hash %d of %d does not take its password", name, g, i, len(hashes))
+			}
+		}
+		if g > 0 {
+			edited++
+		}
+	}
+	t.Logf("edit loops: %d users checked, %d of them edited", countPrefix(w.subs, "e"), edited)
+}
+
+func countPrefix(m map[string]string, p string) int {
+	n := 0
+	for k := range m {
+		if strings.HasPrefix(k, p) {
+			n++
+		}
+	}
+	return n
 }

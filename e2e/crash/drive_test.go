@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jlaffaye/ftp"
@@ -13,7 +14,8 @@ import (
 // Name prefixes say what the driver did with a name, so the checks know
 // what must hold for it: u (create_user with email, FTP and Web Disk, then
 // perhaps delete_user), m (add_ftp and add_pop, then merge them into one
-// user), d (add_ftp, then delete_ftp with destroy).
+// user), d (add_ftp, then delete_ftp with destroy), e (create_user with
+// email and FTP, then edit_user rounds: see editRounds).
 
 // drive runs operations until ctx ends (the child was killed).
 func (h *harness) drive(ctx context.Context) {
@@ -23,13 +25,15 @@ func (h *harness) drive(ctx context.Context) {
 		h.next++
 		h.count++
 		h.mu.Unlock()
-		switch n % 4 {
+		switch n % 5 {
 		case 0, 1:
 			h.createUser(ctx, fmt.Sprintf("u%d", n), n%2 == 0)
 		case 2:
 			h.merge(ctx, fmt.Sprintf("m%d", n))
 		case 3:
 			h.destroyFTP(ctx, fmt.Sprintf("d%d", n))
+		case 4:
+			h.editUser(ctx, fmt.Sprintf("e%d", n))
 		}
 	}
 }
@@ -56,6 +60,38 @@ func (h *harness) createUser(ctx context.Context, name string, thenDelete bool) 
 	}
 	h.markDeleted(name)
 	_, _ = h.call(ctx, "UserManager", "delete_user", "username", name, "domain", domain)
+}
+
+// editRounds is how many times editUser edits a user. Round g (0 is the
+// create) gives every service the password editPassword(g) and the quota
+// 10+g MiB, and turns Web Disk on in odd rounds and off in even ones, so
+// that the check can tell a user edited in full from a half-edited one.
+const editRounds = 4
+
+func editPassword(g int) string {
+	if g == 0 {
+		return userPass
+	}
+	return fmt.Sprintf("Edit-password-%d", g)
+}
+
+func (h *harness) editUser(ctx context.Context, name string) {
+	if _, err := h.call(ctx, "UserManager", "create_user", "username", name, "domain", domain, "password", userPass,
+		"services.email.enabled", "1", "services.email.quota", "10",
+		"services.ftp.enabled", "1", "services.ftp.homedir", "public_html/"+name, "services.ftp.quota", "10"); err != nil {
+		return
+	}
+	for g := 1; g <= editRounds && ctx.Err() == nil; g++ {
+		q := strconv.Itoa(10 + g)
+		kv := []string{"username", name, "domain", domain, "password", editPassword(g),
+			"services.email.quota", q, "services.ftp.quota", q, "services.webdisk.enabled", strconv.Itoa(g % 2)}
+		if g%2 == 1 {
+			kv = append(kv, "services.webdisk.homedir", "public_html/"+name+"dav", "services.webdisk.perms", "ro")
+		}
+		if _, err := h.call(ctx, "UserManager", "edit_user", kv...); err != nil {
+			return
+		}
+	}
 }
 
 func (h *harness) merge(ctx context.Context, name string) {

@@ -156,13 +156,28 @@ func (s *Service) SetPassword(ctx context.Context, acct *hosting.Account, user, 
 	if pass == "" {
 		return hosting.Errorf(hosting.EINVALID, "You must specify a password.")
 	}
-	f, err := s.Get(ctx, acct, user, domain)
-	if err != nil {
-		return err
-	}
 	hash, err := password.Hash(pass)
 	if err != nil {
 		return fmt.Errorf("ftp: hash password: %w", err)
+	}
+	return s.setHash(ctx, acct, user, domain, hash)
+}
+
+// SetPasswordHash gives a login a crypt(3) hash as its password and closes
+// its live sessions: for UserManager, which puts a login's earlier hash
+// back when it rolls an interrupted edit back. Returns EINVALID for a hash
+// the system cannot verify and ENOTFOUND.
+func (s *Service) SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error {
+	if !password.IsHash(hash) {
+		return hosting.Errorf(hosting.EINVALID, "The password hash is not one the system can verify (for example “$6$…” SHA-512 crypt).")
+	}
+	return s.setHash(ctx, acct, user, domain, hash)
+}
+
+func (s *Service) setHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error {
+	f, err := s.Get(ctx, acct, user, domain)
+	if err != nil {
+		return err
 	}
 	if err := s.store.UpdateFTPAccount(ctx, f.ID, hosting.FTPAccountUpdate{PasswordHash: &hash}); err != nil {
 		return err

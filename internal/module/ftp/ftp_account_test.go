@@ -381,3 +381,40 @@ func TestSetQuotaClosesSessions(t *testing.T) {
 		t.Errorf("KillLogin calls %v", got)
 	}
 }
+
+// SetPasswordHash stores a verifiable hash as it is, closes the login's
+// sessions, and refuses what is not a hash and logins that do not exist.
+func TestSetPasswordHash(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	ctx := context.Background()
+	if r := e.call(e.a, "add_ftp", "user=hashed", "pass=first-pass-1"); r.Status != 1 {
+		t.Fatalf("add_ftp: %v", r.Errors)
+	}
+	hash, err := password.Hash("second-pass-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, user, hash string
+		code             string
+	}{
+		{"a crypt hash", "hashed", hash, ""},
+		{"not a hash", "hashed", "second-pass-2", hosting.EINVALID},
+		{"no such login", "nobody", hash, hosting.ENOTFOUND},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := e.svc.SetPasswordHash(ctx, e.a, tt.user, e.a.Domain, tt.hash)
+			if hosting.ErrorCode(err) != tt.code || (tt.code == "" && err != nil) {
+				t.Fatalf("SetPasswordHash: %v, want code %q", err, tt.code)
+			}
+		})
+	}
+	f, err := e.svc.Get(ctx, e.a, "hashed", e.a.Domain)
+	if err != nil || f.PasswordHash != hash || !password.Verify(f.PasswordHash, "second-pass-2") {
+		t.Errorf("stored %+v %v; want the hash given", f, err)
+	}
+	if got := e.sessions.killedLogins(); !slices.Contains(got, fmt.Sprintf("%d:hashed@%s", e.a.ID, e.a.Domain)) {
+		t.Errorf("KillLogin calls %v", got)
+	}
+}

@@ -23,6 +23,26 @@ type serviceAccount struct {
 	ftp        FTPInfo
 	webDisk    WebDiskInfo
 	issues     []Issue
+	stored     state // what an edit may change, as stored
+}
+
+// state is what edit_user may change on one service account, as stored:
+// what rolling an interrupted edit back puts back. It holds password
+// hashes (what the stores keep), never passwords.
+type state struct {
+	Service string `json:"service"`
+	User    string `json:"user"`
+	Domain  string `json:"domain"`
+	ID      int64  `json:"id"`
+	Hash    string `json:"hash"`
+	HA1     string `json:"ha1,omitempty"` // Web Disk Digest hash
+	QuotaMB int64  `json:"quota_mb,omitempty"`
+	HomeDir string `json:"homedir,omitempty"`
+	Perms   string `json:"perms,omitempty"`
+	Private bool   `json:"private,omitempty"`
+	// Dir is the top-most directory (relative to the home) that the edit's
+	// change of home directory may make, removed when it is rolled back.
+	Dir string `json:"dir,omitempty"`
 }
 
 // name is the grouping key: "user@domain", or "user" without a domain.
@@ -43,12 +63,16 @@ func (sa *serviceAccount) domainPtr() *string {
 func emailAccount(e *hosting.EmailAccount) *serviceAccount {
 	quota := e.QuotaMB
 	return &serviceAccount{service: hosting.ServiceEmail, user: e.User, domain: e.Domain, id: e.ID,
-		hash: e.PasswordHash, email: EmailInfo{Enabled: 1, Quota: &quota}, issues: []Issue{}}
+		hash: e.PasswordHash, email: EmailInfo{Enabled: 1, Quota: &quota}, issues: []Issue{},
+		stored: state{Service: hosting.ServiceEmail, User: e.User, Domain: e.Domain, ID: e.ID, Hash: e.PasswordHash,
+			QuotaMB: e.QuotaMB}}
 }
 
 func ftpAccount(f *hosting.FTPAccount) *serviceAccount {
 	sa := &serviceAccount{service: hosting.ServiceFTP, user: f.User, domain: f.Domain, id: f.ID,
-		hash: f.PasswordHash, ftp: ftpInfo(f.HomeDir, f.QuotaMB)}
+		hash: f.PasswordHash, ftp: ftpInfo(f.HomeDir, f.QuotaMB),
+		stored: state{Service: hosting.ServiceFTP, User: f.User, Domain: f.Domain, ID: f.ID, Hash: f.PasswordHash,
+			QuotaMB: f.QuotaMB, HomeDir: f.HomeDir}}
 	sa.issues = ftpIssues(f.UsedBytes, f.QuotaMB)
 	return sa
 }
@@ -76,7 +100,9 @@ func webDiskAccount(w *hosting.WebDiskAccount) *serviceAccount {
 	digest, private := b2i(w.EnableDigest), b2i(w.Private)
 	return &serviceAccount{service: hosting.ServiceWebDisk, user: w.User, domain: w.Domain, id: w.ID,
 		hash: w.PasswordHash, issues: []Issue{},
-		webDisk: WebDiskInfo{Enabled: 1, EnableDigest: &digest, Homedir: &homedir, Perms: &perms, Private: &private}}
+		webDisk: WebDiskInfo{Enabled: 1, EnableDigest: &digest, Homedir: &homedir, Perms: &perms, Private: &private},
+		stored: state{Service: hosting.ServiceWebDisk, User: w.User, Domain: w.Domain, ID: w.ID, Hash: w.PasswordHash,
+			HA1: w.DigestHA1, HomeDir: w.HomeDir, Perms: w.Perms, Private: w.Private}}
 }
 
 // Quota thresholds of the FTP issues list_users reports [IMPL].

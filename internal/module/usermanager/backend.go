@@ -25,6 +25,9 @@ type backend interface {
 	// update applies the options given and, when plain is not "", the
 	// password.
 	update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, plain string) ([]string, error)
+	// restore puts back the settings of was (its earlier state) that sa
+	// no longer has, for rolling an interrupted edit back.
+	restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error
 	// remove deletes the service account; its files stay.
 	remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error)
 }

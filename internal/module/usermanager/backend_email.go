@@ -67,6 +67,18 @@ func (b *emailBackend) update(ctx context.Context, acct *hosting.Account, sa *se
 	return nil, nil
 }
 
+func (b *emailBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
+	if sa.stored.QuotaMB != was.QuotaMB {
+		if _, err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, was.QuotaMB); err != nil {
+			return err
+		}
+	}
+	if sa.hash != was.Hash {
+		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash)
+	}
+	return nil
+}
+
 // remove deletes the mailbox but keeps its maildir (delete_pop's
 // flags=passwd): deleting a user must not destroy mail, and a mailbox of the
 // same name created later finds it again.

@@ -74,6 +74,23 @@ func (b *ftpBackend) update(ctx context.Context, acct *hosting.Account, sa *serv
 	return nil, nil
 }
 
+func (b *ftpBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
+	if sa.stored.QuotaMB != was.QuotaMB {
+		if err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, was.QuotaMB); err != nil {
+			return err
+		}
+	}
+	if sa.stored.HomeDir != was.HomeDir {
+		if err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, was.HomeDir); err != nil {
+			return err
+		}
+	}
+	if sa.hash != was.Hash {
+		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash)
+	}
+	return nil
+}
+
 // remove deletes the login and closes its sessions but keeps its files, as
 // deleting a user in cPanel's User Manager does.
 func (b *ftpBackend) remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error) {

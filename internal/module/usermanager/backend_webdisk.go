@@ -87,6 +87,24 @@ func (b *webDiskBackend) update(ctx context.Context, acct *hosting.Account, sa *
 	return warnings, nil
 }
 
+func (b *webDiskBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
+	cur := sa.stored
+	if cur.Perms != was.Perms {
+		if err := b.svc.SetPermissions(ctx, acct, sa.user, sa.domain, was.Perms); err != nil {
+			return err
+		}
+	}
+	if cur.HomeDir != was.HomeDir || cur.Private != was.Private {
+		if _, err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, was.HomeDir, was.Private); err != nil {
+			return err
+		}
+	}
+	if cur.Hash != was.Hash || cur.HA1 != was.HA1 {
+		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash, was.HA1)
+	}
+	return nil
+}
+
 // remove deletes the login and closes its connections but keeps its
 // directory.
 func (b *webDiskBackend) remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error) {

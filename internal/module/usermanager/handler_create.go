@@ -87,7 +87,7 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 	}
 	defer func() {
 		if err != nil {
-			s.undo(ctx, acct, in, rec, true)
+			s.undo(ctx, acct, in, func(ctx context.Context) error { return s.rollBack(ctx, acct, rec, true) })
 		}
 	}()
 	for _, b := range s.backends {
@@ -112,12 +112,13 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 	return warnings, nil
 }
 
-// undo rolls a failed create or enable back and finishes its intent; what
-// it cannot undo stays with the intent for the reconciler.
-func (s *Service) undo(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rec *steps, withSub bool) {
+// undo rolls a failed create or edit back with rollBack and finishes its
+// intent; what it cannot undo stays with the intent for the reconciler.
+func (s *Service) undo(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rollBack func(context.Context) error) {
 	ctx = context.WithoutCancel(ctx)
-	if err := s.rollBack(ctx, acct, rec, withSub); err != nil {
-		s.log.ErrorContext(ctx, "usermanager: undo after a failed change; the reconciler will retry", "err", err)
+	if err := rollBack(ctx); err != nil {
+		s.log.ErrorContext(ctx, "usermanager: undo after a failed change; the reconciler will retry", "err", err,
+			"account", acct.Name)
 		return
 	}
 	s.finish(ctx, in)

@@ -17,8 +17,9 @@ func (s *Service) editUser(ctx context.Context, c *uapi.Call) (any, error) {
 		return nil, err
 	}
 	if _, ok := c.Raw("password_hash"); ok {
-		// Not declared for edit_user: the FTP service cannot take a hash
-		// for an existing login, so a hash could not reach every service.
+		// Not declared for edit_user (SPEC: create_user only): a hash
+		// cannot give Web Disk its Digest hash, so it could not reach
+		// every service.
 		return nil, hosting.Errorf(hosting.EINVALID, "%sedit_user does not take “password_hash”: use “password”.", editFailed)
 	}
 	sub, err := s.store.FindSubaccount(ctx, c.Account.ID, req.user, req.domain)
@@ -60,12 +61,13 @@ func (s *Service) checkEdit(acct *hosting.Account, req *userRequest, sub *hostin
 	return nil
 }
 
-// edit changes sub in the order that keeps a failure cheapest: services to
-// enable are created first (with an intent) and removed again if anything
-// fails before the Subaccount is updated; then the linked services are
-// changed and those to disable are deleted (neither can be undone, so a
-// failure there leaves the steps before it done); then the Subaccount
-// itself, then the invitation.
+// edit changes sub all or nothing, across crashes too (see intent.go):
+// an intent records the services it will update as they are and those it
+// disables; services to enable are created, then the linked ones updated,
+// and if anything fails (or the process dies) so far, everything is put
+// back. Then the intent is marked committed with the Subaccount's update,
+// and the row is updated and the disabled services deleted, which a repair
+// completes if the process dies. The invitation goes last.
 func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.Subaccount, g *group, req *userRequest) (warnings []string, err error) {
 	linked := g.linkedAccounts()
 	if err := s.checkEdit(acct, req, sub, linked); err != nil {
@@ -78,9 +80,12 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 		}
 	}
 	rec := &steps{GUID: sub.GUID, User: sub.User, Domain: sub.Domain}
+	if err := s.planEdit(acct, rec, linked, req); err != nil {
+		return nil, err
+	}
 	var in *hosting.Intent
-	if enabling(linked, req) {
-		if in, err = s.journal.Begin(kindEnable, acct.ID, rec); err != nil {
+	if rec.touches() || enabling(linked, req) {
+		if in, err = s.journal.Begin(kindEdit, acct.ID, rec); err != nil {
 			return nil, err
 		}
 		defer s.journal.Release(in)
@@ -88,10 +93,9 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 			return nil, err
 		}
 	}
-	undone := false
 	defer func() {
-		if err != nil && !undone {
-			s.undo(ctx, acct, in, rec, false)
+		if err != nil && !rec.Committed {
+			s.undo(ctx, acct, in, func(ctx context.Context) error { return s.rollBackEdit(ctx, acct, rec) })
 		}
 	}()
 	if warnings, err = s.enableServices(ctx, acct, sub, linked, req, in, rec); err != nil {
@@ -102,11 +106,9 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 	if err != nil {
 		return warnings, prefixed(editFailed, err)
 	}
-	// The changes above cannot be reversed; created services stay with
-	// the user.
-	undone = true
-	s.finish(ctx, in)
-	if err := s.store.UpdateSubaccount(ctx, sub.ID, subUpdate(sub, linked, req, newHash)); err != nil {
+	w, err = s.commitEdit(ctx, acct, in, rec, subUpdate(sub, staying(linked, rec), req, newHash))
+	warnings = append(warnings, w...)
+	if err != nil {
 		return warnings, prefixed(editFailed, err)
 	}
 	if req.invite {
@@ -117,6 +119,36 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 		return warnings, prefixed(editFailed, s.reinvite(ctx, sub, to))
 	}
 	return warnings, nil
+}
+
+// commitEdit marks the edit committed with the Subaccount's update, then
+// completes it. A failure after the mark leaves the intent to the
+// reconciler, which completes the edit.
+func (s *Service) commitEdit(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rec *steps, upd hosting.SubaccountUpdate) ([]string, error) {
+	rec.Sub = &upd
+	rec.Committed = true
+	if err := s.journal.Update(ctx, in, rec); err != nil {
+		rec.Committed = false
+		return nil, err
+	}
+	warnings, err := s.completeEdit(ctx, acct, rec)
+	if err != nil {
+		return warnings, err
+	}
+	s.finish(ctx, in)
+	return warnings, nil
+}
+
+// staying returns the linked services that an edit recorded in rec keeps.
+func staying(linked map[string]*serviceAccount, rec *steps) map[string]*serviceAccount {
+	out := make(map[string]*serviceAccount, len(linked))
+	for svc, sa := range linked {
+		out[svc] = sa
+	}
+	for _, r := range rec.Removals {
+		delete(out, r.Service)
+	}
+	return out
 }
 
 // enabling reports whether req turns on a service sub does not have.
@@ -146,35 +178,27 @@ func (s *Service) enableServices(ctx context.Context, acct *hosting.Account, sub
 	return warnings, nil
 }
 
-// changeServices updates the linked services that stay enabled and deletes
-// those being disabled, with their links.
+// changeServices updates the linked services that stay enabled. Those
+// being disabled are deleted later, when the edit is committed.
 func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, linked map[string]*serviceAccount, req *userRequest) ([]string, error) {
-	var warnings []string
 	for _, b := range s.backends {
 		sa, o := linked[b.service()], req.services[b.service()]
 		if sa != nil && ((o.enabled != nil && !*o.enabled) || o.changes() || req.plain != "") {
 			if err := checkServiceFeature(acct, sa.service); err != nil {
-				return warnings, err
+				return nil, err
 			}
 		}
-		switch {
-		case sa == nil:
-		case o.enabled != nil && !*o.enabled:
-			w, err := b.remove(ctx, acct, sa)
-			warnings = append(warnings, w...)
-			if err != nil {
-				return warnings, err
-			}
-			if _, err := s.store.DeleteServiceAnnotation(ctx, acct.ID, sa.service, sa.user, sa.domain); err != nil {
-				return warnings, err
-			}
-			delete(linked, sa.service)
-		case o.changes() || req.plain != "":
-			w, err := b.update(ctx, acct, sa, o, req.plain)
-			warnings = append(warnings, w...)
-			if err != nil {
-				return warnings, err
-			}
+	}
+	var warnings []string
+	for _, b := range s.backends {
+		sa, o := linked[b.service()], req.services[b.service()]
+		if sa == nil || (o.enabled != nil && !*o.enabled) || (!o.changes() && req.plain == "") {
+			continue
+		}
+		w, err := b.update(ctx, acct, sa, o, req.plain)
+		warnings = append(warnings, w...)
+		if err != nil {
+			return warnings, err
 		}
 	}
 	return warnings, nil

@@ -19,24 +19,42 @@ import (
 //     change that is not finished is rolled back: the services of the
 //     steps begun (linked to the user, or not linked to anyone) are
 //     deleted, the directories they made removed, the Subaccount deleted.
-//   - enable (edit_user turning services on): the same steps on an
-//     existing Subaccount, rolled back the same way but keeping the user.
+//   - edit (edit_user): before any change the intent records the linked
+//     services the edit updates as they are (hashes, quotas, directories,
+//     and the top-most directory a new home may make) and those it
+//     disables; services turned on are recorded step by step as for
+//     create. Until the intent is marked committed, with the update of the
+//     Subaccount row in it, an interrupted edit is rolled back: services
+//     created are removed, the updated ones given their recorded state
+//     back. Once committed it is completed: the row is updated and the
+//     disabled services deleted and unlinked. So a Subaccount is never
+//     left with some services edited and others not.
 //   - delete: the Subaccount is deleted with the intent, which lists its
 //     linked service accounts by id; they are deleted next. A change that
 //     is not finished is completed: the listed accounts still of the same
 //     id are deleted.
 const (
 	kindCreate = "usermanager.create"
-	kindEnable = "usermanager.enable"
+	kindEdit   = "usermanager.edit"
 	kindDelete = "usermanager.delete"
+	// kindEnable is the edit intent of earlier versions, which recorded
+	// only the services turned on: its data is an edit's without the rest.
+	kindEnable = "usermanager.enable"
 )
 
-// steps is the data of create and enable intents.
+// steps is the data of create and edit intents.
 type steps struct {
 	GUID   string `json:"guid"`
 	User   string `json:"user"`
 	Domain string `json:"domain"`
 	Steps  []step `json:"steps"`
+	// The rest is an edit's: the linked services it updates, as they
+	// were; those it disables; and, once it can no longer be rolled back,
+	// Committed with the update of the Subaccount row.
+	Prior     []state                   `json:"prior,omitempty"`
+	Removals  []accountRef              `json:"removals,omitempty"`
+	Committed bool                      `json:"committed,omitempty"`
+	Sub       *hosting.SubaccountUpdate `json:"sub,omitempty"`
 }
 
 // step is one service of a create or enable.
@@ -73,43 +91,67 @@ type accountRef struct {
 // their repairs. Call it before the service is used.
 func (s *Service) UseJournal(j *intent.Journal) {
 	s.journal = j
-	j.Handle(kindCreate, s.repairSteps(true))
-	j.Handle(kindEnable, s.repairSteps(false))
+	j.Handle(kindCreate, s.repairCreate)
+	j.Handle(kindEdit, s.repairEdit)
+	j.Handle(kindEnable, s.repairEdit)
 	j.Handle(kindDelete, s.repairDelete)
 }
 
-// repairSteps rolls back a create (with the Subaccount when withSub) or an
-// enable that a crash interrupted.
-func (s *Service) repairSteps(withSub bool) intent.Repair {
-	return func(ctx context.Context, in *hosting.Intent) (string, error) {
-		var rec steps
-		if err := intent.Decode(in, &rec); err != nil {
-			return "", err
-		}
-		acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
-		if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-			return "account gone", nil
-		} else if err != nil {
-			return "", err
-		}
-		if err := s.rollBack(ctx, acct, &rec, withSub); err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("rolled back %s@%s (%d services)", rec.User, rec.Domain, len(rec.Steps)), nil
+// intentAccount returns the hosting account of an intent; found is false
+// when it is gone, and with it everything the change touched.
+func (s *Service) intentAccount(ctx context.Context, in *hosting.Intent, rec any) (acct *hosting.Account, found bool, err error) {
+	if err := intent.Decode(in, rec); err != nil {
+		return nil, false, err
 	}
+	acct, err = s.accounts.FindAccountByID(ctx, in.AccountID)
+	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	return acct, true, nil
+}
+
+// repairCreate rolls back a create that a crash interrupted.
+func (s *Service) repairCreate(ctx context.Context, in *hosting.Intent) (string, error) {
+	var rec steps
+	acct, found, err := s.intentAccount(ctx, in, &rec)
+	if err != nil || !found {
+		return "account gone", err
+	}
+	if err := s.rollBack(ctx, acct, &rec, true); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("rolled back %s@%s (%d services)", rec.User, rec.Domain, len(rec.Steps)), nil
+}
+
+// repairEdit rolls back an edit that a crash interrupted before it was
+// committed, and completes one interrupted after.
+func (s *Service) repairEdit(ctx context.Context, in *hosting.Intent) (string, error) {
+	var rec steps
+	acct, found, err := s.intentAccount(ctx, in, &rec)
+	if err != nil || !found {
+		return "account gone", err
+	}
+	if rec.Committed {
+		if _, err := s.completeEdit(ctx, acct, &rec); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("completed edit of %s@%s (%d services disabled)", rec.User, rec.Domain, len(rec.Removals)), nil
+	}
+	if err := s.rollBackEdit(ctx, acct, &rec); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("rolled back edit of %s@%s (%d services restored, %d created removed)", rec.User, rec.Domain,
+		len(rec.Prior), len(rec.Steps)), nil
 }
 
 // repairDelete completes a delete_user that a crash interrupted.
 func (s *Service) repairDelete(ctx context.Context, in *hosting.Intent) (string, error) {
 	var d deletion
-	if err := intent.Decode(in, &d); err != nil {
-		return "", err
-	}
-	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
-	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-		return "account gone", nil
-	} else if err != nil {
-		return "", err
+	acct, found, err := s.intentAccount(ctx, in, &d)
+	if err != nil || !found {
+		return "account gone", err
 	}
 	if _, err := s.removeAccounts(ctx, acct, d.Accounts); err != nil {
 		return "", err
@@ -126,13 +168,9 @@ func (s *Service) beginStep(ctx context.Context, acct *hosting.Account, in *host
 	} else if hosting.ErrorCode(err) != hosting.ENOTFOUND {
 		return err
 	}
-	if rel := b.dir(cr); rel != "" {
-		root, err := homedir.Open(acct)
-		if err != nil {
-			return err
-		}
-		st.Dir = homedir.FirstMissing(root, rel)
-		root.Close()
+	var err error
+	if st.Dir, err = firstMissing(acct, b.dir(cr)); err != nil {
+		return err
 	}
 	rec.Steps = append(rec.Steps, st)
 	return s.journal.Update(ctx, in, rec)
@@ -157,8 +195,9 @@ func (s *Service) rollBack(ctx context.Context, acct *hosting.Account, rec *step
 	return errors.Join(errs...)
 }
 
-// undoStep deletes the service account of one step if it is ours, and the
-// directory the step made unless the account there is someone else's.
+// undoStep deletes the service account of one step if it is ours, with its
+// link, and the directory the step made unless the account there is
+// someone else's.
 func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *steps, st step) error {
 	b := s.backend(st.Service)
 	if b == nil {
@@ -167,6 +206,10 @@ func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *step
 	sa, err := b.get(ctx, acct, rec.User, rec.Domain)
 	switch {
 	case hosting.ErrorCode(err) == hosting.ENOTFOUND:
+		// Removed before a crash cut the undo short: a link left is stale.
+		if _, err := s.store.DeleteServiceAnnotation(ctx, acct.ID, st.Service, rec.User, rec.Domain); err != nil {
+			return err
+		}
 	case err != nil:
 		return err
 	default:
@@ -176,8 +219,32 @@ func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *step
 		if _, err := b.remove(ctx, acct, sa); err != nil && hosting.ErrorCode(err) != hosting.ENOTFOUND {
 			return err
 		}
+		// The link goes too (with the Subaccount, when a create is undone).
+		if err := s.unlink(ctx, acct, []accountRef{{Service: sa.service, User: sa.user, Domain: sa.domain, ID: sa.id}}); err != nil {
+			return err
+		}
 	}
-	if st.Dir == "" {
+	return removeDir(acct, st.Dir)
+}
+
+// firstMissing returns the top-most directory that making rel in the home
+// of acct would create ("" for none).
+func firstMissing(acct *hosting.Account, rel string) (string, error) {
+	if rel == "" {
+		return "", nil
+	}
+	root, err := homedir.Open(acct)
+	if err != nil {
+		return "", err
+	}
+	defer root.Close()
+	return homedir.FirstMissing(root, rel), nil
+}
+
+// removeDir removes a directory a change made, rel to the home ("" for
+// none), with what is in it.
+func removeDir(acct *hosting.Account, rel string) error {
+	if rel == "" {
 		return nil
 	}
 	root, err := homedir.Open(acct)
@@ -185,7 +252,7 @@ func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *step
 		return err
 	}
 	defer root.Close()
-	return root.RemoveAll(st.Dir)
+	return root.RemoveAll(rel)
 }
 
 // ours reports whether the service account sa was made by the step st of

@@ -15,9 +15,9 @@ import (
 )
 
 // frozenFTP is the Ftp service of a process that dies at one step: the
-// call freezes after (AddFTP) or before (DeleteFTP) the real one, and the
-// change never goes on. Once the test lets it go it fails, so that the
-// frozen change ends without touching what the repair decided.
+// call freezes after (AddFTP, SetPassword) or before (DeleteFTP) the real
+// one, and the change never goes on. Once the test lets it go it fails, so
+// that the frozen change ends without touching what the repair decided.
 type frozenFTP struct {
 	*ftp.Service
 	frozen  chan struct{} // closed when the call froze
@@ -39,6 +39,13 @@ func (f *frozenFTP) AddFTP(ctx context.Context, acct *hosting.Account, req ftp.A
 		return nil, err
 	}
 	return nil, f.freeze()
+}
+
+func (f *frozenFTP) SetPassword(ctx context.Context, acct *hosting.Account, user, domain, pass string) error {
+	if err := f.Service.SetPassword(ctx, acct, user, domain, pass); err != nil {
+		return err
+	}
+	return f.freeze()
 }
 
 func (f *frozenFTP) DeleteFTP(context.Context, *hosting.Account, string, string, bool) ([]string, error) {

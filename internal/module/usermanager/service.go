@@ -23,6 +23,7 @@ type FTPService interface {
 	Get(ctx context.Context, acct *hosting.Account, user, domain string) (*hosting.FTPAccount, error)
 	List(ctx context.Context, acct *hosting.Account) ([]*hosting.FTPAccount, error)
 	SetPassword(ctx context.Context, acct *hosting.Account, user, domain, pass string) error
+	SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error
 	SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) error
 	SetHomedir(ctx context.Context, acct *hosting.Account, user, domain, rel string) error
 	DeleteFTP(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) ([]string, error)
@@ -35,6 +36,7 @@ type EmailService interface {
 	GetMailbox(ctx context.Context, acct *hosting.Account, user, domain string) (*hosting.EmailAccount, error)
 	ListMailboxes(ctx context.Context, acct *hosting.Account) ([]*hosting.EmailAccount, error)
 	SetPassword(ctx context.Context, acct *hosting.Account, user, domain, plain string) error
+	SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error
 	SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) (int64, error)
 	DeleteMailbox(ctx context.Context, acct *hosting.Account, user, domain string, keepMaildir bool) ([]string, error)
 }
