@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
 	"github.com/uapid/uapid/internal/limiter"
@@ -73,16 +74,6 @@ type CreateRequest struct {
 	Domain   string
 	QuotaMB  int64    // 0: unlimited
 	Features []string // nil: every feature
-}
-
-// homeLayout is created in every new home, with cPanel's modes:
-// public_ftp 0750 and incoming 0700 mean anonymous FTP is off.
-var homeLayout = []struct {
-	name string
-	mode os.FileMode
-}{
-	{"public_html", 0o750}, {"public_ftp", 0o750}, {"public_ftp/incoming", 0o700},
-	{"logs", 0o700}, {"etc", 0o750}, {"mail", 0o751}, {"tmp", 0o755},
 }
 
 // Create validates the request, makes the home directory and then stores
@@ -229,14 +220,14 @@ func (s *Service) makeHome(home string) error {
 }
 
 func makeLayout(home string) error {
-	for _, d := range homeLayout {
-		p := filepath.Join(home, d.name)
-		if err := os.Mkdir(p, d.mode); err != nil {
+	for _, d := range homedir.Layout() {
+		p := filepath.Join(home, d.Name)
+		if err := os.Mkdir(p, d.Mode); err != nil {
 			return fmt.Errorf("account: create %s: %w", p, err)
 		}
 		// Mkdir's mode is filtered by the umask; the layout's modes matter
 		// (anonymous FTP reads them), so set them exactly.
-		if err := os.Chmod(p, d.mode); err != nil {
+		if err := os.Chmod(p, d.Mode); err != nil {
 			return fmt.Errorf("account: chmod %s: %w", p, err)
 		}
 	}

@@ -23,6 +23,36 @@ func Open(acct *hosting.Account) (*os.Root, error) {
 	return root, nil
 }
 
+// LayoutDir is one directory of the home layout and the mode cPanel gives
+// it.
+type LayoutDir struct {
+	Name string // relative to the home
+	Mode os.FileMode
+}
+
+// Layout returns the directories every new home gets, parents first, with
+// cPanel's modes: public_ftp 0750 and incoming 0700 mean anonymous FTP is
+// off; mail 0751 lets the mail server pass through to the maildirs. It is
+// the one table of the layout: account creation makes it, and IsProtected
+// spares it.
+func Layout() []LayoutDir {
+	return []LayoutDir{
+		{"public_html", 0o750}, {"public_ftp", 0o750}, {"public_ftp/incoming", 0o700},
+		{"logs", 0o700}, {"etc", 0o750}, {"mail", 0o751}, {"tmp", 0o755},
+	}
+}
+
+// LayoutMode returns the mode of the layout directory name (0 if name is
+// not one).
+func LayoutMode(name string) os.FileMode {
+	for _, d := range Layout() {
+		if d.Name == name {
+			return d.Mode
+		}
+	}
+	return 0
+}
+
 // IsProtected reports whether rel is the home itself or a directory of its
 // layout, which hold the website, mail, configuration and logs: a login's
 // destroy never removes them and Web Disk never changes their mode. cPanel
@@ -34,7 +64,11 @@ func IsProtected(rel string) bool {
 // ProtectedDirs returns the directories of the home layout IsProtected
 // names (the home itself aside), relative to the home.
 func ProtectedDirs() []string {
-	return []string{"public_html", "public_ftp", "public_ftp/incoming", "etc", "logs", "mail", "tmp"}
+	var out []string
+	for _, d := range Layout() {
+		out = append(out, d.Name)
+	}
+	return out
 }
 
 // Within reports whether the slash-separated relative path rel is dir or

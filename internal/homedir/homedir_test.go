@@ -40,6 +40,35 @@ func TestIsProtected(t *testing.T) {
 	}
 }
 
+func TestLayoutMode(t *testing.T) {
+	tests := []struct {
+		name string
+		want os.FileMode
+	}{
+		{"public_html", 0o750},
+		{"public_ftp", 0o750},
+		{"public_ftp/incoming", 0o700},
+		{"logs", 0o700},
+		{"etc", 0o750},
+		{"mail", 0o751},
+		{"tmp", 0o755},
+		{"", 0},
+		{"mail/example.com", 0},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q", tt.name), func(t *testing.T) {
+			if got := LayoutMode(tt.name); got != tt.want {
+				t.Errorf("LayoutMode(%q) = %v, want %v", tt.name, got, tt.want)
+			}
+		})
+	}
+	for _, d := range Layout() {
+		if !IsProtected(d.Name) {
+			t.Errorf("layout directory %s is not protected", d.Name)
+		}
+	}
+}
+
 func TestWithin(t *testing.T) {
 	tests := []struct {
 		name, rel, dir string
