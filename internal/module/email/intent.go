@@ -7,6 +7,7 @@ import (
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // kindDelete is the intent of a mailbox's deletion: the row is deleted with
@@ -19,14 +20,9 @@ const kindDelete = "email.delete"
 // kindCreate is the intent of a new mailbox that makes part of its
 // maildir: stored before the directories are made, gone once the mailbox
 // is committed and published (or undone). The repair of one a crash left
-// publishes the domain and removes the directories unless a mailbox uses
-// them.
+// (svcacct's) publishes the domain and removes the directories unless a
+// mailbox uses them.
 const kindCreate = "email.create"
-
-type createIntent struct {
-	Domain string `json:"domain"`
-	Dir    string `json:"dir"` // top-most directory made, relative to the home
-}
 
 type deleteIntent struct {
 	User        string `json:"user"`
@@ -34,67 +30,12 @@ type deleteIntent struct {
 	KeepMaildir bool   `json:"keep_maildir"`
 }
 
-// AccountFinder finds the hosting account an intent names: *store.DB.
-type AccountFinder interface {
-	FindAccountByID(ctx context.Context, id int64) (*hosting.Account, error)
-}
-
-// UseJournal makes mailbox deletions crash-safe with j and registers their
-// repair. Call it before the service is used.
-func (s *Service) UseJournal(j *intent.Journal, accounts AccountFinder) {
+// UseJournal makes mailbox creations and deletions crash-safe with j and
+// registers their repairs. Call it before the service is used.
+func (s *Service) UseJournal(j *intent.Journal, accounts svcacct.AccountFinder) {
 	s.journal, s.accounts = j, accounts
 	j.Handle(kindDelete, s.repairDelete)
-	j.Handle(kindCreate, s.repairCreate)
-}
-
-// repairCreate finishes a mailbox creation a crash interrupted: published
-// if it was committed, its directories removed if not.
-func (s *Service) repairCreate(ctx context.Context, in *hosting.Intent) (string, error) {
-	var c createIntent
-	if err := intent.Decode(in, &c); err != nil {
-		return "", err
-	}
-	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
-	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-		return "account gone with its home", nil
-	} else if err != nil {
-		return "", err
-	}
-	s.dirs.Lock()
-	defer s.dirs.Unlock()
-	boxes, err := s.store.ListEmailAccounts(ctx, acct.ID)
-	if err != nil {
-		return "", err
-	}
-	outcome := "rolled back: " + c.Dir + " removed"
-	if used := usedBy(boxes, c.Dir); used != "" {
-		outcome = "completed: " + c.Dir + " belongs to " + used
-	} else if err := s.removeDir(acct, c.Dir); err != nil {
-		return "", err
-	}
-	if err := s.publish(ctx, c.Domain); err != nil {
-		return "", err
-	}
-	return outcome, nil
-}
-
-// usedBy returns the address of a mailbox whose maildir lies in dir.
-func usedBy(boxes []*hosting.EmailAccount, dir string) string {
-	for _, e := range boxes {
-		if homedir.Within(e.Maildir(), dir) {
-			return e.Address()
-		}
-	}
-	return ""
-}
-
-func (s *Service) removeDir(acct *hosting.Account, rel string) error {
-	root, err := homedir.Open(acct)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	return removeTree(root, rel)
+	s.maildirs.UseJournal(j, accounts)
 }
 
 // repairDelete finishes a deletion a crash interrupted.

@@ -9,6 +9,7 @@ import (
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // AddRequest describes a new mailbox.
@@ -65,55 +66,22 @@ func (s *Service) AddMailbox(ctx context.Context, acct *hosting.Account, req Add
 // earlier steps when a later one fails. An intent stored before the
 // maildir is made lets the reconciler finish the change after a crash.
 func (s *Service) create(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) error {
-	s.dirs.Lock()
-	defer s.dirs.Unlock()
-	root, err := homedir.Open(acct)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	in, err := s.recordCreate(ctx, acct, root, e)
-	if err != nil {
-		return err
-	}
-	defer s.journal.Release(in)
 	uid, gid := s.owner()
-	created, err := makeMaildir(root, e.Maildir(), uid, gid)
-	if err == nil {
-		if err = s.store.CreateEmailAccount(ctx, e); err == nil {
-			if err = s.publish(ctx, e.Domain); err != nil {
-				s.undoCreate(ctx, acct, e)
-			}
+	_, err := s.maildirs.WithNewDir(ctx, acct, svcacct.NewDir{Rel: e.Maildir(), Domain: e.Domain,
+		Make: func(root *os.Root) (*svcacct.Change, error) {
+			created, err := makeMaildir(root, e.Maildir(), uid, gid)
+			return &svcacct.Change{Created: created}, err
+		}}, func() error {
+		if err := s.store.CreateEmailAccount(ctx, e); err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		if rmErr := removeTree(root, created); rmErr != nil {
-			s.log.ErrorContext(ctx, "remove maildir after failed create", "account", acct.Name, "dir", created, "err", rmErr)
-			return err // the intent stays for the reconciler
+		if err := s.publish(ctx, e.Domain); err != nil {
+			s.undoCreate(ctx, acct, e)
+			return err
 		}
-	}
-	if ferr := s.journal.Finish(ctx, in); ferr != nil {
-		s.log.ErrorContext(ctx, "finish mailbox creation", "account", acct.Name, "err", ferr)
-	}
+		return nil
+	})
 	return err
-}
-
-// recordCreate stores the intent of a new mailbox whose maildir is partly
-// missing (nil when nothing will be made or there is no journal).
-func (s *Service) recordCreate(ctx context.Context, acct *hosting.Account, root *os.Root, e *hosting.EmailAccount) (*hosting.Intent, error) {
-	top := homedir.FirstMissing(root, e.Maildir())
-	if top == "" || s.journal == nil {
-		return nil, nil
-	}
-	in, err := s.journal.Begin(kindCreate, acct.ID, createIntent{Domain: e.Domain, Dir: top})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.journal.Record(ctx, in); err != nil {
-		s.journal.Release(in)
-		return nil, err
-	}
-	return in, nil
 }
 
 // undoCreate removes a mailbox whose publishing failed and publishes again,

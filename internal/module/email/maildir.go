@@ -10,17 +10,13 @@ import (
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/svcacct"
 	diskusage "github.com/uapid/uapid/internal/usage"
 )
 
-// Modes of the directories a new mailbox gets: mail/ is part of the home
-// layout (0751, so the mail server may pass through), a domain's directory
-// and the maildir are private to their owner.
-const (
-	mailDirMode   = 0o751
-	domainDirMode = 0o750
-	maildirMode   = 0o700
-)
+// The directories a new mailbox gets: mail/ is part of the home layout
+// (0751, so the mail server may pass through), a domain's directory and
+// the maildir are private to their owner (svcacct's modes).
 
 // maildirSubdirs are the directories every maildir holds.
 var maildirSubdirs = []string{"cur", "new", "tmp"}
@@ -35,9 +31,10 @@ type layoutDir struct {
 // from the top, with their modes.
 func maildirLayout(rel string) []layoutDir {
 	domainDir := path.Dir(rel)
-	out := []layoutDir{{path.Dir(domainDir), mailDirMode}, {domainDir, domainDirMode}, {rel, maildirMode}}
+	mail := path.Dir(domainDir)
+	out := []layoutDir{{mail, homedir.LayoutMode(mail)}, {domainDir, svcacct.MailDomainMode}, {rel, svcacct.PrivateMode}}
 	for _, sub := range maildirSubdirs {
-		out = append(out, layoutDir{path.Join(rel, sub), maildirMode})
+		out = append(out, layoutDir{path.Join(rel, sub), svcacct.PrivateMode})
 	}
 	return out
 }

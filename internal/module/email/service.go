@@ -8,6 +8,7 @@ import (
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // DefaultQuotaMB is the quota a new mailbox gets when neither the caller
@@ -33,12 +34,7 @@ type Config struct {
 	// Rescans, if set, recounts an account's disk usage in the background
 	// after the service removed a directory behind the file layer's back
 	// (internal/usage.Keeper).
-	Rescans Rescans
-}
-
-// Rescans schedules a background recount of an account's disk usage.
-type Rescans interface {
-	Schedule(acct *hosting.Account)
+	Rescans svcacct.Rescans
 }
 
 // validate fills in the defaults and checks the values.
@@ -79,10 +75,12 @@ type Service struct {
 	// directories must not remove a maildir a concurrent call made or
 	// adopted in between.
 	dirs sync.Mutex
+	// maildirs makes new maildirs and repairs their creation.
+	maildirs *svcacct.Dirs
 	// journal makes deletions crash-safe (nil in tests without it);
 	// accounts finds the account of an intent its repairs finish.
 	journal  *intent.Journal
-	accounts AccountFinder
+	accounts svcacct.AccountFinder
 }
 
 // New returns the service. pub may be nil when no mail server is wired (the
@@ -101,7 +99,11 @@ func New(cfg Config, store hosting.EmailAccountStore, pub Publisher, log *slog.L
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, pub: pub, cfg: cfg, log: log}, nil
+	s := &Service{store: store, pub: pub, cfg: cfg, log: log}
+	s.maildirs = svcacct.New(svcacct.Config{Name: "email", NewDirKind: kindCreate,
+		Users: svcacct.UsersOf(store, svcacct.EmailUsers), Rescans: cfg.Rescans, Lock: &s.dirs,
+		Repaired: s.publish, Log: log})
+	return s, nil
 }
 
 // DefaultQuota returns the quota in MB (0 unlimited) a mailbox gets when

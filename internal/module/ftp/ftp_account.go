@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // AddRequest describes a new virtual FTP login.
@@ -94,45 +94,21 @@ func alreadyExists(login string) error {
 // leaves nothing half-made. existed tells that rel was already there (and
 // may hold files to count).
 func (s *Service) withNewDir(ctx context.Context, acct *hosting.Account, rel string, commit func() error) (existed bool, err error) {
-	root, err := homedir.Open(acct)
+	c, err := s.dirs.WithNewDir(ctx, acct, svcacct.NewDir{Rel: rel, Make: func(root *os.Root) (*svcacct.Change, error) {
+		created, err := homedir.MakeDirs(root, rel, svcacct.PublicMode, dirError)
+		return &svcacct.Change{Created: created}, err
+	}}, commit)
 	if err != nil {
 		return false, err
 	}
-	defer root.Close()
-	in, err := s.recordNewDir(ctx, acct, root, rel)
-	if err != nil {
-		return false, err
-	}
-	defer s.journal.Release(in)
-	created, err := homedir.MakeDirs(root, rel, homeDirMode, dirError)
-	if err == nil {
-		err = commit()
-	}
-	if err != nil && !s.undoDir(root, acct, created) {
-		return false, err // the intent stays: the reconciler removes the directory
-	}
-	if ferr := s.journal.Finish(ctx, in); ferr != nil {
-		s.log.ErrorContext(ctx, "finish ftp directory change", "account", acct.Name, "err", ferr)
-	}
-	return len(created) == 0, err
+	return c.Created == "", nil
 }
 
-// recordNewDir stores the intent of making rel when part of it is missing
-// (nil when nothing will be made or there is no journal).
-func (s *Service) recordNewDir(ctx context.Context, acct *hosting.Account, root *os.Root, rel string) (*hosting.Intent, error) {
-	top := homedir.FirstMissing(root, rel)
-	if top == "" || s.journal == nil {
-		return nil, nil
-	}
-	in, err := s.journal.Begin(kindNewDir, acct.ID, newDirIntent{Dir: top})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.journal.Record(ctx, in); err != nil {
-		s.journal.Release(in)
-		return nil, err
-	}
-	return in, nil
+// dirError words a failure to create a login's directory for the caller;
+// the underlying error (permission denied, path escapes from parent, …) is
+// about the caller's own home, so it is safe to show.
+func dirError(rel string, err error) error {
+	return hosting.Errorf(hosting.EINVALID, "Failed to mkdir: the system could not create the directory “%s” for the “homedir” parameter: %v.", rel, homedir.Cause(err))
 }
 
 // Get returns one of the account's virtual logins. Returns ENOTFOUND with
@@ -237,40 +213,24 @@ func (s *Service) SetHomedir(ctx context.Context, acct *hosting.Account, user, d
 // with an intent in one transaction, so a crash before the directory is
 // gone leaves the intent, whose repair removes it. Problems after the
 // deletion is committed come back as warnings. Returns ENOTFOUND.
-func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) (warnings []string, err error) {
+func (s *Service) DeleteFTP(ctx context.Context, acct *hosting.Account, user, domain string, destroy bool) ([]string, error) {
 	f, err := s.store.FindFTPAccount(ctx, acct.ID, user, domain)
 	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
 		return nil, hosting.Errorf(hosting.ENOTFOUND, "The FTP account “%s” cannot be removed because it does not exist.", user+"@"+domain)
 	} else if err != nil {
 		return nil, err
 	}
-	destroy = destroy && !homedir.IsProtected(f.HomeDir)
-	var in *hosting.Intent
-	if destroy {
-		if in, err = s.journal.Begin(kindDestroy, acct.ID, destroyIntent{Login: f.Login(), HomeDir: f.HomeDir}); err != nil {
-			return nil, err
-		}
-		defer s.journal.Release(in)
+	x, err := s.dirs.BeginDestroy(acct, f.Login(), f.HomeDir, destroy)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.deleteRow(ctx, f.ID, in); err != nil {
+	defer x.Release()
+	if err := s.deleteRow(ctx, f.ID, x.Intent()); err != nil {
 		return nil, err
 	}
 	s.closeLogin(ctx, acct, f.Login())
-	s.log.InfoContext(ctx, "ftp account deleted", "account", acct.Name, "login", f.Login(), "destroy", destroy)
-	if !destroy {
-		return nil, nil
-	}
-	w, err := s.destroyHome(ctx, acct, f.HomeDir)
-	if err == nil {
-		err = s.journal.Finish(ctx, in)
-	}
-	if err != nil {
-		s.log.ErrorContext(ctx, "remove ftp home", "account", acct.Name, "dir", f.HomeDir, "err", err)
-	}
-	if w != "" {
-		warnings = append(warnings, w)
-	}
-	return warnings, nil
+	s.log.InfoContext(ctx, "ftp account deleted", "account", acct.Name, "login", f.Login(), "destroy", x.Removes())
+	return x.Finish(ctx), nil
 }
 
 // deleteRow deletes a login's row, with in when it is not nil.
@@ -279,60 +239,4 @@ func (s *Service) deleteRow(ctx context.Context, id int64, in *hosting.Intent) e
 		return s.store.DeleteFTPAccount(ctx, id)
 	}
 	return s.store.DeleteFTPAccountIntent(ctx, id, in)
-}
-
-// destroyHome removes a deleted login's directory rel unless another
-// login's root lies in it, and returns a warning for the caller when it
-// did not remove it. err is set when trying again may succeed (the intent
-// then stays for the reconciler).
-func (s *Service) destroyHome(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
-	dir := filepath.Join(acct.HomeDir, rel)
-	others, err := s.store.ListFTPAccounts(ctx, acct.ID)
-	if err != nil {
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other FTP accounts use it.", dir), err
-	}
-	for _, o := range others {
-		if homedir.Within(o.HomeDir, rel) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, o.Login()), nil
-		}
-	}
-	if w, err := s.webDiskUser(ctx, acct, rel, dir); w != "" || err != nil {
-		return w, err
-	}
-	root, err := homedir.Open(acct)
-	if err == nil {
-		defer root.Close()
-		err = root.RemoveAll(rel)
-		s.usage.Schedule(acct) // the home holds less: recount it in the background
-	}
-	if err != nil {
-		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
-	}
-	return "", nil
-}
-
-// webDiskLister is the part of the store (*store.DB) that lists Web Disk
-// logins, when it has it.
-type webDiskLister interface {
-	ListWebDiskAccounts(ctx context.Context, accountID int64) ([]*hosting.WebDiskAccount, error)
-}
-
-// webDiskUser returns the warning that keeps rel when a Web Disk login's
-// directory lies in it: destroying an FTP login must not take another
-// service's login's files.
-func (s *Service) webDiskUser(ctx context.Context, acct *hosting.Account, rel, dir string) (string, error) {
-	wd, ok := s.store.(webDiskLister)
-	if !ok {
-		return "", nil
-	}
-	logins, err := wd.ListWebDiskAccounts(ctx, acct.ID)
-	if err != nil {
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether Web Disk accounts use it.", dir), err
-	}
-	for _, w := range logins {
-		if homedir.Within(w.HomeDir, rel) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, w.Login()), nil
-		}
-	}
-	return "", nil
 }

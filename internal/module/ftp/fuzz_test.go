@@ -11,6 +11,7 @@ import (
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/svcacct"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -67,7 +68,7 @@ func FuzzMakeDir(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer root.Close()
-		_, _ = homedir.MakeDirs(root, rel, homeDirMode, dirError)
+		_, _ = homedir.MakeDirs(root, rel, svcacct.PublicMode, dirError)
 		if entries, _ := os.ReadDir(outside); len(entries) > 0 {
 			t.Fatalf("homedir %q (cleaned %q) created %s outside the home", raw, rel, entries[0].Name())
 		}

@@ -1,11 +1,8 @@
 package ftp
 
 import (
-	"context"
-
-	"github.com/uapid/uapid/internal/homedir"
-	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // kindDestroy is the intent of delete_ftp with destroy: the login's row is
@@ -22,75 +19,9 @@ const kindDestroy = "ftp.destroy"
 // commit happened) and removes it otherwise.
 const kindNewDir = "ftp.newdir"
 
-type newDirIntent struct {
-	Dir string `json:"dir"` // top-most directory made, relative to the home
-}
-
-type destroyIntent struct {
-	Login   string `json:"login"`
-	HomeDir string `json:"homedir"`
-}
-
-// AccountFinder finds the hosting account an intent names: *store.DB.
-type AccountFinder interface {
-	FindAccountByID(ctx context.Context, id int64) (*hosting.Account, error)
-}
-
-// UseJournal makes delete_ftp's destroy crash-safe with j and registers its
-// repair. Call it before the service is used.
-func (s *Service) UseJournal(j *intent.Journal, accounts AccountFinder) {
-	s.journal, s.accounts = j, accounts
-	j.Handle(kindDestroy, s.repairDestroy)
-	j.Handle(kindNewDir, s.repairNewDir)
-}
-
-// repairNewDir removes a directory made for a login whose commit a crash
-// prevented.
-func (s *Service) repairNewDir(ctx context.Context, in *hosting.Intent) (string, error) {
-	var d newDirIntent
-	if err := intent.Decode(in, &d); err != nil {
-		return "", err
-	}
-	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
-	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-		return "account gone with its home", nil
-	} else if err != nil {
-		return "", err
-	}
-	logins, err := s.store.ListFTPAccounts(ctx, acct.ID)
-	if err != nil {
-		return "", err
-	}
-	for _, f := range logins {
-		if homedir.Within(f.HomeDir, d.Dir) {
-			return "completed: " + d.Dir + " belongs to " + f.Login(), nil
-		}
-	}
-	root, err := homedir.Open(acct)
-	if err != nil {
-		return "", err
-	}
-	defer root.Close()
-	if err := root.RemoveAll(d.Dir); err != nil {
-		return "", err
-	}
-	return "rolled back: " + d.Dir + " removed", nil
-}
-
-// repairDestroy finishes a deletion with destroy that a crash interrupted.
-func (s *Service) repairDestroy(ctx context.Context, in *hosting.Intent) (string, error) {
-	var d destroyIntent
-	if err := intent.Decode(in, &d); err != nil {
-		return "", err
-	}
-	acct, err := s.accounts.FindAccountByID(ctx, in.AccountID)
-	if hosting.ErrorCode(err) == hosting.ENOTFOUND {
-		return "account gone with its home", nil
-	} else if err != nil {
-		return "", err
-	}
-	if _, err := s.destroyHome(ctx, acct, d.HomeDir); err != nil {
-		return "", err
-	}
-	return "completed: directory " + d.HomeDir + " of " + d.Login + " removed unless shared", nil
+// UseJournal makes delete_ftp's destroy and the directories add_ftp and
+// set_homedir make crash-safe with j and registers their repairs. Call it
+// before the service is used.
+func (s *Service) UseJournal(j *intent.Journal, accounts svcacct.AccountFinder) {
+	s.dirs.UseJournal(j, accounts)
 }

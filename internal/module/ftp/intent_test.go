@@ -10,6 +10,7 @@ import (
 	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // recoverAs runs the start-up repair of a restarted process (owner) over
@@ -57,7 +58,7 @@ func TestCrashAfterDestroyCommitRemovesTheHome(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in := e.deadIntent(t, kindDestroy, destroyIntent{Login: f.Login(), HomeDir: f.HomeDir})
+		in := e.deadIntent(t, kindDestroy, svcacct.DestroyData{Login: f.Login(), HomeDir: f.HomeDir})
 		if err := e.db.DeleteFTPAccountIntent(ctx, f.ID, in); err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +83,7 @@ func TestCrashBeforeAddCommitRemovesTheDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 		top, _, _ := strings.Cut(dir, "/")
-		if err := e.db.CreateIntent(context.Background(), e.deadIntent(t, kindNewDir, newDirIntent{Dir: top})); err != nil {
+		if err := e.db.CreateIntent(context.Background(), e.deadIntent(t, kindNewDir, svcacct.NewDirData{Dir: top})); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // Daemon names as Ftp::server_name reports them.
@@ -79,9 +79,8 @@ type Service struct {
 	usage    Usage
 	cfg      Config
 	log      *slog.Logger
-	loc      *time.Location  // list_sessions login times; tests pin it
-	journal  *intent.Journal // nil: destroy is not crash-safe (tests)
-	accounts AccountFinder   // with journal, for its repairs
+	loc      *time.Location // list_sessions login times; tests pin it
+	dirs     *svcacct.Dirs  // logins' roots: made, destroyed, repaired
 }
 
 // New returns the service. sessions may be nil when no FTP server runs: then
@@ -97,7 +96,11 @@ func New(cfg Config, store hosting.FTPAccountStore, sessions Sessions, usage Usa
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, sessions: sessions, usage: usage, cfg: cfg, log: log, loc: time.Local}, nil
+	// Destroying a login keeps a directory another FTP or Web Disk login
+	// uses: it must not take another login's files.
+	dirs := svcacct.New(svcacct.Config{Name: "ftp", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
+		Users: svcacct.UsersOf(store, svcacct.FTPUsers, svcacct.WebDiskUsers), Rescans: usage, Log: log})
+	return &Service{store: store, sessions: sessions, usage: usage, cfg: cfg, log: log, loc: time.Local, dirs: dirs}, nil
 }
 
 // recount rescans the account's usage, as cPanel runs pure-quotacheck

@@ -6,69 +6,43 @@ import (
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/svcacct"
 )
-
-// Directory modes of the private parameter: 1 is 0700, 0 is 0755.
-const (
-	privateMode os.FileMode = 0o700
-	publicMode  os.FileMode = 0o755
-)
-
-// dirChange is what prepareDir did, so that undo can revert it when the
-// store refuses the change.
-type dirChange struct {
-	root    *os.Root
-	created string      // top-most directory created, "" if none
-	rel     string      // the directory whose mode changed
-	oldMode os.FileMode // its mode before, 0 if unchanged
-}
-
-// undo removes what was created and restores a changed mode.
-func (d *dirChange) undo() error {
-	if d.created != "" {
-		return d.root.RemoveAll(d.created)
-	}
-	if d.oldMode != 0 {
-		return d.root.Chmod(d.rel, d.oldMode)
-	}
-	return nil
-}
 
 // prepareDir makes rel and its missing parents (0755) below the root and
 // gives rel the mode private asks for, unless rel is a protected directory,
 // whose mode stays (a warning says so when privacy was asked for). Existing
 // components may be symlinks that stay inside the root.
-func prepareDir(root *os.Root, rel string, private bool) (*dirChange, []string, error) {
-	d := &dirChange{root: root, rel: rel}
-	created, err := homedir.MakeDirs(root, rel, publicMode, dirError)
-	d.created = created
+func prepareDir(root *os.Root, rel string, private bool) (*svcacct.Change, error) {
+	created, err := homedir.MakeDirs(root, rel, svcacct.PublicMode, dirError)
+	c := &svcacct.Change{Created: created}
 	if err != nil {
-		return d, nil, err
+		return c, err
 	}
 	if homedir.IsProtected(rel) {
 		if private {
-			return d, []string{fmt.Sprintf("The system did not make %s private: it never changes the permissions of the home directory or of its standard directories such as public_html.", displayDir(rel))}, nil
+			c.Warnings = []string{fmt.Sprintf("The system did not make %s private: it never changes the permissions of the home directory or of its standard directories such as public_html.", displayDir(rel))}
 		}
-		return d, nil, nil
+		return c, nil
 	}
-	mode := publicMode
+	mode := svcacct.PublicMode
 	if private {
-		mode = privateMode
+		mode = svcacct.PrivateMode
 	}
 	fi, err := root.Stat(rel)
 	if err != nil {
-		return d, nil, dirError(rel, err)
+		return c, dirError(rel, err)
 	}
 	if fi.Mode().Perm() == mode {
-		return d, nil, nil
+		return c, nil
 	}
-	if d.created == "" {
-		d.oldMode = fi.Mode().Perm()
+	if created == "" {
+		c.Chmod, c.OldMode = rel, fi.Mode().Perm()
 	}
 	if err := root.Chmod(rel, mode); err != nil {
-		return d, nil, dirError(rel, err)
+		return c, dirError(rel, err)
 	}
-	return d, nil, nil
+	return c, nil
 }
 
 func displayDir(rel string) string {

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/uapid/uapid/internal/hosting"
-	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // Default ports list_users reports, cPanel's Web Disk ports.
@@ -28,12 +28,7 @@ type Config struct {
 	// Rescans, if set, recounts an account's disk usage in the background
 	// after the service removed a directory behind the file layer's back
 	// (internal/usage.Keeper).
-	Rescans Rescans
-}
-
-// Rescans schedules a background recount of an account's disk usage.
-type Rescans interface {
-	Schedule(acct *hosting.Account)
+	Rescans svcacct.Rescans
 }
 
 // validate fills in the defaults and checks the values.
@@ -69,8 +64,7 @@ type Service struct {
 	sessions Sessions // nil when no Web Disk server runs in this process
 	cfg      Config
 	log      *slog.Logger
-	journal  *intent.Journal // nil: destroy is not crash-safe (tests)
-	accounts AccountFinder   // with journal, for its repairs
+	dirs     *svcacct.Dirs // logins' directories: made, destroyed, repaired
 }
 
 // New returns the service. sessions may be nil when no Web Disk server runs
@@ -86,7 +80,11 @@ func New(cfg Config, store hosting.WebDiskAccountStore, sessions Sessions, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, sessions: sessions, cfg: cfg, log: log}, nil
+	// Destroying a login keeps a directory another Web Disk or FTP login
+	// uses: it must not take another login's files.
+	dirs := svcacct.New(svcacct.Config{Name: "web disk", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
+		Users: svcacct.UsersOf(store, svcacct.WebDiskUsers, svcacct.FTPUsers), Rescans: cfg.Rescans, Log: log})
+	return &Service{store: store, sessions: sessions, cfg: cfg, log: log, dirs: dirs}, nil
 }
 
 // closeLogin ends the live connections of one login. A failure is logged,
@@ -104,12 +102,5 @@ func (s *Service) closeLogin(ctx context.Context, acct *hosting.Account, login s
 	}
 	if n > 0 {
 		s.log.InfoContext(ctx, "web disk connections closed", "account", acct.Name, "login", login, "count", n)
-	}
-}
-
-// rescan schedules a recount of acct's disk usage, if a Rescans is set.
-func (s *Service) rescan(acct *hosting.Account) {
-	if s.cfg.Rescans != nil {
-		s.cfg.Rescans.Schedule(acct)
 	}
 }

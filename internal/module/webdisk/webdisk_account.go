@@ -5,12 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // AddRequest describes a new Web Disk login.
@@ -130,49 +129,13 @@ func checkedHashes(hash, ha1 string) (credentials, error) {
 // commit; if commit fails, the directory change is undone, so a failed
 // change leaves nothing half-made.
 func (s *Service) withDir(ctx context.Context, acct *hosting.Account, rel string, private bool, commit func() error) ([]string, error) {
-	root, err := homedir.Open(acct)
+	c, err := s.dirs.WithNewDir(ctx, acct, svcacct.NewDir{Rel: rel, Make: func(root *os.Root) (*svcacct.Change, error) {
+		return prepareDir(root, rel, private)
+	}}, commit)
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
-	in, err := s.recordNewDir(ctx, acct, root, rel)
-	if err != nil {
-		return nil, err
-	}
-	defer s.journal.Release(in)
-	change, warnings, err := prepareDir(root, rel, private)
-	if err == nil {
-		err = commit()
-	}
-	if err != nil {
-		if uerr := change.undo(); uerr != nil {
-			s.log.ErrorContext(ctx, "undo web disk directory change", "account", acct.Name, "dir", rel, "err", uerr)
-			return nil, err // the intent stays: the reconciler removes the directory
-		}
-		warnings = nil
-	}
-	if ferr := s.journal.Finish(ctx, in); ferr != nil {
-		s.log.ErrorContext(ctx, "finish web disk directory change", "account", acct.Name, "err", ferr)
-	}
-	return warnings, err
-}
-
-// recordNewDir stores the intent of making rel when part of it is missing
-// (nil when nothing will be made or there is no journal).
-func (s *Service) recordNewDir(ctx context.Context, acct *hosting.Account, root *os.Root, rel string) (*hosting.Intent, error) {
-	top := homedir.FirstMissing(root, rel)
-	if top == "" || s.journal == nil {
-		return nil, nil
-	}
-	in, err := s.journal.Begin(kindNewDir, acct.ID, newDirIntent{Dir: top})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.journal.Record(ctx, in); err != nil {
-		s.journal.Release(in)
-		return nil, err
-	}
-	return in, nil
+	return c.Warnings, nil
 }
 
 // Get returns one of the account's Web Disk logins. Returns ENOTFOUND.
@@ -286,35 +249,19 @@ func (s *Service) Delete(ctx context.Context, acct *hosting.Account, user, domai
 	if err != nil {
 		return nil, err
 	}
-	destroy = destroy && !homedir.IsProtected(w.HomeDir)
-	var in *hosting.Intent
-	if destroy {
-		if in, err = s.journal.Begin(kindDestroy, acct.ID, destroyIntent{Login: w.Login(), HomeDir: w.HomeDir}); err != nil {
-			return nil, err
-		}
-		defer s.journal.Release(in)
+	x, err := s.dirs.BeginDestroy(acct, w.Login(), w.HomeDir, destroy)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.deleteRow(ctx, w.ID, in); hosting.ErrorCode(err) == hosting.ENOTFOUND {
+	defer x.Release()
+	if err := s.deleteRow(ctx, w.ID, x.Intent()); hosting.ErrorCode(err) == hosting.ENOTFOUND {
 		return nil, notExist(user, domain) // deleted meanwhile by another call
 	} else if err != nil {
 		return nil, err
 	}
 	s.closeLogin(ctx, acct, w.Login())
-	s.log.InfoContext(ctx, "web disk account deleted", "account", acct.Name, "login", w.Login(), "destroy", destroy)
-	if !destroy {
-		return nil, nil
-	}
-	warning, err := s.destroyDir(ctx, acct, w.HomeDir)
-	if err == nil {
-		err = s.journal.Finish(ctx, in)
-	}
-	if err != nil {
-		s.log.ErrorContext(ctx, "remove web disk directory", "account", acct.Name, "dir", w.HomeDir, "err", err)
-	}
-	if warning != "" {
-		return []string{warning}, nil
-	}
-	return nil, nil
+	s.log.InfoContext(ctx, "web disk account deleted", "account", acct.Name, "login", w.Login(), "destroy", x.Removes())
+	return x.Finish(ctx), nil
 }
 
 // deleteRow deletes a login's row, with in when it is not nil.
@@ -323,60 +270,4 @@ func (s *Service) deleteRow(ctx context.Context, id int64, in *hosting.Intent) e
 		return s.store.DeleteWebDiskAccount(ctx, id)
 	}
 	return s.store.DeleteWebDiskAccountIntent(ctx, id, in)
-}
-
-// destroyDir removes a deleted login's directory rel unless another
-// login's directory lies in it, and returns a warning for the caller when
-// it did not remove it. err is set when trying again may succeed (the
-// intent then stays for the reconciler).
-func (s *Service) destroyDir(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
-	dir := filepath.Join(acct.HomeDir, rel)
-	others, err := s.store.ListWebDiskAccounts(ctx, acct.ID)
-	if err != nil {
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether other Web Disk accounts use it.", dir), err
-	}
-	for _, o := range others {
-		if homedir.Within(o.HomeDir, rel) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the Web Disk account “%s” uses it.", dir, o.Login()), nil
-		}
-	}
-	if w, err := s.ftpUser(ctx, acct, rel, dir); w != "" || err != nil {
-		return w, err
-	}
-	root, err := homedir.Open(acct)
-	if err == nil {
-		defer root.Close()
-		err = root.RemoveAll(rel)
-		s.rescan(acct)
-	}
-	if err != nil {
-		return fmt.Sprintf("The system could not remove the directory “%s”.", dir), err
-	}
-	return "", nil
-}
-
-// ftpLister is the part of the store (*store.DB) that lists FTP logins,
-// when it has it.
-type ftpLister interface {
-	ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error)
-}
-
-// ftpUser returns the warning that keeps rel when an FTP login's root lies
-// in it: destroying a Web Disk login must not take another service's
-// login's files.
-func (s *Service) ftpUser(ctx context.Context, acct *hosting.Account, rel, dir string) (string, error) {
-	fl, ok := s.store.(ftpLister)
-	if !ok {
-		return "", nil
-	}
-	logins, err := fl.ListFTPAccounts(ctx, acct.ID)
-	if err != nil {
-		return fmt.Sprintf("The system did not remove the directory “%s” because it could not check whether FTP accounts use it.", dir), err
-	}
-	for _, f := range logins {
-		if homedir.Within(f.HomeDir, rel) {
-			return fmt.Sprintf("The system did not remove the directory “%s” because the FTP account “%s” uses it.", dir, f.Login()), nil
-		}
-	}
-	return "", nil
 }
