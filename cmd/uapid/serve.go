@@ -140,7 +140,7 @@ func (m *Main) build(ctx context.Context) error {
 	m.netm = netlimit.NewMetrics(m.metrics)
 	lim := m.limiter(ctx)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle},
-		auth.Stores{Accounts: m.db, Tokens: m.db, Sessions: m.db, FTP: m.db, WebDisk: m.db}, lim, m.Log, nil)
+		auth.Stores{Accounts: m.db, Tokens: m.db, Sessions: m.db, FTP: m.db, WebDisk: m.db, Versions: m.db}, lim, m.Log, nil)
 	m.auth.UseOperator(m.db, m.db)
 	ftpSvc, err := m.startFTP(ctx)
 	if err != nil {

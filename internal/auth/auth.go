@@ -34,13 +34,15 @@ type Config struct {
 }
 
 // Stores are where the authenticator finds logins. FTP and WebDisk may be
-// nil: then no user@domain logins of that protocol exist.
+// nil: then no user@domain logins of that protocol exist. Versions may be
+// nil: then API-token checks are not cached.
 type Stores struct {
 	Accounts hosting.AccountStore
 	Tokens   hosting.TokenStore
 	Sessions hosting.SessionStore
 	FTP      hosting.FTPAccountStore
 	WebDisk  hosting.WebDiskAccountStore
+	Versions hosting.CredentialsVersioner // tells when accounts and tokens changed
 }
 
 // Authenticator checks credentials against the stores, for every protocol.
@@ -55,6 +57,7 @@ type Authenticator struct {
 	log      *slog.Logger
 	now      func() time.Time
 	verified *verifiedCache
+	tokenOK  *tokenCache
 	operator *operatorStores // WHM API 1; nil until UseOperator
 }
 
@@ -68,7 +71,7 @@ func New(cfg Config, st Stores, limit *limiter.Limiter, log *slog.Logger, now fu
 	}
 	return &Authenticator{cfg: cfg, accounts: st.Accounts, tokens: st.Tokens, sessions: st.Sessions,
 		ftp: st.FTP, webDisk: st.WebDisk, limit: limit, log: log, now: now,
-		verified: newVerifiedCache(time.Minute, 10000)}
+		verified: newVerifiedCache(time.Minute, 10000), tokenOK: newTokenCache(st.Versions, tokenCacheTTL, tokenCacheMax)}
 }
 
 // Password checks a hosting account's name and password over HTTPS (Basic,
@@ -85,7 +88,8 @@ func (a *Authenticator) Password(ctx context.Context, name, pass, remote string)
 // access narrows the returned account's features to the token's, so the
 // engine's feature gate enforces the token's limits. Bad tokens are counted
 // per address, apart from password failures: guessing an account's
-// password never refuses its tokens.
+// password never refuses its tokens. A successful check is cached while the
+// store reports no change of accounts or tokens (see tokenCache).
 func (a *Authenticator) Token(ctx context.Context, name, token, remote string) (*hosting.Account, error) {
 	name = NormaliseLogin(name)
 	if name == "" || len(name) > MaxNameLen {
@@ -96,26 +100,44 @@ func (a *Authenticator) Token(ctx context.Context, name, token, remote string) (
 	} else if !ok {
 		return nil, ErrLimited
 	}
-	acct, err := a.accounts.FindAccountByName(ctx, name)
+	now, key := a.now(), tokenKey{name: name, hash: HashSecret(token)}
+	cached, version, cacheable := a.tokenOK.lookup(key, now)
+	if cached != nil {
+		return cached, nil
+	}
+	acct, t, err := a.checkToken(ctx, key, remote, now)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		a.tokenOK.add(key, version, acct, t.ExpiresAt, now)
+	}
+	return acct, nil
+}
+
+// checkToken checks an API token against the store and returns the account
+// as Token does, and the token.
+func (a *Authenticator) checkToken(ctx context.Context, key tokenKey, remote string, now time.Time) (*hosting.Account, *hosting.Token, error) {
+	acct, err := a.accounts.FindAccountByName(ctx, key.name)
 	if err != nil && !isNotFound(err) {
-		return nil, fmt.Errorf("auth: find account %q: %w", name, err)
+		return nil, nil, fmt.Errorf("auth: find account %q: %w", key.name, err)
 	}
 	var id int64 // a missing account still costs the token lookup
 	if acct != nil {
 		id = acct.ID
 	}
-	t, err := a.tokens.FindTokenByHash(ctx, id, HashSecret(token))
+	t, err := a.tokens.FindTokenByHash(ctx, id, key.hash)
 	switch {
 	case err != nil && !isNotFound(err):
-		return nil, fmt.Errorf("auth: find token: %w", err)
+		return nil, nil, fmt.Errorf("auth: find token: %w", err)
 	case acct == nil || err != nil:
-		return nil, a.tokenFailed(ctx, remote, ErrInvalid)
-	case t.Expired(a.now()):
-		return nil, a.tokenFailed(ctx, remote, ErrTokenExpired)
+		return nil, nil, a.tokenFailed(ctx, remote, ErrInvalid)
+	case t.Expired(now):
+		return nil, nil, a.tokenFailed(ctx, remote, ErrTokenExpired)
 	case acct.Suspended:
-		return nil, ErrSuspended
+		return nil, nil, ErrSuspended
 	}
-	return narrow(acct, t), nil
+	return narrow(acct, t), t, nil
 }
 
 // tokenFailed counts a bad token from remote and returns reason.

@@ -84,3 +84,15 @@ type AccountStore interface {
 	// account does not own it and EINVALID for the primary domain.
 	RemoveDomain(ctx context.Context, accountID int64, domain string) error
 }
+
+// CredentialsVersioner is a store that can tell whether accounts, their
+// domains or API tokens may have changed: authenticators cache a verdict
+// only while the version they checked it at is current.
+type CredentialsVersioner interface {
+	// CredentialsVersion returns a number that changes after every
+	// committed change of an account, a domain or an API token, before the
+	// method that made it returns; ok is false when changes can happen where
+	// the store does not see them (another node), and then nothing may be
+	// cached.
+	CredentialsVersion() (version uint64, ok bool)
+}

@@ -94,6 +94,40 @@ func TestExecuteToken(t *testing.T) {
 	}
 }
 
+// TestExecuteTokenRefusedAfterChange checks that a token that just worked
+// (its check now cached) is refused by the very next request once it is
+// revoked or its account suspended.
+func TestExecuteTokenRefusedAfterChange(t *testing.T) {
+	suspended := true
+	tests := []struct {
+		name   string
+		change func(e *env) error
+		code   int
+		msg    string
+	}{
+		{"revoked", func(e *env) error {
+			_, err := e.db.DeleteToken(context.Background(), e.acct.ID, "script")
+			return err
+		}, http.StatusUnauthorized, "Access denied"},
+		{"account suspended", func(e *env) error {
+			return e.db.UpdateAccount(context.Background(), e.acct.ID, hosting.AccountUpdate{Suspended: &suspended})
+		}, http.StatusForbidden, "This account is suspended."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustEnv(t, nil)
+			header := "Authorization: cpanel demo:" + mustToken(t, e, "script", nil)
+			for range 2 {
+				e.do(t, "GET", whoami, nil, header).wantStatus(t, http.StatusOK)
+			}
+			if err := tt.change(e); err != nil {
+				t.Fatal(err)
+			}
+			e.do(t, "GET", whoami, nil, header).wantStatus(t, tt.code).wantError(t, tt.msg)
+		})
+	}
+}
+
 func TestExecuteSuspended(t *testing.T) {
 	e := mustEnv(t, nil)
 	suspended := true

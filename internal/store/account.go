@@ -295,5 +295,8 @@ func updateAccount(ctx context.Context, tx *tx, id int64, upd hosting.AccountUpd
 	return nil
 }
 
-// Interface guard.
-var _ hosting.AccountStore = (*DB)(nil)
+// Interface guards.
+var (
+	_ hosting.AccountStore         = (*DB)(nil)
+	_ hosting.CredentialsVersioner = (*DB)(nil)
+)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,7 @@ type DB struct {
 	log     *slog.Logger
 	stmts   sync.Map      // query text → *sql.Stmt (SQLite only; pgx caches its own)
 	writer  chan struct{} // SQLite's one writer slot; nil on PostgreSQL
+	creds   atomic.Uint64 // bumped after each committed write that may change credentials
 }
 
 // Open connects to the database named by dsn and migrates its schema. A dsn
@@ -188,6 +190,16 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CredentialsVersion implements hosting.CredentialsVersioner: the number
+// changes after every committed write but those that change no account,
+// domain, package or token (usage counts, web sessions, login failure
+// counts: writeData). It is trusted (ok) only on SQLite, where this process
+// makes every change (operator commands go through its admin socket); on
+// PostgreSQL another node may change them.
+func (db *DB) CredentialsVersion() (uint64, bool) {
+	return db.creds.Load(), db.dialect == DialectSQLite
+}
+
 // tx is the transaction a public method owns. Its queries are written with
 // ? placeholders and rebound for the dialect.
 type tx struct {
@@ -195,6 +207,8 @@ type tx struct {
 	dialect string
 	db      *DB
 	release func() // gives back the SQLite writer slot; nil when none is held
+	write   bool   // begun by beginWrite
+	data    bool   // a write that changes no credentials (see writeData)
 }
 
 // beginWrite starts a transaction that may write. On SQLite it takes the
@@ -217,7 +231,7 @@ func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
 		release()
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	return &tx{tx: t, dialect: db.dialect, db: db, release: release}, nil
+	return &tx{tx: t, dialect: db.dialect, db: db, release: release, write: true}, nil
 }
 
 // beginRead starts a read-only transaction: deferred on SQLite, so readers
@@ -231,12 +245,30 @@ func (db *DB) beginRead(ctx context.Context) (*tx, error) {
 }
 
 // write runs f in one write transaction and commits it if f succeeds: the
-// shape of every public method that changes something.
+// shape of every public method that changes something. Its commit changes
+// CredentialsVersion, so cached credential checks are made again.
 func (db *DB) write(ctx context.Context, f func(*tx) error) error {
 	t, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
+	defer t.rollback()
+	if err := f(t); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// writeData is write for a change that touches no account, domain,
+// package or API token (usage counts, web sessions, login failure counts):
+// it keeps CredentialsVersion, so frequent writes such as an upload's usage
+// do not throw away every cached credential check. When in doubt, use write.
+func (db *DB) writeData(ctx context.Context, f func(*tx) error) error {
+	t, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	t.data = true
 	defer t.rollback()
 	if err := f(t); err != nil {
 		return err
@@ -256,9 +288,16 @@ func read[T any](ctx context.Context, db *DB, f func(*tx) (T, error)) (T, error)
 	return f(t)
 }
 
-// commit commits; public methods return its error as their own.
+// commit commits; public methods return its error as their own. A write
+// that may change credentials bumps CredentialsVersion after the commit
+// and before the method returns, so a check that starts after a revocation
+// returned cannot use a verdict cached before it. A failed commit bumps it
+// too: whether it took effect is unknown.
 func (t *tx) commit() error {
 	err := t.tx.Commit()
+	if t.write && !t.data {
+		t.db.creds.Add(1)
+	}
 	t.done()
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)

@@ -45,7 +45,7 @@ func (db *DB) UpdateFTPAccount(ctx context.Context, id int64, upd hosting.FTPAcc
 // AddFTPUsage adds delta (may be negative; the total never goes below
 // zero) to the bytes used. Returns ENOTFOUND.
 func (db *DB) AddFTPUsage(ctx context.Context, id int64, delta int64) error {
-	return db.write(ctx, func(tx *tx) error {
+	return db.writeData(ctx, func(tx *tx) error {
 		// One statement, so concurrent transfers add up instead of overwriting.
 		n, err := tx.exec(ctx, `UPDATE ftp_accounts
 			SET used_bytes = CASE WHEN used_bytes + ? < 0 THEN 0 ELSE used_bytes + ? END WHERE id = ?`,

@@ -36,7 +36,7 @@ func (db *DB) LoginBlocked(ctx context.Context, keys []string, now time.Time) (b
 // AddLoginFailure implements hosting.LoginFailureStore.
 func (db *DB) AddLoginFailure(ctx context.Context, key string, maxFailures int, window, block time.Duration, now time.Time) error {
 	at, stale := now.Unix(), now.Add(-window).Unix()
-	return db.write(ctx, func(t *tx) error {
+	return db.writeData(ctx, func(t *tx) error {
 		var n int
 		err := t.queryRow(ctx, `INSERT INTO login_failures (key, failures, window_start) VALUES (?, 1, ?)
 			ON CONFLICT (key) DO UPDATE SET
@@ -57,7 +57,7 @@ func (db *DB) AddLoginFailure(ctx context.Context, key string, maxFailures int, 
 
 // ClearLoginFailures implements hosting.LoginFailureStore.
 func (db *DB) ClearLoginFailures(ctx context.Context, key string, now time.Time) error {
-	return db.write(ctx, func(t *tx) error {
+	return db.writeData(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND blocked_until <= ?`, key, now.Unix())
 		return convert(err, "clear login failures", on{})
 	})
@@ -66,7 +66,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string, now time.Time)
 // PruneLoginFailures implements hosting.LoginFailureStore.
 func (db *DB) PruneLoginFailures(ctx context.Context, now, windowStart time.Time) (int, error) {
 	var n int64
-	err := db.write(ctx, func(t *tx) error {
+	err := db.writeData(ctx, func(t *tx) error {
 		var err error
 		n, err = t.exec(ctx, `DELETE FROM login_failures WHERE blocked_until <= ? AND window_start < ?`,
 			now.Unix(), windowStart.Unix())

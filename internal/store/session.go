@@ -12,7 +12,7 @@ import (
 // Returns ENOTFOUND if the account does not exist and ECONFLICT if a session
 // with that id hash exists.
 func (db *DB) CreateSession(ctx context.Context, s *hosting.WebSession) error {
-	return db.write(ctx, func(tx *tx) error {
+	return db.writeData(ctx, func(tx *tx) error {
 		s.CreatedAt, s.LastSeen = orNow(s.CreatedAt), orNow(s.LastSeen)
 		_, err := tx.exec(ctx, `INSERT INTO web_sessions (id_hash, account_id, security_token, created_at, last_seen, remote_addr)
 			VALUES (?, ?, ?, ?, ?, ?)`,
@@ -34,7 +34,7 @@ func (db *DB) FindSession(ctx context.Context, idHash string) (*hosting.WebSessi
 
 // TouchSession records activity at time at. Returns ENOTFOUND.
 func (db *DB) TouchSession(ctx context.Context, idHash string, at time.Time) error {
-	return db.write(ctx, func(tx *tx) error {
+	return db.writeData(ctx, func(tx *tx) error {
 		n, err := tx.exec(ctx, `UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?`, at.Unix(), idHash)
 		if err != nil {
 			return convert(err, "touch session", on{})
@@ -57,6 +57,7 @@ func (db *DB) DeleteIdleSessions(ctx context.Context, before time.Time) (int, er
 	if err != nil {
 		return 0, err
 	}
+	tx.data = true
 	defer tx.rollback()
 	n, err := tx.exec(ctx, `DELETE FROM web_sessions WHERE last_seen < ?`, before.Unix())
 	if err != nil {
@@ -73,7 +74,7 @@ func (db *DB) DeleteAccountSessions(ctx context.Context, accountID int64) error 
 // deleteSessions is the transaction of the two deletions that cannot fail
 // for a missing row.
 func (db *DB) deleteSessions(ctx context.Context, op, where string, arg any) error {
-	return db.write(ctx, func(tx *tx) error {
+	return db.writeData(ctx, func(tx *tx) error {
 		if _, err := tx.exec(ctx, `DELETE FROM web_sessions WHERE `+where, arg); err != nil {
 			return convert(err, op, on{})
 		}

@@ -176,3 +176,52 @@ func TestDeleteToken(t *testing.T) {
 		}
 	})
 }
+
+// TestCredentialsVersion checks which writes change CredentialsVersion:
+// every change of accounts, domains and tokens does, usage counts and web
+// sessions (written all the time) do not, and only SQLite vouches for it.
+func TestCredentialsVersion(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		acct := mustAccount(t, db, "alice", "alice.example")
+		mustToken(t, db, acct.ID, "ci")
+		yes := true
+		tests := []struct {
+			name    string
+			write   func() error
+			changes bool
+		}{
+			{"token renamed", func() error { return db.RenameToken(ctx, acct.ID, "ci", "deploy") }, true},
+			{"token revoked", func() error { _, err := db.DeleteToken(ctx, acct.ID, "deploy"); return err }, true},
+			{"token created", func() error { mustToken(t, db, acct.ID, "ci"); return nil }, true},
+			{"account suspended", func() error {
+				return db.UpdateAccount(ctx, acct.ID, hosting.AccountUpdate{Suspended: &yes})
+			}, true},
+			{"domain added", func() error { return db.AddDomain(ctx, acct.ID, "second.example") }, true},
+			{"usage counted", func() error {
+				_, err := db.ChangeUsage(ctx, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: acct.ID,
+					Dirs: []string{hosting.UsageHome}}, Reserve: 10})
+				return err
+			}, false},
+			{"web session", func() error {
+				return db.CreateSession(ctx, &hosting.WebSession{IDHash: "s1", AccountID: acct.ID, SecurityToken: "cpsess1"})
+			}, false},
+			{"rolled back", func() error { return db.RenameToken(ctx, acct.ID, "missing", "other") }, false},
+		}
+		for _, tc := range tests {
+			before, ok := db.CredentialsVersion()
+			if ok != (db.Dialect() == store.DialectSQLite) {
+				t.Fatalf("vouched = %v on %s", ok, db.Dialect())
+			}
+			err := tc.write()
+			if tc.name != "rolled back" && err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			after, _ := db.CredentialsVersion()
+			if changed := after != before; changed != tc.changes {
+				t.Errorf("%s: version %d → %d, want changed = %v", tc.name, before, after, tc.changes)
+			}
+		}
+	})
+}

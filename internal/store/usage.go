@@ -21,7 +21,7 @@ const maxReserveTries = 100
 // cannot pass it together.
 func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (int64, error) {
 	var granted int64
-	err := db.write(ctx, func(tx *tx) error {
+	err := db.writeData(ctx, func(tx *tx) error {
 		var err error
 		if granted, err = reserveUsage(ctx, tx, c.Scope, c.Reserve); err != nil {
 			return err
@@ -208,7 +208,7 @@ func ftpUsage(ctx context.Context, tx *tx, accountID int64, out map[int64]int64)
 // SetUsage replaces the account's counts with a rescan's result, at
 // c.ScannedAt, and removes the marks in clear, in one transaction.
 func (db *DB) SetUsage(ctx context.Context, accountID int64, c hosting.UsageCounts, clear []hosting.UsageMark) error {
-	return db.write(ctx, func(tx *tx) error {
+	return db.writeData(ctx, func(tx *tx) error {
 		for dir, used := range c.Dirs {
 			_, err := tx.exec(ctx, `INSERT INTO disk_usage (account_id, dir, used_bytes, scanned_at)
 				SELECT id, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM accounts WHERE id = ?
