@@ -17,9 +17,16 @@ const module = "Ftp"
 // login, so a large file only slows logins down.
 const maxWelcomeLen = 64 << 10
 
+// loginRule pairs a login parameter with the domain parameter in cPanel's
+// words: a domain given both ways is refused even when it is the same.
+func loginRule() *uapi.LoginRule {
+	return &uapi.LoginRule{DomainParam: "domain", Empty: "You must specify a user name.",
+		Exclusive: "You may not specify a domain both in the user field and in the domain field."}
+}
+
 // userParam is the user parameter most functions share.
 func userParam() uapi.Param {
-	return uapi.Param{Name: "user", Type: uapi.String, Required: true, MaxLen: 320,
+	return uapi.Param{Name: "user", Type: uapi.Login, Required: true, MaxLen: 320, Login: loginRule(),
 		Missing: "You must specify a user name.",
 		Doc:     "The FTP login: the user name alone (on the domain parameter's domain) or user@domain."}
 }
@@ -88,7 +95,7 @@ func (s *Service) accountFuncs() []*uapi.Func {
 			Handler: s.ftpExists, Params: []uapi.Param{userParam(), domainParam()}},
 		{Module: module, Name: "get_quota", ReadOnly: true, Returns: "string",
 			Summary: "Return an FTP account's quota in MB, or “unlimited”.", Handler: s.getQuota, Params: []uapi.Param{
-				{Name: "account", Type: uapi.String, Required: true, MaxLen: 320, Aliases: []string{"user"},
+				{Name: "account", Type: uapi.Login, Required: true, MaxLen: 320, Aliases: []string{"user"}, Login: loginRule(),
 					Missing: "You must specify an account.", Doc: "The FTP login (user or user@domain); older documentation calls it user."},
 				domainParam(),
 			}},

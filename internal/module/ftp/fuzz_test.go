@@ -15,10 +15,10 @@ import (
 	"github.com/uapid/uapid/internal/uapi"
 )
 
-// FuzzSplitLogin checks that whatever a caller sends as user, a login that
-// passes validation names one of the caller's domains and a local part
-// within the rules.
-func FuzzSplitLogin(f *testing.F) {
+// FuzzLogin checks that whatever a caller sends as user, the login the
+// engine reads with Ftp's declarations names one of the caller's domains,
+// and one that passes validation has a local part within the rules.
+func FuzzLogin(f *testing.F) {
 	for _, s := range []string{"bob", "Bob@Example.COM", "a@b@c", " x @ example.net ", "@", "ftp@example.com", "é@example.com", "../x", "a..b", "cpuser"} {
 		f.Add(s, "")
 		f.Add(s, "example.net")
@@ -28,10 +28,11 @@ func FuzzSplitLogin(f *testing.F) {
 		if domain != "" && !acct.OwnsDomain(domain) {
 			return // the engine refuses such a domain parameter before the handler runs
 		}
-		u, d, err := splitLogin(acct, user, domain)
+		l, err := loginForTest(acct, user, domain)
 		if err != nil {
 			return
 		}
+		u, d := l.User, l.Domain
 		if !acct.OwnsDomain(d) {
 			t.Fatalf("%q → domain %q the account does not own", user, d)
 		}
@@ -87,6 +88,25 @@ func normalizeForTest(raw string) (string, error) {
 		uapi.Request{Account: acct, Module: "Test", Function: "clean", Args: uapi.Args{"homedir": {raw}}})
 	if r.Status != 1 {
 		return "", errors.New(strings.Join(r.Errors, "; "))
+	}
+	return got, nil
+}
+
+// loginForTest reads user and domain as Ftp's functions declare them, in
+// a throwaway function.
+func loginForTest(acct *hosting.Account, user, domain string) (uapi.LoginName, error) {
+	var got uapi.LoginName
+	reg := uapi.NewRegistry()
+	reg.Add(&uapi.Func{Module: "Test", Name: "login", Params: []uapi.Param{userParam(), domainParam()},
+		Handler: func(_ context.Context, c *uapi.Call) (any, error) { got = c.Login("user"); return nil, nil }})
+	args := uapi.Args{"user": {user}}
+	if domain != "" {
+		args.Add("domain", domain)
+	}
+	r := uapi.NewEngine(reg, slog.New(slog.DiscardHandler), nil).Execute(context.Background(),
+		uapi.Request{Account: acct, Module: "Test", Function: "login", Args: args})
+	if r.Status != 1 {
+		return got, errors.New(strings.Join(r.Errors, "; "))
 	}
 	return got, nil
 }

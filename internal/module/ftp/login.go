@@ -3,7 +3,6 @@ package ftp
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/uapid/uapid/internal/hosting"
 )
@@ -34,43 +33,6 @@ const maxLoginLen = 254
 // DefaultHomeDir is the home directory, relative to the account home, that
 // add_ftp and set_homedir give a login when none is named.
 func DefaultHomeDir(user, domain string) string { return user + "@" + domain }
-
-// splitLogin resolves a user parameter ("bob" or "bob@example.com") and the
-// domain parameter into the local part and the domain of one login of acct.
-// domain is the normalised domain parameter ("" when not given); the engine
-// has checked that the account owns it. Whitespace is removed and the user
-// is lower-cased, as cPanel does.
-func splitLogin(acct *hosting.Account, user, domain string) (string, string, error) {
-	user = strings.ToLower(strings.Map(dropSpace, user))
-	local, embedded, hasAt := strings.Cut(user, "@")
-	if hasAt {
-		if domain != "" {
-			return "", "", hosting.Errorf(hosting.EINVALID, "You may not specify a domain both in the user field and in the domain field.")
-		}
-		d, err := hosting.NormalizeDomain(embedded)
-		if err != nil {
-			return "", "", hosting.Errorf(hosting.EINVALID, "The “user” parameter names the domain “%s”, which is not a valid domain name.", embedded)
-		}
-		if !acct.OwnsDomain(d) {
-			return "", "", hosting.Errorf(hosting.EINVALID, "You do not own the domain “%s”.", d)
-		}
-		domain = d
-	}
-	if domain == "" {
-		domain = acct.Domain
-	}
-	if local == "" {
-		return "", "", hosting.Errorf(hosting.EINVALID, "You must specify a user name.")
-	}
-	return local, domain, nil
-}
-
-func dropSpace(r rune) rune {
-	if unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
 
 // validateNewUser applies the rules for a new virtual login: the syntax of
 // the local part, the length of the whole login, and the names that would
