@@ -79,6 +79,12 @@ func (f *fileSystem) openPut(name string) (webdav.File, error) {
 	tmp := path.Join(path.Dir(rel), putPrefix+randomHex())
 	af, err := f.v.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
+		if errors.Is(err, fs.ErrClosed) && f.cleanup != nil {
+			// A kill closed the file system between the file's creation
+			// and its tracking: the file (O_EXCL, so ours) is left, and
+			// is removed through a fresh file system.
+			f.cleanup(tmp)
+		}
 		return nil, err
 	}
 	if old != nil && old.Mode().IsRegular() {
