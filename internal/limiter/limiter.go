@@ -102,18 +102,17 @@ func (l *Limiter) Allowed(ctx context.Context, addr, identity string) (bool, err
 	return l.allowed(ctx, keys)
 }
 
-// Failure records a failed password login. Either may be empty.
+// Failure records a failed password login, counting the address and the
+// identity in one store transaction. Either may be empty.
 func (l *Limiter) Failure(ctx context.Context, addr, identity string) error {
-	now := l.now()
+	fails := make([]hosting.LoginFailure, 0, 2)
 	if addr != "" {
-		if err := l.fail(ctx, addrKey(addr), l.cfg.PerAddress, now); err != nil {
-			return err
-		}
+		fails = append(fails, failure(addrKey(addr), l.cfg.PerAddress))
 	}
 	if identity != "" {
-		return l.fail(ctx, identityKey(identity), l.cfg.PerAccount, now)
+		fails = append(fails, failure(identityKey(identity), l.cfg.PerAccount))
 	}
-	return nil
+	return l.fail(ctx, fails)
 }
 
 // Success forgets the identity's failures. The address keeps its count, so
@@ -140,7 +139,7 @@ func (l *Limiter) TokenFailure(ctx context.Context, addr string) error {
 	if addr == "" {
 		return nil
 	}
-	return l.fail(ctx, tokenAddrKey(addr), l.cfg.PerToken, l.now())
+	return l.fail(ctx, []hosting.LoginFailure{failure(tokenAddrKey(addr), l.cfg.PerToken)})
 }
 
 // Prune deletes counts that neither block nor lie within a window; the
@@ -167,9 +166,16 @@ func (l *Limiter) allowed(ctx context.Context, keys []string) (bool, error) {
 	return !blocked, nil
 }
 
-func (l *Limiter) fail(ctx context.Context, key string, r Rule, now time.Time) error {
-	if err := l.counts.AddLoginFailure(ctx, key, r.MaxFailures, r.Window, r.Block, now); err != nil {
+func (l *Limiter) fail(ctx context.Context, fails []hosting.LoginFailure) error {
+	if len(fails) == 0 {
+		return nil
+	}
+	if err := l.counts.AddLoginFailures(ctx, fails, l.now()); err != nil {
 		return fmt.Errorf("limiter: count failure: %w", err)
 	}
 	return nil
+}
+
+func failure(key string, r Rule) hosting.LoginFailure {
+	return hosting.LoginFailure{Key: key, Max: r.MaxFailures, Window: r.Window, Block: r.Block}
 }

@@ -22,13 +22,14 @@ var testConfig = limiter.Config{
 	PerToken:   limiter.Rule{MaxFailures: 4, Window: time.Minute, Block: 10 * time.Minute},
 }
 
-// backends are the places counts live: memory (one node) and PostgreSQL
-// (every node), which must behave alike.
+// backends are the places counts live: memory (one node), and the store
+// on PostgreSQL (every node) and on SQLite, which must behave alike.
 var backends = []struct {
 	name string
 	open func(tb testing.TB) hosting.LoginFailureStore // nil: memory
 }{
 	{"memory", nil},
+	{"sqlite", func(tb testing.TB) hosting.LoginFailureStore { return fixture.Store(tb) }},
 	{"postgres", func(tb testing.TB) hosting.LoginFailureStore { return mustPostgres(tb) }},
 }
 
@@ -263,6 +264,29 @@ func TestIPv6CountedPerSlash64(t *testing.T) {
 		}
 		if ok, _ := l.TokenAllowed(ctx, "2001:db8:9:9::abcd"); ok {
 			t.Error("a /64 not blocked for tokens after 4 bad ones from its addresses")
+		}
+	})
+}
+
+// TestSuccessWithNothingCounted: the common login, with no failure to
+// forget, succeeds on every backend and counts nothing.
+func TestSuccessWithNothingCounted(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, l *limiter.Limiter, _ *clock) {
+		for range 3 {
+			if err := l.Success(ctx, "carol"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < 4; i++ {
+			fail(t, l, fmt.Sprintf("10.0.9.%d", i), "carol")
+		}
+		if !allowed(t, l, "10.0.9.9", "carol") {
+			t.Error("blocked below the limit: a success counted as a failure")
+		}
+		fail(t, l, "10.0.9.5", "carol")
+		if allowed(t, l, "10.0.9.9", "carol") {
+			t.Error("not blocked at the limit")
 		}
 	})
 }

@@ -42,10 +42,17 @@ func (m *memory) LoginBlocked(_ context.Context, keys []string, now time.Time) (
 	return false, nil
 }
 
-// AddLoginFailure implements hosting.LoginFailureStore.
-func (m *memory) AddLoginFailure(_ context.Context, key string, maxFailures int, window, block time.Duration, now time.Time) error {
+// AddLoginFailures implements hosting.LoginFailureStore.
+func (m *memory) AddLoginFailures(_ context.Context, fails []hosting.LoginFailure, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, f := range fails {
+		m.add(f.Key, f.Max, f.Window, f.Block, now)
+	}
+	return nil
+}
+
+func (m *memory) add(key string, maxFailures int, window, block time.Duration, now time.Time) {
 	e := m.entries[key]
 	if e == nil {
 		e = &entry{windowStart: now, window: window}
@@ -63,7 +70,6 @@ func (m *memory) AddLoginFailure(_ context.Context, key string, maxFailures int,
 		m.pruneExpired(now)
 		m.pruneNext = max(pruneAt, 2*len(m.entries))
 	}
-	return nil
 }
 
 // ClearLoginFailures implements hosting.LoginFailureStore.
