@@ -95,7 +95,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string, now time.Time)
 // PruneLoginFailures implements hosting.LoginFailureStore.
 func (db *DB) PruneLoginFailures(ctx context.Context, now, windowStart time.Time) (int, error) {
 	var n int64
-	err := db.write(ctx, func(t *tx) error {
+	err := db.writeData(ctx, func(t *tx) error {
 		var err error
 		n, err = t.exec(ctx, `DELETE FROM login_failures WHERE blocked_until <= ? AND window_start < ?`,
 			now.Unix(), windowStart.Unix())
