@@ -60,10 +60,25 @@ func (s *Server) loginBase(a *args) string {
 		}
 		host = d
 	}
+	return withHost(base, host)
+}
+
+// withHost returns base with its host replaced by host and its port, if
+// it names one, kept. A base without a port (https://panel.example, port
+// 443) must not become "host:", and an IPv6 address needs its brackets
+// either way.
+func withHost(base, host string) string {
 	u, err := url.Parse(base)
 	if err != nil {
 		return base
 	}
-	u.Host = net.JoinHostPort(host, u.Port())
+	switch port := u.Port(); {
+	case port != "":
+		u.Host = net.JoinHostPort(host, port)
+	case strings.Contains(host, ":"):
+		u.Host = "[" + host + "]"
+	default:
+		u.Host = host
+	}
 	return u.String()
 }
