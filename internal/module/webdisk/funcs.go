@@ -9,10 +9,13 @@ import (
 
 const module = "WebDisk"
 
-// userParam is the user parameter every function takes. API 2 calls it
+// userParam is the user parameter every function takes, paired with the
+// function's domain parameter when it has one (add_user). API 2 calls it
 // login, so that name is accepted too.
-func userParam() uapi.Param {
-	return uapi.Param{Name: "user", Type: uapi.String, Required: true, MaxLen: 320, Aliases: []string{"login"},
+func userParam(domainParam string) uapi.Param {
+	return uapi.Param{Name: "user", Type: uapi.Login, Required: true, MaxLen: 320, Aliases: []string{"login"},
+		Login: &uapi.LoginRule{DomainParam: domainParam,
+			Empty: "The “user” parameter must name a Web Disk account: a user name or user@domain."},
 		Doc: "The Web Disk login: user@domain (a user name alone means the primary domain)."}
 }
 
@@ -53,20 +56,20 @@ func (s *Service) uapiFuncs() []*uapi.Func {
 	return []*uapi.Func{
 		{Module: module, Name: "delete_user", Feature: hosting.FeatureWebDisk, Returns: "null",
 			Summary: "Delete a Web Disk account and close its connections.", Handler: s.deleteUser,
-			Params: []uapi.Param{userParam(), {Name: "destroy", Type: uapi.Bool, Required: true,
+			Params: []uapi.Param{userParam(""), {Name: "destroy", Type: uapi.Bool, Required: true,
 				Doc: "1 also removes the account's directory and everything in it (never the home, public_html, public_ftp or the rest of the home layout); 0 keeps it."}}},
 		{Module: module, Name: "set_password", Feature: hosting.FeatureWebDisk, Returns: "null",
 			Summary: "Change a Web Disk account's password and Digest Authentication, and close its connections.",
-			Handler: s.setPassword, Params: []uapi.Param{userParam(),
+			Handler: s.setPassword, Params: []uapi.Param{userParam(""),
 				{Name: "password", Type: uapi.String, Required: true, Doc: "The new password."}, enableDigestParam()}},
 		{Module: module, Name: "set_homedir", Feature: hosting.FeatureWebDisk, Returns: "null",
 			Summary: "Change a Web Disk account's directory (created if missing) and its privacy.", Handler: s.setHomedir,
-			Params: []uapi.Param{userParam(),
+			Params: []uapi.Param{userParam(""),
 				{Name: "homedir", Type: uapi.RelPath, Required: true, Doc: "The new directory, relative to the home directory."},
 				privateParam()}},
 		{Module: module, Name: "set_permissions", Feature: hosting.FeatureWebDisk, Returns: "null",
 			Summary: "Make a Web Disk account read-only or read-write.", Handler: s.setPermissions,
-			Params: []uapi.Param{userParam(), permsParam(true)}},
+			Params: []uapi.Param{userParam(""), permsParam(true)}},
 	}
 }
 
@@ -77,7 +80,7 @@ func (s *Service) extensionFuncs() []*uapi.Func {
 		{Module: module, Name: "add_user", Feature: hosting.FeatureWebDisk, Returns: "object", Extension: true,
 			Summary: "Create a Web Disk account (cPanel API 2 WebDisk::addwebdisk).", Handler: s.addUser,
 			Params: []uapi.Param{
-				userParam(),
+				userParam("domain"),
 				{Name: "domain", Type: uapi.Domain, Doc: "The login's domain; defaults to the primary domain, or the one in user."},
 				{Name: "password", Type: uapi.String, Doc: "The password (or give password_hash instead)."},
 				{Name: "password_hash", Type: uapi.String, Doc: "A crypt(3) password hash such as $6$… (instead of password)."},

@@ -2,37 +2,30 @@ package webdisk
 
 import (
 	"context"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 
-	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
-// target resolves the login the user parameter names.
-func target(c *uapi.Call) (user, domain string, err error) {
-	return splitLogin(c.Account, c.String("user"), "")
+// target returns the login the user parameter names, which the engine has
+// resolved.
+func target(c *uapi.Call) (user, domain string) {
+	l := c.Login("user")
+	return l.User, l.Domain
 }
 
 // homedirArg returns the homedir parameter, or def when it was left out or
 // sent empty. API 2's examples pass an absolute path inside the home
-// (/home/example/public_html/webdav/); that prefix is dropped, since every
-// homedir is relative to the home.
+// (/home/example/public_html/webdav/), which the engine has already read as
+// relative to the home.
 func homedirArg(c *uapi.Call, def string) string {
-	raw, ok := c.Raw("homedir")
-	if !ok || strings.TrimSpace(raw) == "" {
-		return def
+	if rel, ok := c.Path("homedir"); ok {
+		return rel
 	}
-	rel := c.String("homedir")
-	home := strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(c.Account.HomeDir)), "/")
-	if strings.HasPrefix(strings.TrimSpace(raw), "/") && homedir.Within(rel, home) {
-		rel = strings.TrimPrefix(strings.TrimPrefix(rel, home), "/")
-	}
-	return rel
+	return def
 }
 
 func addWarnings(c *uapi.Call, warnings []string) {
@@ -42,38 +35,26 @@ func addWarnings(c *uapi.Call, warnings []string) {
 }
 
 func (s *Service) deleteUser(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	warnings, err := s.Delete(ctx, c.Account, user, domain, c.Bool("destroy"))
 	addWarnings(c, warnings)
 	return nil, err
 }
 
 func (s *Service) setPassword(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	return nil, s.SetPassword(ctx, c.Account, user, domain, c.String("password"), c.Bool("enabledigest"))
 }
 
 func (s *Service) setHomedir(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	warnings, err := s.SetHomedir(ctx, c.Account, user, domain, homedirArg(c, ""), c.Bool("private"))
 	addWarnings(c, warnings)
 	return nil, err
 }
 
 func (s *Service) setPermissions(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	return nil, s.SetPermissions(ctx, c.Account, user, domain, c.String("perms"))
 }
 
@@ -87,10 +68,7 @@ type added struct {
 }
 
 func (s *Service) addUser(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := splitLogin(c.Account, c.String("user"), c.String("domain"))
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	w, warnings, err := s.Add(ctx, c.Account, AddRequest{User: user, Domain: domain,
 		Password: c.String("password"), PassHash: c.String("password_hash"), DigestHA1: c.String("digest_auth_hash"),
 		EnableDigest: c.Bool("enabledigest"), HomeDir: homedirArg(c, DefaultHomeDir(user)),

@@ -3,7 +3,6 @@ package webdisk
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/uapid/uapid/internal/hosting"
 )
@@ -20,42 +19,6 @@ const maxLoginLen = 254
 // add_user gives a login when none is named: what cPanel's Web Disk page
 // fills in.
 func DefaultHomeDir(user string) string { return "public_html/" + user }
-
-// splitLogin resolves a user parameter ("bob" or "bob@example.com") and an
-// optional domain (already normalised and owned, or "") into the local part
-// and domain of one login of acct. Whitespace is dropped and the login
-// lower-cased.
-func splitLogin(acct *hosting.Account, user, domain string) (string, string, error) {
-	user = strings.ToLower(strings.Map(dropSpace, user))
-	local, embedded, hasAt := strings.Cut(user, "@")
-	if hasAt {
-		d, err := hosting.NormalizeDomain(embedded)
-		if err != nil {
-			return "", "", hosting.Errorf(hosting.EINVALID, "The “user” parameter names the domain “%s”, which is not a valid domain name.", embedded)
-		}
-		if domain != "" && domain != d {
-			return "", "", hosting.Errorf(hosting.EINVALID, "The “user” parameter names the domain “%s” but the “domain” parameter names “%s”.", d, domain)
-		}
-		if !acct.OwnsDomain(d) {
-			return "", "", hosting.Errorf(hosting.EINVALID, "You do not own the domain “%s”.", d)
-		}
-		domain = d
-	}
-	if domain == "" {
-		domain = acct.Domain
-	}
-	if local == "" {
-		return "", "", hosting.Errorf(hosting.EINVALID, "The “user” parameter must name a Web Disk account: a user name or user@domain.")
-	}
-	return local, domain, nil
-}
-
-func dropSpace(r rune) rune {
-	if unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
 
 // validateNewUser applies the rules for a new login: the syntax of the
 // local part and the length of the whole login.

@@ -86,11 +86,11 @@ func TestAddUserErrors(t *testing.T) {
 		{"no user", []string{"password=pw"}, "“user”"},
 		{"bad user", []string{"user=b%d", "password=pw"}, "“user”"},
 		{"long user", []string{"user=" + strings.Repeat("x", 65), "password=pw"}, "“user”"},
-		{"empty local part", []string{"user=@example.com", "password=pw"}, "“user”"},
-		{"bad domain in user", []string{"user=x@bad_domain", "password=pw"}, "“user”"},
+		{"empty local part", []string{"user=@example.com", "password=pw"}, "The “user” parameter must name a Web Disk account: a user name or user@domain."},
+		{"bad domain in user", []string{"user=x@bad_domain", "password=pw"}, "The “user” parameter names the domain “bad_domain”, which is not a valid domain name."},
 		{"another tenant's domain", []string{"user=x@other.org", "password=pw"}, "You do not own the domain “other.org”"},
 		{"unowned domain parameter", []string{"user=x", "domain=other.org", "password=pw"}, "You do not own the domain “other.org”"},
-		{"domains disagree", []string{"user=x@example.com", "domain=example.net", "password=pw"}, "“domain”"},
+		{"domains disagree", []string{"user=x@example.com", "domain=example.net", "password=pw"}, "The “user” parameter names the domain “example.com” but the “domain” parameter names “example.net”."},
 		{"no password", []string{"user=x"}, "“password”"},
 		{"both passwords", []string{"user=x", "password=pw", "password_hash=$6$s$h"}, "“password_hash”"},
 		{"bad hash", []string{"user=x", "password_hash=plain"}, "“password_hash”"},
@@ -116,6 +116,8 @@ func TestAddUserErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.b.HomeDir, "x")); !os.IsNotExist(err) {
 		t.Error("add_user created a directory through a symlink in another tenant's home")
 	}
+	// Unlike Ftp::add_ftp, the same domain in user and domain is accepted.
+	e.mustOK(t, e.a, "add_user", "user=twice@example.net", "domain=example.net", "password=pw")
 }
 
 // failingStore refuses to create or update logins, as a database that
