@@ -34,9 +34,9 @@ type Config struct {
 	// intents an older version left are not repaired. DestroyKind is ""
 	// for a service without destroy.
 	NewDirKind, DestroyKind string
-	// Users lists the accounts whose directories a removal must keep, the
-	// service's own first: a new directory's repair checks those, a
-	// destroy checks all.
+	// Users lists the accounts whose directories a removal must keep: the
+	// service's own first, then every other service's that shares the
+	// home.
 	Users []Users
 	// Rescans, if set, recounts an account's disk usage after a directory
 	// was removed behind the file layer's back.

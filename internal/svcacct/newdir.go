@@ -104,8 +104,8 @@ func (d *Dirs) recordNewDir(ctx context.Context, acct *hosting.Account, root *os
 }
 
 // repairNewDir finishes a new directory's change a crash interrupted: the
-// directory stays if a login's lies in it (the commit happened), else it
-// goes.
+// directory stays if an account's lies in it (the commit happened, or
+// another service's account, made meanwhile, uses it), else it goes.
 func (d *Dirs) repairNewDir(ctx context.Context, in *hosting.Intent) (string, error) {
 	var nd NewDirData
 	if err := intent.Decode(in, &nd); err != nil {
@@ -133,10 +133,10 @@ func (d *Dirs) repairNewDir(ctx context.Context, in *hosting.Intent) (string, er
 	return outcome, nil
 }
 
-// keepOrRemove keeps dir if one of the service's own logins uses it, and
-// removes it otherwise.
+// keepOrRemove keeps dir if an account of cfg.Users uses it, and removes
+// it otherwise.
 func (d *Dirs) keepOrRemove(ctx context.Context, acct *hosting.Account, dir string) (string, error) {
-	u, _, err := usedBy(ctx, acct.ID, dir, d.cfg.Users[:min(1, len(d.cfg.Users))])
+	u, _, err := usedBy(ctx, acct.ID, dir, d.cfg.Users)
 	if err != nil {
 		return "", err
 	}

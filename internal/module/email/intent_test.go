@@ -3,6 +3,7 @@ package email_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,5 +47,48 @@ func TestCrashAfterDeleteCommitPublishesAndRemoves(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(e.a.HomeDir, box.Maildir())); !os.IsNotExist(err) {
 		t.Errorf("the maildir survived: %v", err)
+	}
+}
+
+// TestCrashBeforeAddCommitKeepsAnFTPRoot leaves what a process that died
+// while add_pop made mail/DOMAIN leaves, after an FTP login made its root
+// in that directory: the repair removes the half-made maildir's directory
+// only when no account of any service uses it.
+func TestCrashBeforeAddCommitKeepsAnFTPRoot(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	ctx := context.Background()
+	if err := e.db.CreateFTPAccount(ctx, &hosting.FTPAccount{AccountID: e.a.ID, User: "ftp", Domain: "example.com",
+		PasswordHash: "x", HomeDir: "mail/example.net/ftp"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"mail/example.net/ftp/f", "mail/example.org/half/cur/f"} {
+		if err := os.MkdirAll(filepath.Join(e.a.HomeDir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(e.a.HomeDir, p), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, dir := range []string{"mail/example.net", "mail/example.org"} {
+		data, _ := json.Marshal(map[string]any{"domain": "example.com", "dir": dir})
+		in := &hosting.Intent{ID: fmt.Sprintf("dead-create-%d", i), Kind: "email.create", AccountID: e.a.ID, Owner: "dead-process", Data: data}
+		if err := e.db.CreateIntent(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j, err := intent.New(intent.Config{Owner: "restarted"}, e.db, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.UseJournal(j, e.db)
+	if left, err := j.Recover(ctx); left != 0 || err != nil {
+		t.Fatalf("Recover: %d left, %v", left, err)
+	}
+	if _, err := os.Stat(filepath.Join(e.a.HomeDir, "mail/example.net/ftp/f")); err != nil {
+		t.Errorf("the repair removed an FTP login's files: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(e.a.HomeDir, "mail/example.org")); !os.IsNotExist(err) {
+		t.Errorf("the half-made directory no account uses survived: %v", err)
 	}
 }

@@ -100,8 +100,10 @@ func New(cfg Config, store hosting.EmailAccountStore, pub Publisher, log *slog.L
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: store, pub: pub, cfg: cfg, log: log}
+	// The repair of a new maildir keeps a directory any FTP, Web Disk or
+	// email account uses (an FTP login's root may be mail/DOMAIN).
 	s.maildirs = svcacct.New(svcacct.Config{Name: "email", NewDirKind: kindCreate,
-		Users: svcacct.UsersOf(store, svcacct.EmailUsers), Rescans: cfg.Rescans, Lock: &s.dirs,
+		Users: svcacct.UsersOf(store, svcacct.EmailUsers, svcacct.FTPUsers, svcacct.WebDiskUsers), Rescans: cfg.Rescans, Lock: &s.dirs,
 		Repaired: s.publish, Log: log})
 	return s, nil
 }

@@ -213,6 +213,7 @@ func TestDeleteFTP(t *testing.T) {
 		{"never home", "/", []string{"user=bob", "destroy=1"}, false, "null"},
 		{"shared", "shared", []string{"user=bob", "destroy=1"}, false, `["The system did not remove the directory “/home/cpuser/shared” because the FTP account “keeper@example.com” uses it."]`},
 		{"a Web Disk login's", "webdisk", []string{"user=bob", "destroy=1"}, false, `["The system did not remove the directory “/home/cpuser/webdisk” because the Web Disk account “dav@example.com” uses it."]`},
+		{"a mailbox's", "mail/example.com", []string{"user=bob", "destroy=1"}, false, `["The system did not remove the directory “/home/cpuser/mail/example.com” because the email account “box@example.com” uses it."]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,6 +223,10 @@ func TestDeleteFTP(t *testing.T) {
 			e.mustOK(t, e.a, "add_ftp", "user=keeper", "pass=x", "homedir=shared/keeper")
 			if err := e.db.CreateWebDiskAccount(context.Background(), &hosting.WebDiskAccount{AccountID: e.a.ID,
 				User: "dav", Domain: "example.com", PasswordHash: "x", HomeDir: "webdisk/dav", Perms: hosting.WebDiskReadWrite}); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.db.CreateEmailAccount(context.Background(), &hosting.EmailAccount{AccountID: e.a.ID,
+				User: "box", Domain: "example.com", PasswordHash: "x"}); err != nil {
 				t.Fatal(err)
 			}
 			rel := filepath.Clean("./" + tt.homedir)

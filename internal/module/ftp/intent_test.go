@@ -95,3 +95,45 @@ func TestCrashBeforeAddCommitRemovesTheDirectory(t *testing.T) {
 		t.Error("the repair removed a login's home")
 	}
 }
+
+// TestCrashBeforeAddCommitKeepsAnotherServicesDirectory leaves a directory
+// whose add_ftp a crash interrupted, in which another service's account
+// made its own meanwhile: the repair must not take that account's files.
+func TestCrashBeforeAddCommitKeepsAnotherServicesDirectory(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		make func(ctx context.Context, e *env) error
+		dir  string // the other account's, below "half"
+	}{
+		{"Web Disk login", func(ctx context.Context, e *env) error {
+			return e.db.CreateWebDiskAccount(ctx, &hosting.WebDiskAccount{AccountID: e.a.ID, User: "dav", Domain: "example.com",
+				PasswordHash: "x", HomeDir: "half/dav", Perms: hosting.WebDiskReadWrite})
+		}, "half/dav"},
+		{"mailbox", func(ctx context.Context, e *env) error {
+			return e.db.CreateEmailAccount(ctx, &hosting.EmailAccount{AccountID: e.a.ID, User: "box", Domain: "example.com", PasswordHash: "x"})
+		}, "mail/example.com/box"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := mustEnv(t)
+			ctx := context.Background()
+			top, _, _ := strings.Cut(tt.dir, "/")
+			if top == "mail" {
+				top = "mail/example.com" // mail exists in every home
+			}
+			mustWrite(t, e.a, tt.dir+"/f", 4)
+			if err := tt.make(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.db.CreateIntent(ctx, e.deadIntent(t, kindNewDir, svcacct.NewDirData{Dir: top})); err != nil {
+				t.Fatal(err)
+			}
+			e.recoverAs(t, "restarted")
+			if !exists(e.a, tt.dir+"/f") {
+				t.Errorf("the repair removed the %s's directory %s", tt.name, tt.dir)
+			}
+		})
+	}
+}

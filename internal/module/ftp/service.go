@@ -96,10 +96,11 @@ func New(cfg Config, store hosting.FTPAccountStore, sessions Sessions, usage Usa
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// Destroying a login keeps a directory another FTP or Web Disk login
-	// uses: it must not take another login's files.
+	// Destroying a login, or the repair of one's new directory, keeps a
+	// directory another FTP, Web Disk or email account uses: it must not
+	// take another account's files.
 	dirs := svcacct.New(svcacct.Config{Name: "ftp", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
-		Users: svcacct.UsersOf(store, svcacct.FTPUsers, svcacct.WebDiskUsers), Rescans: usage, Log: log})
+		Users: svcacct.UsersOf(store, svcacct.FTPUsers, svcacct.WebDiskUsers, svcacct.EmailUsers), Rescans: usage, Log: log})
 	return &Service{store: store, sessions: sessions, usage: usage, cfg: cfg, log: log, loc: time.Local, dirs: dirs}, nil
 }
 

@@ -80,10 +80,11 @@ func New(cfg Config, store hosting.WebDiskAccountStore, sessions Sessions, log *
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// Destroying a login keeps a directory another Web Disk or FTP login
-	// uses: it must not take another login's files.
+	// Destroying a login, or the repair of one's new directory, keeps a
+	// directory another Web Disk, FTP or email account uses: it must not
+	// take another account's files.
 	dirs := svcacct.New(svcacct.Config{Name: "web disk", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
-		Users: svcacct.UsersOf(store, svcacct.WebDiskUsers, svcacct.FTPUsers), Rescans: cfg.Rescans, Log: log})
+		Users: svcacct.UsersOf(store, svcacct.WebDiskUsers, svcacct.FTPUsers, svcacct.EmailUsers), Rescans: cfg.Rescans, Log: log})
 	return &Service{store: store, sessions: sessions, cfg: cfg, log: log, dirs: dirs}, nil
 }
 
