@@ -34,14 +34,7 @@ func TestCrashAfterDeleteCommitPublishesAndRemoves(t *testing.T) {
 	if _, ok := e.published(t, "example.com")["bob@example.com"]; !ok {
 		t.Fatal("before the repair the entry is still published")
 	}
-	j, err := intent.New(intent.Config{Owner: "restarted"}, e.db, fixture.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.svc.UseJournal(j, e.db)
-	if left, err := j.Recover(ctx); left != 0 || err != nil {
-		t.Fatalf("Recover: %d left, %v", left, err)
-	}
+	e.recoverAs(t, "restarted")
 	if _, ok := e.published(t, "example.com")["bob@example.com"]; ok {
 		t.Error("the deleted mailbox is still published")
 	}
@@ -77,18 +70,18 @@ func TestCrashBeforeAddCommitKeepsAnFTPRoot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	j, err := intent.New(intent.Config{Owner: "restarted"}, e.db, fixture.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.svc.UseJournal(j, e.db)
-	if left, err := j.Recover(ctx); left != 0 || err != nil {
-		t.Fatalf("Recover: %d left, %v", left, err)
-	}
+	e.recoverAs(t, "restarted")
 	if _, err := os.Stat(filepath.Join(e.a.HomeDir, "mail/example.net/ftp/f")); err != nil {
 		t.Errorf("the repair removed an FTP login's files: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(e.a.HomeDir, "mail/example.org")); !os.IsNotExist(err) {
 		t.Errorf("the half-made directory no account uses survived: %v", err)
 	}
+}
+
+// recoverAs runs the start-up repair of a restarted process (owner) over
+// the env's service.
+func (e *env) recoverAs(t *testing.T, owner string) {
+	t.Helper()
+	fixture.Recover(t, e.db, owner, func(j *intent.Journal) { e.svc.UseJournal(j, e.db) })
 }

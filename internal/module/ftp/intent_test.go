@@ -17,14 +17,7 @@ import (
 // the env's service.
 func (e *env) recoverAs(t *testing.T, owner string) {
 	t.Helper()
-	j, err := intent.New(intent.Config{Owner: owner}, e.db, fixture.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.svc.UseJournal(j, e.db)
-	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
-		t.Fatalf("Recover: %d left, %v", left, err)
-	}
+	fixture.Recover(t, e.db, owner, func(j *intent.Journal) { e.svc.UseJournal(j, e.db) })
 }
 
 // deadIntent is an intent of a process that died: stored, never finished.
