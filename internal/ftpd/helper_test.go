@@ -37,6 +37,7 @@ import (
 // secret no login may reach.
 type fixture struct {
 	db     *store.DB
+	keeper *usage.Keeper
 	srv    *ftpd.Server
 	addr   string
 	base   string
@@ -61,11 +62,9 @@ func mustServer(tb testing.TB, cfg ftpd.Config, limits limiter.Config) *fixture 
 	}
 	tb.Cleanup(func() { _ = db.Close() })
 	cfg.Addr = "127.0.0.1:0"
-	if cfg.Usage == nil {
-		keeper := usage.New(usage.Config{}, db, nil)
-		tb.Cleanup(func() { _ = keeper.Close() })
-		cfg.Usage = keeper
-	}
+	keeper := usage.New(usage.Config{}, db, nil)
+	tb.Cleanup(func() { _ = keeper.Close() })
+	cfg.Usage = keeper
 	au := auth.New(auth.Config{}, auth.Stores{Accounts: db, FTP: db}, limiter.New(limits, nil), slog.New(slog.DiscardHandler), nil)
 	srv, err := ftpd.New(cfg, au, nil)
 	if err != nil {
@@ -75,7 +74,7 @@ func mustServer(tb testing.TB, cfg ftpd.Config, limits limiter.Config) *fixture 
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = srv.Close() })
-	f := &fixture{db: db, srv: srv, addr: srv.Addr().String(), base: base, secret: filepath.Join(base, "secret.txt")}
+	f := &fixture{db: db, keeper: keeper, srv: srv, addr: srv.Addr().String(), base: base, secret: filepath.Join(base, "secret.txt")}
 	mustWrite(tb, f.secret, secretText)
 	return f
 }
@@ -114,9 +113,11 @@ func (f *fixture) mustFTPAccount(tb testing.TB, a *hosting.Account, user, domain
 	return fa
 }
 
-// usage returns the bytes the store counts for an FTP account.
+// usage returns the bytes the store counts for an FTP account once the
+// idle sessions' leases are settled (as the API's reads settle them).
 func (f *fixture) usage(tb testing.TB, fa *hosting.FTPAccount) int64 {
 	tb.Helper()
+	f.keeper.Settle(fa.AccountID)
 	got, err := f.db.FindFTPAccount(context.Background(), fa.AccountID, fa.User, fa.Domain)
 	if err != nil {
 		tb.Fatal(err)

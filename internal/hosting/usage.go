@@ -41,6 +41,16 @@ type UsageChange struct {
 	Mark int
 }
 
+// UsageGrant is what one UsageChange was granted.
+type UsageGrant struct {
+	// Reserved is how many bytes of the change's Reserve were counted.
+	Reserved int64
+	// Room is how many bytes the FTP login's quota still leaves free after
+	// a change that reserved some: math.MaxInt64 when no quota applies (no
+	// login, no quota, a deleted login); 0 when the change reserved none.
+	Room int64
+}
+
 // UsageCounts are the counted bytes of an account.
 type UsageCounts struct {
 	Dirs      map[string]int64 // by UsageDirs entry
@@ -64,10 +74,10 @@ type UsageMark struct {
 // UsageStore keeps the disk-usage counters and the marks of changes in
 // progress.
 type UsageStore interface {
-	// ChangeUsage applies c and returns the bytes granted of c.Reserve:
-	// all of them, or fewer when the FTP login's quota is reached. Deleted
-	// logins and accounts are skipped.
-	ChangeUsage(ctx context.Context, c UsageChange) (granted int64, err error)
+	// ChangeUsage applies c and returns what it granted of c.Reserve: all
+	// of it, or less when the FTP login's quota is reached. Deleted logins
+	// and accounts are skipped.
+	ChangeUsage(ctx context.Context, c UsageChange) (UsageGrant, error)
 	// UsageCounts returns the account's counters.
 	UsageCounts(ctx context.Context, accountID int64) (UsageCounts, error)
 	// SetUsage replaces the account's counters with a rescan's result

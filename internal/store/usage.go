@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -15,15 +16,15 @@ import (
 // update; each retry means some other writer made progress.
 const maxReserveTries = 100
 
-// ChangeUsage applies c in one transaction and returns the bytes granted
-// of c.Reserve. The FTP login's count grows only while it stays within the
+// ChangeUsage applies c in one transaction and returns what it granted of
+// c.Reserve. The FTP login's count grows only while it stays within the
 // login's quota, read in the same transaction, so writers on several nodes
 // cannot pass it together.
-func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (int64, error) {
-	var granted int64
+func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (hosting.UsageGrant, error) {
+	var g hosting.UsageGrant
 	err := db.writeData(ctx, func(tx *tx) error {
 		var err error
-		if granted, err = reserveUsage(ctx, tx, c.Scope, c.Reserve); err != nil {
+		if g, err = reserveUsage(ctx, tx, c.Scope, c.Reserve); err != nil {
 			return err
 		}
 		if err := releaseUsage(ctx, tx, c.Scope, c.Release); err != nil {
@@ -31,55 +32,61 @@ func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (int64, er
 		}
 		return markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark)
 	})
-	return granted, err
+	if err != nil {
+		return hosting.UsageGrant{}, err
+	}
+	return g, nil
 }
 
 // reserveUsage counts up to n bytes: what the FTP login's quota allows,
 // and that much in every directory of the scope.
-func reserveUsage(ctx context.Context, tx *tx, s hosting.UsageScope, n int64) (int64, error) {
+func reserveUsage(ctx context.Context, tx *tx, s hosting.UsageScope, n int64) (hosting.UsageGrant, error) {
 	if n <= 0 {
-		return 0, nil
+		return hosting.UsageGrant{}, nil
 	}
-	granted := n
+	g := hosting.UsageGrant{Reserved: n, Room: math.MaxInt64}
 	if s.FTPID != 0 {
 		var err error
-		if granted, err = reserveFTP(ctx, tx, s, n); err != nil {
-			return 0, err
+		if g, err = reserveFTP(ctx, tx, s, n); err != nil {
+			return g, err
 		}
 	}
-	return granted, addDirUsage(ctx, tx, s, granted)
+	return g, addDirUsage(ctx, tx, s, g.Reserved)
 }
 
 // reserveFTP grows the login's count by what fits under its quota, with a
 // compare-and-set so that a concurrent change makes it read again.
-func reserveFTP(ctx context.Context, tx *tx, s hosting.UsageScope, n int64) (int64, error) {
+func reserveFTP(ctx context.Context, tx *tx, s hosting.UsageScope, n int64) (hosting.UsageGrant, error) {
+	none := hosting.UsageGrant{}
 	for range maxReserveTries {
 		var used, quotaMB int64
 		err := tx.queryRow(ctx, `SELECT used_bytes, quota_mb FROM ftp_accounts WHERE id = ? AND account_id = ?`,
 			s.FTPID, s.AccountID).Scan(&used, &quotaMB)
 		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return n, nil // the login was deleted while writing: nothing to limit
+				// The login was deleted while writing: nothing to limit.
+				return hosting.UsageGrant{Reserved: n, Room: math.MaxInt64}, nil
 			}
-			return 0, convert(err, fmt.Sprintf("read usage of ftp account %d", s.FTPID), on{})
+			return none, convert(err, fmt.Sprintf("read usage of ftp account %d", s.FTPID), on{})
 		}
-		granted := n
+		g := hosting.UsageGrant{Reserved: n, Room: math.MaxInt64}
 		if limit := quotaMB << 20; limit > 0 {
-			granted = min(n, max(limit-used, 0))
+			g.Reserved = min(n, max(limit-used, 0))
+			g.Room = max(limit-used-g.Reserved, 0)
 		}
-		if granted == 0 {
-			return 0, nil
+		if g.Reserved == 0 {
+			return g, nil
 		}
 		k, err := tx.exec(ctx, `UPDATE ftp_accounts SET used_bytes = used_bytes + ? WHERE id = ? AND used_bytes = ?`,
-			granted, s.FTPID, used)
+			g.Reserved, s.FTPID, used)
 		if err != nil {
-			return 0, convert(err, fmt.Sprintf("reserve usage of ftp account %d", s.FTPID), on{})
+			return none, convert(err, fmt.Sprintf("reserve usage of ftp account %d", s.FTPID), on{})
 		}
 		if k == 1 {
-			return granted, nil
+			return g, nil
 		}
 	}
-	return 0, fmt.Errorf("store: reserve usage of ftp account %d: too much contention", s.FTPID)
+	return none, fmt.Errorf("store: reserve usage of ftp account %d: too much contention", s.FTPID)
 }
 
 // addDirUsage adds n bytes to the scope's directory counts, creating them

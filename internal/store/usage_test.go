@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -22,25 +23,29 @@ func TestChangeUsage(t *testing.T) {
 		}
 		login := hosting.UsageScope{AccountID: alice.ID, FTPID: web.ID, Dirs: []string{hosting.UsageHome}}
 		pub := hosting.UsageScope{AccountID: alice.ID, Dirs: []string{hosting.UsageHome, hosting.UsagePublicFTP}}
+		const none = math.MaxInt64
 		tests := []struct {
 			name      string
 			change    hosting.UsageChange
-			granted   int64
+			granted   hosting.UsageGrant
 			ftp, home int64
 			publicFTP int64
 		}{
-			{"reserve within quota", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, 600 << 10, 600 << 10, 600 << 10, 0},
-			{"reserve past quota gets the rest", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, 424 << 10, 1 << 20, 1 << 20, 0},
-			{"full quota grants nothing", hosting.UsageChange{Scope: login, Reserve: 1}, 0, 1 << 20, 1 << 20, 0},
-			{"release", hosting.UsageChange{Scope: login, Release: 24 << 10}, 0, 1000 << 10, 1000 << 10, 0},
-			{"no login, no limit", hosting.UsageChange{Scope: pub, Reserve: 5 << 20}, 5 << 20, 1000 << 10, 1000<<10 + 5<<20, 5 << 20},
-			{"release never below zero", hosting.UsageChange{Scope: pub, Release: 100 << 20}, 0, 1000 << 10, 0, 0},
+			{"reserve within quota", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, hosting.UsageGrant{Reserved: 600 << 10, Room: 424 << 10},
+				600 << 10, 600 << 10, 0},
+			{"reserve past quota gets the rest", hosting.UsageChange{Scope: login, Reserve: 600 << 10}, hosting.UsageGrant{Reserved: 424 << 10},
+				1 << 20, 1 << 20, 0},
+			{"full quota grants nothing", hosting.UsageChange{Scope: login, Reserve: 1}, hosting.UsageGrant{}, 1 << 20, 1 << 20, 0},
+			{"release", hosting.UsageChange{Scope: login, Release: 24 << 10}, hosting.UsageGrant{}, 1000 << 10, 1000 << 10, 0},
+			{"no login, no limit", hosting.UsageChange{Scope: pub, Reserve: 5 << 20}, hosting.UsageGrant{Reserved: 5 << 20, Room: none},
+				1000 << 10, 1000<<10 + 5<<20, 5 << 20},
+			{"release never below zero", hosting.UsageChange{Scope: pub, Release: 100 << 20}, hosting.UsageGrant{}, 1000 << 10, 0, 0},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := db.ChangeUsage(ctx, tt.change)
 				if err != nil || got != tt.granted {
-					t.Fatalf("ChangeUsage = %d, %v; want %d", got, err, tt.granted)
+					t.Fatalf("ChangeUsage = %+v, %v; want %+v", got, err, tt.granted)
 				}
 				c, err := db.UsageCounts(ctx, alice.ID)
 				if err != nil {
@@ -82,7 +87,7 @@ func TestChangeUsageConcurrentQuota(t *testing.T) {
 						return
 					}
 					mu.Lock()
-					total += n
+					total += n.Reserved
 					mu.Unlock()
 				}
 			})

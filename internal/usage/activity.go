@@ -24,7 +24,8 @@ const (
 )
 
 // activity counts the changes of one account under way on this node
-// (between Counter.Begin and End) and how many ever began. A walk is only
+// (the marked leases of its logins: from a first Counter.Begin until the
+// lease settles) and how many ever began. A walk is only
 // true if no change ran while it walked: otherwise a file half written, or
 // a reservation given back after the walk, would make the stored count
 // wrong for good (an upload's End releases bytes the walk never counted).
@@ -95,9 +96,12 @@ func (k *Keeper) quiet(accountID int64) (began uint64, ok bool) {
 }
 
 // waitQuiet waits until no change of the account is under way on this
-// node, until deadline; it returns the count of changes begun.
+// node, until deadline; it returns the count of changes begun. A lease
+// counts as a change until it settles, so the idle ones are settled at
+// once rather than after SettleAfter.
 func (k *Keeper) waitQuiet(ctx context.Context, accountID int64, deadline time.Time) (uint64, error) {
 	for {
+		k.Settle(accountID)
 		began, ok := k.quiet(accountID)
 		if ok {
 			return began, nil

@@ -1,7 +1,6 @@
 package usage
 
 import (
-	"context"
 	"path"
 	"slices"
 
@@ -21,7 +20,11 @@ func (k *Keeper) Counter(acct *hosting.Account, base string, login *hosting.FTPA
 	return c
 }
 
-// counter is a session's vfs.Counter: each call is one store transaction.
+// counter is a session's vfs.Counter. Its changes go through the login's
+// lease (lease.go), which writes to the store only to mark a run of
+// changes, to refill or trim its pool, and to settle; a change outside a
+// lease (a truncation through a file opened read-only) is one store
+// transaction of its own.
 type counter struct {
 	k     *Keeper
 	acct  *hosting.Account
@@ -31,9 +34,14 @@ type counter struct {
 }
 
 // scope returns the counters a change of rel (relative to the session's
-// root) feeds: the login's, the home's, and public_ftp's when rel is in it.
-func (c *counter) scope(rel string) hosting.UsageScope {
-	return hosting.UsageScope{AccountID: c.acct.ID, FTPID: c.ftpID, Dirs: c.dirs(rel)}
+// root) feeds: the login's, the home's, and public_ftp's when rel is in it,
+// and which of the lease's pools it is counted in.
+func (c *counter) scope(rel string) (hosting.UsageScope, int) {
+	s := hosting.UsageScope{AccountID: c.acct.ID, FTPID: c.ftpID, Dirs: c.dirs(rel)}
+	if len(s.Dirs) > 1 {
+		return s, scopePublicFTP
+	}
+	return s, scopeHome
 }
 
 func (c *counter) dirs(rel string) []string {
@@ -45,30 +53,29 @@ func (c *counter) dirs(rel string) []string {
 	return dirs
 }
 
-func (c *counter) change(ch hosting.UsageChange) (int64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-	defer cancel()
-	ch.Node = c.k.cfg.Node()
-	n, err := c.k.store.ChangeUsage(ctx, ch)
-	if err != nil {
-		c.k.log.Error("usage: count change", "account", c.acct.Name, "err", err)
-	}
-	return n, err
-}
+func (c *counter) key() leaseKey { return leaseKey{account: c.acct.ID, ftp: c.ftpID} }
 
-// Begin implements vfs.Counter: the mark a crash leaves behind.
-func (c *counter) Begin(rel string) error {
-	c.k.changeBegan(c.acct.ID)
-	_, err := c.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID}, Mark: 1})
-	if err != nil {
-		c.k.changeEnded(c.acct.ID)
+// Begin implements vfs.Counter: the login's lease is marked in the store
+// (the mark a crash leaves behind) before Begin returns.
+func (c *counter) Begin(string) error {
+	for {
+		ok, err := c.k.lease(c.key(), c.acct).begin()
+		if ok {
+			return err
+		}
 	}
-	return err
 }
 
 // Reserve implements vfs.Counter.
 func (c *counter) Reserve(rel string, n int64) (int64, error) {
-	return c.change(hosting.UsageChange{Scope: c.scope(rel), Reserve: n})
+	s, pool := c.scope(rel)
+	if l := c.k.held(c.key()); l != nil {
+		if granted, ok, err := l.reserve(pool, s, n); ok {
+			return granted, err
+		}
+	}
+	g, err := c.k.change(c.acct, hosting.UsageChange{Scope: s, Reserve: n})
+	return g.Reserved, err
 }
 
 // Release implements vfs.Counter.
@@ -76,17 +83,27 @@ func (c *counter) Release(rel string, n int64) error {
 	if n <= 0 {
 		return nil
 	}
-	_, err := c.change(hosting.UsageChange{Scope: c.scope(rel), Release: n})
-	return err
+	return c.give(rel, n, false)
 }
 
-// End implements vfs.Counter: the release and the unmarking in one
-// transaction. The change counts as under way until then, also when the
-// store fails (the mark then stays, and the account is rescanned as after
-// a crash).
+// End implements vfs.Counter: n goes to the lease's pool and the change
+// ends; once the lease settles, its pool is released and its mark removed
+// in one transaction. A failure leaves the mark in the store, and the
+// account is rescanned as after a crash.
 func (c *counter) End(rel string, n int64) error {
-	defer c.k.changeEnded(c.acct.ID)
-	_, err := c.change(hosting.UsageChange{Scope: c.scope(rel), Release: n, Mark: -1})
+	return c.give(rel, n, true)
+}
+
+func (c *counter) give(rel string, n int64, end bool) error {
+	s, pool := c.scope(rel)
+	if l := c.k.held(c.key()); l != nil {
+		if ok, err := l.give(pool, s, n, end); ok {
+			return err
+		}
+	}
+	// Only a change that never began gets here (End always finds the
+	// lease that Begin marked: a lease with changes under way stays).
+	_, err := c.k.change(c.acct, hosting.UsageChange{Scope: s, Release: n})
 	return err
 }
 
@@ -112,9 +129,9 @@ func (c *counter) Move(from, to string, size int64, isDir bool) error {
 		}
 		return out
 	}
-	_, err := c.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID, Dirs: only(src, dst)}, Release: size})
+	_, err := c.k.change(c.acct, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID, Dirs: only(src, dst)}, Release: size})
 	if err == nil {
-		_, err = c.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID, Dirs: only(dst, src)}, Reserve: size})
+		_, err = c.k.change(c.acct, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID, Dirs: only(dst, src)}, Reserve: size})
 	}
 	if err != nil {
 		c.k.Schedule(c.acct)

@@ -12,7 +12,11 @@
 // Each change is marked in the store (usage_marks) before it touches a file
 // and unmarked once its usage is counted. A process killed in between
 // leaves the mark behind; Repair, at start and then periodically, rescans
-// the accounts with marks of processes that are no longer live.
+// the accounts with marks of processes that are no longer live. The marks
+// and reservations of one login's changes on a node are batched in a lease
+// (lease.go): one mark for a run of changes, and reserved bytes kept for
+// the next files until the login is idle, so that a small upload writes
+// nothing to the store.
 //
 // A rescan is the one walk left: it sums an account's home once, bounded in
 // depth and entries, stops when its context ends, runs once at a time per

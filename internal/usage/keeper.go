@@ -19,6 +19,7 @@ const (
 	DefaultMaxEntries     = 1_000_000
 	DefaultRepairInterval = 5 * time.Minute
 	DefaultDeadAfter      = 15 * time.Second
+	DefaultSettleAfter    = time.Second
 	// backgroundScans bounds the rescans the Keeper runs on its own
 	// (unscanned accounts, marks, moved directories) at once.
 	backgroundScans = 2
@@ -43,6 +44,9 @@ type Config struct {
 	// Node returns this process's node number (internal/cluster), which
 	// owns its marks.
 	Node func() int64
+	// SettleAfter is how long a login's lease (lease.go) keeps its mark
+	// and its pool of reserved bytes after its last change ends.
+	SettleAfter time.Duration
 	// OnWalk, if set, is called as a rescan starts walking an account's
 	// home: tests count walks with it.
 	OnWalk func(accountID int64)
@@ -59,6 +63,9 @@ func (c *Config) defaults() {
 	}
 	if c.DeadAfter <= 0 {
 		c.DeadAfter = DefaultDeadAfter
+	}
+	if c.SettleAfter <= 0 {
+		c.SettleAfter = DefaultSettleAfter
 	}
 	if c.Node == nil {
 		c.Node = func() int64 { return 0 }
@@ -84,6 +91,7 @@ type Keeper struct {
 	mu     sync.Mutex
 	scans  map[int64]*scan // account id → the rescan running
 	act    map[int64]*activity
+	leases map[leaseKey]*lease
 	queued map[int64]bool  // background rescans queued or running: account id → one more asked for
 	stored *sync.Cond      // on mu: a rescan has stored an account's counts
 	bg     context.Context // background rescans; ended by Close
@@ -107,23 +115,28 @@ func New(cfg Config, st Store, log *slog.Logger) *Keeper {
 		log = slog.New(slog.DiscardHandler)
 	}
 	bg, stop := context.WithCancel(context.Background())
-	k := &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), act: make(map[int64]*activity), queued: make(map[int64]bool), bg: bg,
+	k := &Keeper{cfg: cfg, store: st, log: log, scans: make(map[int64]*scan), act: make(map[int64]*activity), leases: make(map[leaseKey]*lease), queued: make(map[int64]bool), bg: bg,
 		stop: stop, slots: make(chan struct{}, backgroundScans)}
 	k.stored = sync.NewCond(&k.mu)
 	return k
 }
 
-// Close stops the background rescans and waits for them.
+// Close stops the background rescans and waits for them, and settles the
+// logins' leases; a change that ends after Close settles its lease at once.
 func (k *Keeper) Close() error {
 	k.stop()
 	k.wg.Wait()
+	k.settleLeases(func(int64) bool { return true })
 	return nil
 }
 
 // Counts returns the account's counted usage without walking anything. An
 // account never rescanned gets a rescan in the background, and its counts
-// meanwhile hold only what was counted as it changed.
+// meanwhile hold only what was counted as it changed. The idle leases of
+// the account on this node settle first, so that what they hold is not
+// counted; another node's may still be, for up to SettleAfter.
 func (k *Keeper) Counts(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
+	k.Settle(acct.ID)
 	c, err := k.store.UsageCounts(ctx, acct.ID)
 	if err != nil {
 		return c, err
@@ -137,13 +150,17 @@ func (k *Keeper) Counts(ctx context.Context, acct *hosting.Account) (hosting.Usa
 // HomeUsed returns the counted bytes of each account's home (by id) in one
 // store read, without walking anything. An account never rescanned (new,
 // or its count lost) gets a rescan in the background and reports
-// meanwhile what was counted as it changed; marks left by a crash are
+// meanwhile what was counted as it changed. Idle leases settle first, as
+// for Counts. Marks left by a crash are
 // repaired by Start and the repair loop, never in the caller's request.
 func (k *Keeper) HomeUsed(ctx context.Context, accts []*hosting.Account) (map[int64]int64, error) {
 	ids := make([]int64, len(accts))
+	want := make(map[int64]bool, len(accts))
 	for i, a := range accts {
 		ids[i] = a.ID
+		want[a.ID] = true
 	}
+	k.settleLeases(func(id int64) bool { return want[id] })
 	counts, err := k.store.HomeUsage(ctx, ids)
 	if err != nil {
 		return nil, err

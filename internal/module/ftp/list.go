@@ -33,8 +33,11 @@ func (s *Service) entries(ctx context.Context, acct *hosting.Account, types type
 	if err != nil {
 		return nil, err
 	}
+	// One read of the counts serves every login; it goes through the
+	// keeper, which first settles what this node's idle sessions hold
+	// reserved, so a login's count is what its files hold.
 	var counts *hosting.UsageCounts
-	counted := func(dir string) func() (int64, error) {
+	counted := func(pick func(*hosting.UsageCounts) int64) func() (int64, error) {
 		return func() (int64, error) {
 			if counts == nil {
 				c, err := s.usage.Counts(ctx, acct)
@@ -43,22 +46,24 @@ func (s *Service) entries(ctx context.Context, acct *hosting.Account, types type
 				}
 				counts = &c
 			}
-			return counts.Dirs[dir], nil
+			return pick(counts), nil
 		}
 	}
+	dir := func(d string) func() (int64, error) {
+		return counted(func(c *hosting.UsageCounts) int64 { return c.Dirs[d] })
+	}
 	all := []entry{
-		{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB, used: counted(hosting.UsageHome)},
+		{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB, used: dir(hosting.UsageHome)},
 		{login: acct.Name + logsSuffix, serverLogin: acct.Name + logsSuffix, typ: typeLogAccess, rel: "logs",
-			quotaMB: acct.QuotaMB, used: counted(hosting.UsageHome)},
+			quotaMB: acct.QuotaMB, used: dir(hosting.UsageHome)},
 		// cPanel appends the primary domain to every bare login but the main
 		// and _logs ones, anonymous included.
 		{login: anonymousLogin, serverLogin: anonymousLogin + "@" + acct.Domain, typ: typeAnonymous, rel: "public_ftp",
-			used: counted(hosting.UsagePublicFTP)},
+			used: dir(hosting.UsagePublicFTP)},
 	}
 	for _, f := range subs {
-		used := f.UsedBytes
 		all = append(all, entry{login: f.Login(), serverLogin: f.Login(), typ: typeSub, rel: f.HomeDir,
-			quotaMB: f.QuotaMB, used: func() (int64, error) { return used, nil }})
+			quotaMB: f.QuotaMB, used: counted(func(c *hosting.UsageCounts) int64 { return c.FTP[f.ID] })})
 	}
 	out := all[:0]
 	for _, e := range all {
