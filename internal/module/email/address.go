@@ -3,7 +3,6 @@ package email
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/uapid/uapid/internal/hosting"
 )
@@ -23,44 +22,6 @@ const (
 
 // reservedLocal are names a mailbox may not take: cPanel forbids "cpanel".
 var reservedLocal = map[string]bool{"cpanel": true}
-
-// splitAddress resolves an email parameter ("user" or "user@domain") and a
-// domain parameter (already normalised and owned; "" when not given) into
-// the local part and domain of one mailbox of acct. Whitespace is removed
-// and both parts are lower-cased. A full address whose domain differs from
-// a given domain parameter is refused, as is a domain acct does not own.
-func splitAddress(acct *hosting.Account, email, domain string) (user, dom string, err error) {
-	email = strings.ToLower(strings.Map(dropSpace, email))
-	user, embedded, hasAt := strings.Cut(email, "@")
-	dom = domain
-	if hasAt {
-		d, err := hosting.NormalizeDomain(embedded)
-		if err != nil {
-			return "", "", hosting.Errorf(hosting.EINVALID, "The “email” parameter “%s” is not a valid email address.", email)
-		}
-		if domain != "" && d != domain {
-			return "", "", hosting.Errorf(hosting.EINVALID, "The “email” parameter names the domain “%s” but the “domain” parameter names “%s”.", d, domain)
-		}
-		if !acct.OwnsDomain(d) {
-			return "", "", hosting.Errorf(hosting.EINVALID, "You do not own the domain “%s”.", d)
-		}
-		dom = d
-	}
-	if dom == "" {
-		dom = acct.Domain
-	}
-	if user == "" {
-		return "", "", hosting.Errorf(hosting.EINVALID, "The “email” parameter must name an email account (“user” or “user@domain”).")
-	}
-	return user, dom, nil
-}
-
-func dropSpace(r rune) rune {
-	if unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
 
 // validateLocalPart applies the rules for a new mailbox's local part.
 // Returns EINVALID naming the email parameter.

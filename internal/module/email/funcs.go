@@ -12,10 +12,27 @@ import (
 
 const module = "Email"
 
+// emailRule reads an email parameter as a mailbox of the account, in the
+// words the module has always used.
+func emailRule() *uapi.LoginRule {
+	return &uapi.LoginRule{DomainParam: "domain",
+		Empty:     "The “email” parameter must name an email account (“user” or “user@domain”).",
+		BadDomain: "The “email” parameter “%s” is not a valid email address."}
+}
+
 // emailParam is the email parameter most functions share.
 func emailParam() uapi.Param {
-	return uapi.Param{Name: "email", Type: uapi.String, Required: true, MaxLen: maxAddressLen,
+	return uapi.Param{Name: "email", Type: uapi.Login, Required: true, MaxLen: maxAddressLen, Login: emailRule(),
 		Doc: "The email account: the user name alone (on the domain parameter's domain) or the full address user@domain."}
+}
+
+// emailFilterParam is list_pops_with_disk's email: a user name alone
+// matches it on every domain unless domain is given.
+func emailFilterParam() uapi.Param {
+	rule := emailRule()
+	rule.AnyDomain = true
+	return uapi.Param{Name: "email", Type: uapi.Login, MaxLen: maxAddressLen, Login: rule,
+		Doc: "Only email accounts with this user name (user, on every domain or on domain) or this address (user@domain)."}
 }
 
 // domainParam is the domain parameter most functions share.
@@ -118,7 +135,7 @@ func (s *Service) readFuncs() []*uapi.Func {
 		{Module: module, Name: "list_pops_with_disk", ReadOnly: true, Returns: "list",
 			Summary: "List the account's email accounts with quotas and disk usage.", Handler: s.listPopsWithDisk, Params: []uapi.Param{
 				{Name: "domain", Type: uapi.Domain, Doc: "Only this domain's email accounts."},
-				{Name: "email", Type: uapi.String, MaxLen: maxAddressLen, Doc: "Only email accounts with this user name (user, on every domain or on domain) or this address (user@domain)."},
+				emailFilterParam(),
 				regexParam(),
 				{Name: "maxaccounts", Type: uapi.Int, Check: positive("maxaccounts"), Doc: "Return at most this many email accounts."},
 				{Name: "no_disk", Type: uapi.Bool, Default: "0", Doc: "1 skips measuring disk usage (reported as 0)."},

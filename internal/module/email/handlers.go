@@ -8,10 +8,11 @@ import (
 	"github.com/uapid/uapid/internal/uapi"
 )
 
-// target resolves the mailbox a call names in its email and domain
-// parameters.
-func target(c *uapi.Call) (user, domain string, err error) {
-	return splitAddress(c.Account, c.String("email"), c.String("domain"))
+// target returns the mailbox a call names in its email and domain
+// parameters, which the engine has resolved.
+func target(c *uapi.Call) (user, domain string) {
+	l := c.Login("email")
+	return l.User, l.Domain
 }
 
 // quotaArg returns the quota parameter in MB, or UseDefaultQuota when the
@@ -25,10 +26,7 @@ func quotaArg(c *uapi.Call) int64 {
 
 // addPop answers "user+domain", cPanel's form of the new address.
 func (s *Service) addPop(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	e, err := s.AddMailbox(ctx, c.Account, AddRequest{User: user, Domain: domain,
 		Password: c.String("password"), PasswordHash: c.String("password_hash"), QuotaMB: quotaArg(c)})
 	if err != nil {
@@ -41,10 +39,7 @@ func (s *Service) addPop(ctx context.Context, c *uapi.Call) (any, error) {
 }
 
 func (s *Service) deletePop(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	warnings, err := s.DeleteMailbox(ctx, c.Account, user, domain, c.String("flags") == "passwd")
 	for _, w := range warnings {
 		c.AddWarning(w)
@@ -53,20 +48,14 @@ func (s *Service) deletePop(ctx context.Context, c *uapi.Call) (any, error) {
 }
 
 func (s *Service) passwdPop(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	return nil, s.SetPassword(ctx, c.Account, user, domain, c.String("password"))
 }
 
 // editPopQuota says so in messages when the maximum replaced the quota
 // asked for.
 func (s *Service) editPopQuota(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	asked := quotaArg(c)
 	applied, err := s.SetQuota(ctx, c.Account, user, domain, asked)
 	if err != nil {
@@ -81,10 +70,7 @@ func (s *Service) editPopQuota(ctx context.Context, c *uapi.Call) (any, error) {
 // getPopQuota answers the quota as an integer in MB or bytes, and
 // "unlimited" for an unlimited mailbox.
 func (s *Service) getPopQuota(ctx context.Context, c *uapi.Call) (any, error) {
-	user, domain, err := target(c)
-	if err != nil {
-		return nil, err
-	}
+	user, domain := target(c)
 	e, err := s.GetMailbox(ctx, c.Account, user, domain)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
@@ -101,21 +100,13 @@ type diskFilter struct {
 	max          int // 0: no limit
 }
 
-func diskFilterOf(c *uapi.Call) (diskFilter, error) {
-	f := diskFilter{re: regexArg(c), max: int(c.Int("maxaccounts"))}
-	if c.Has("domain") {
+func diskFilterOf(c *uapi.Call) diskFilter {
+	l := c.Login("email")
+	f := diskFilter{user: l.User, domain: l.Domain, re: regexArg(c), max: int(c.Int("maxaccounts"))}
+	if !c.Has("email") {
 		f.domain = c.String("domain")
 	}
-	if email := strings.ToLower(strings.TrimSpace(c.String("email"))); email != "" {
-		f.user = email
-		if strings.Contains(email, "@") {
-			var err error
-			if f.user, f.domain, err = splitAddress(c.Account, email, f.domain); err != nil {
-				return f, err
-			}
-		}
-	}
-	return f, nil
+	return f
 }
 
 func (f diskFilter) keep(e *hosting.EmailAccount) bool {
@@ -123,10 +114,7 @@ func (f diskFilter) keep(e *hosting.EmailAccount) bool {
 }
 
 func (s *Service) listPopsWithDisk(ctx context.Context, c *uapi.Call) (any, error) {
-	f, err := diskFilterOf(c)
-	if err != nil {
-		return nil, err
-	}
+	f := diskFilterOf(c)
 	es, err := s.ListMailboxes(ctx, c.Account)
 	if err != nil {
 		return nil, err
