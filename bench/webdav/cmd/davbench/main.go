@@ -34,7 +34,8 @@ type options struct {
 	reps       int // PUTs and GETs of the large file per server
 	small      int // 4 KiB files
 	prof       harness.Profiler
-	keep       bool // leave the temporary directory (logs, configuration) behind
+	keep       bool   // leave the temporary directory (logs, configuration) behind
+	debugAddr  string // uapid's debug_addr (pprof), empty for none
 }
 
 var phaseNames = []string{"small", "large"}
@@ -54,6 +55,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.small, "small-files", 1000, "4 KiB files PUT then GET one by one")
 	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each step")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the servers' logs and configuration")
+	flag.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for uapid's pprof listener (debug_addr), e.g. 127.0.0.1:6060, to profile it while a step runs")
 	flag.Parse()
 	var err error
 	if o.phases, err = harness.Phases(phases, phaseNames); err != nil {

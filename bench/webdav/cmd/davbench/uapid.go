@@ -31,6 +31,9 @@ func startUapid(ctx context.Context, o options, dir, hash string) (*server, erro
 	}
 	davAddr, data := harness.FreeAddr(), filepath.Join(dir, "data")
 	env := uapidEnv(data, davAddr)
+	if o.debugAddr != "" {
+		env = append(env, "UAPID_DEBUG_ADDR="+o.debugAddr)
+	}
 	ch, err := harness.StartChild(uapid, []string{"serve"}, env, filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return nil, err
