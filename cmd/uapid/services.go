@@ -115,7 +115,7 @@ func (m *Main) startWebDAV() (*webdisk.Service, error) {
 		return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log) // kills still reach other nodes
 	}
 	c := m.Config
-	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Usage: m.usage, Locks: webdavd.LockLimits{
+	srv, err := webdavd.New(webdavd.Config{TLS: m.tls, Realm: cfg.Realm, Metrics: m.metrics, Usage: m.usage, Versions: m.db, Locks: webdavd.LockLimits{
 		PerLogin: c.WebDAVMaxLocks, Total: c.WebDAVMaxLocksTotal,
 		OwnerBytes: c.WebDAVLockOwnerMax, MaxTimeout: c.WebDAVLockTimeoutMax}, Timeouts: webdavd.Timeouts{
 		ReadHeader: c.WebDAVStallTimeout, Idle: c.WebDAVIdleTimeout,

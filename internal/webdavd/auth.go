@@ -72,9 +72,9 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, lc *liveConn
 	case r.TLS == nil && !s.cfg.BasicWithoutTLS:
 		return nil, errBasicNoTLS
 	}
-	reuse, now := lc != nil && s.cfg.LoginRecheck > 0, time.Now()
+	reuse, now, state := lc != nil && s.cfg.LoginRecheck > 0, time.Now(), s.loginState(gen)
 	if reuse {
-		if p := lc.cachedLogin(header, gen, now); p != nil {
+		if p := lc.cachedLogin(header, state, now); p != nil {
 			return p, nil
 		}
 	}
@@ -84,7 +84,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, lc *liveConn
 	}
 	p := fromAuth(ap)
 	if reuse {
-		lc.rememberLogin(header, p, gen, now.Add(s.cfg.LoginRecheck))
+		lc.rememberLogin(header, p, state, now.Add(s.cfg.LoginRecheck))
 	}
 	return p, nil
 }

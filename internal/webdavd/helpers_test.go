@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/studio-b12/gowebdav"
 	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/limiter"
@@ -61,6 +63,19 @@ type envOptions struct {
 	metrics         prometheus.Registerer
 	usage           bool // count through a real usage.Keeper (env.usage)
 	loginRecheck    time.Duration
+	versions        bool          // give the server the store's credentials version
+	lookups         *atomic.Int64 // counts the authenticator's Web Disk login lookups
+}
+
+// countingWebDisk counts the lookups of Web Disk logins.
+type countingWebDisk struct {
+	hosting.WebDiskAccountStore
+	n *atomic.Int64
+}
+
+func (c countingWebDisk) FindWebDiskAccountByLogin(ctx context.Context, user, domain string) (*hosting.WebDiskAccount, error) {
+	c.n.Add(1)
+	return c.WebDiskAccountStore.FindWebDiskAccountByLogin(ctx, user, domain)
 }
 
 func mustEnv(tb testing.TB) *env { return mustEnvWith(tb, envOptions{}) }
@@ -86,9 +101,17 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 	if o.lim == nil {
 		o.lim = limiter.New(limiter.DefaultConfig(), nil)
 	}
-	e.srv, err = webdavd.New(webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
-		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage), LoginRecheck: o.loginRecheck},
-		fixture.Authenticator(tb, e.db, o.lim, nil), fixture.Logger(tb))
+	cfg := webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
+		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage), LoginRecheck: o.loginRecheck}
+	if o.versions {
+		cfg.Versions = e.db
+	}
+	stores := fixture.AuthStores(e.db)
+	if o.lookups != nil {
+		stores.WebDisk = countingWebDisk{WebDiskAccountStore: e.db, n: o.lookups}
+	}
+	au := auth.New(auth.Config{SessionIdle: 15 * time.Minute}, stores, o.lim, fixture.Logger(tb), nil)
+	e.srv, err = webdavd.New(cfg, au, fixture.Logger(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

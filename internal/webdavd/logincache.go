@@ -17,21 +17,40 @@ const DefaultLoginRecheck = time.Second
 // connection therefore reuses the principal it proved while nothing can
 // have changed it: until any kill on this server (every change that
 // revokes rights kills: password, directory, permissions, deletion,
-// suspension), and at most Config.LoginRecheck, which bounds how long a
-// change whose kill did not arrive (another node unreachable) goes
+// suspension), until the store's credentials version changes where the
+// store vouches for it (SQLite: any committed change of an account or a
+// login), and at most Config.LoginRecheck, which bounds how long a change
+// whose kill did not arrive (PostgreSQL, another node unreachable) goes
 // unnoticed on an open connection. A new connection always checks afresh.
 type connLogin struct {
 	sum   [sha256.Size]byte // of the Authorization header, not the password itself
 	p     *principal
-	gen   uint64 // the registry's kill counter when the login was checked
+	at    loginState // when the login was checked
 	until time.Time
 }
 
+// loginState is what a reused login must still match: the registry's kill
+// counter and, when trusted, the store's credentials version.
+type loginState struct {
+	gen     uint64
+	version uint64
+	trusted bool // version is the store's; false: no version to compare
+}
+
+// loginState returns the current state, the kill counter being gen.
+func (s *Server) loginState(gen uint64) loginState {
+	st := loginState{gen: gen}
+	if s.cfg.Versions != nil {
+		st.version, st.trusted = s.cfg.Versions.CredentialsVersion()
+	}
+	return st
+}
+
 // cachedLogin returns the principal the connection proved with the same
-// header, if it is still good at kill counter gen and time now.
-func (lc *liveConn) cachedLogin(header string, gen uint64, now time.Time) *principal {
+// header, if it is still good in state now (at time t).
+func (lc *liveConn) cachedLogin(header string, now loginState, t time.Time) *principal {
 	cl := lc.login.Load()
-	if cl == nil || cl.gen != gen || !now.Before(cl.until) {
+	if cl == nil || cl.at != now || !t.Before(cl.until) {
 		return nil
 	}
 	sum := sha256.Sum256([]byte(header))
@@ -41,8 +60,8 @@ func (lc *liveConn) cachedLogin(header string, gen uint64, now time.Time) *princ
 	return cl.p
 }
 
-// rememberLogin keeps p, checked with header at kill counter gen, for
-// the connection's next requests until until.
-func (lc *liveConn) rememberLogin(header string, p *principal, gen uint64, until time.Time) {
-	lc.login.Store(&connLogin{sum: sha256.Sum256([]byte(header)), p: p, gen: gen, until: until})
+// rememberLogin keeps p, checked with header in state at (read before
+// the check), for the connection's next requests until until.
+func (lc *liveConn) rememberLogin(header string, p *principal, at loginState, until time.Time) {
+	lc.login.Store(&connLogin{sum: sha256.Sum256([]byte(header)), p: p, at: at, until: until})
 }

@@ -3,9 +3,11 @@ package webdavd_test
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,6 +41,16 @@ func (e *env) keepAlive(tb testing.TB) *keepAlive {
 	return k
 }
 
+// put uploads body to path as login and returns the status.
+func (k *keepAlive) put(tb testing.TB, path, login, pass, body string) int {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPut, k.e.tlsURL+path, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return k.do(tb, req, login, pass)
+}
+
 // status GETs path as login and returns the status, reading the whole
 // answer so that the connection is used again.
 func (k *keepAlive) status(tb testing.TB, path, login, pass string) int {
@@ -47,6 +59,13 @@ func (k *keepAlive) status(tb testing.TB, path, login, pass string) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return k.do(tb, req, login, pass)
+}
+
+// do sends req as login and returns the status, reading the whole answer
+// so that the connection is used again.
+func (k *keepAlive) do(tb testing.TB, req *http.Request, login, pass string) int {
+	tb.Helper()
 	req.SetBasicAuth(login, pass)
 	res, err := k.http.Do(req)
 	if err != nil {
@@ -71,30 +90,35 @@ func (e *env) changePassword(tb testing.TB, w *hosting.WebDiskAccount, pass stri
 }
 
 // TestLoginReuse: a keep-alive connection reuses the Basic login it proved
-// until any kill or LoginRecheck, and a new connection always checks the
-// stores. Each case changes bob's password behind the server's back, so
-// the old password still working shows a reused login.
+// until any kill, a change of the store's credentials version (when the
+// server has one it trusts) or LoginRecheck, and a new connection always
+// checks the stores. Each case changes bob's password behind the server's
+// back (no kill), so the old password still working shows a reused login.
+// Without versions the server is as on PostgreSQL, whose version is not
+// trusted.
 func TestLoginReuse(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name    string
-		recheck time.Duration
-		between func(t *testing.T, e *env) // after the change, before the old password is tried again
-		want    int                        // for the old password on the same connection
+		name     string
+		recheck  time.Duration
+		versions bool
+		between  func(t *testing.T, e *env) // after the change, before the old password is tried again
+		want     int                        // for the old password on the same connection
 	}{
-		{"reused until recheck", time.Hour, func(*testing.T, *env) {}, http.StatusOK},
-		{"any kill ends it", time.Hour, func(t *testing.T, e *env) {
+		{"reused until recheck", time.Hour, false, func(*testing.T, *env) {}, http.StatusOK},
+		{"any kill ends it", time.Hour, false, func(t *testing.T, e *env) {
 			// Another account's login: the kill counter is the server's.
 			if _, err := e.srv.KillLogin(context.Background(), e.b.ID, "eve@other.org"); err != nil {
 				t.Fatal(err)
 			}
 		}, http.StatusUnauthorized},
-		{"recheck ends it", 50 * time.Millisecond, func(*testing.T, *env) { time.Sleep(100 * time.Millisecond) }, http.StatusUnauthorized},
-		{"never reused", -1, func(*testing.T, *env) {}, http.StatusUnauthorized},
+		{"recheck ends it", 50 * time.Millisecond, false, func(*testing.T, *env) { time.Sleep(100 * time.Millisecond) }, http.StatusUnauthorized},
+		{"never reused", -1, false, func(*testing.T, *env) {}, http.StatusUnauthorized},
+		{"credentials version ends it", time.Hour, true, func(*testing.T, *env) {}, http.StatusUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := mustEnvWith(t, envOptions{loginRecheck: tc.recheck})
+			e := mustEnvWith(t, envOptions{loginRecheck: tc.recheck, versions: tc.versions})
 			w := e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
 			mustWrite(t, e.a, "public_html/bob/f.txt", "x")
 			k := e.keepAlive(t)
@@ -146,5 +170,42 @@ func TestLoginReuseKilledBySuspension(t *testing.T) {
 	}
 	if d := k.dials.Load(); d != 2 {
 		t.Errorf("%d connections; the kill must have closed the first", d)
+	}
+}
+
+// TestLoginReuseWithVersions: with the store's credentials version, a
+// connection looks its login up once for many requests, also across
+// uploads (which count their usage in the store without changing the
+// version), and again after a change of credentials.
+func TestLoginReuseWithVersions(t *testing.T) {
+	t.Parallel()
+	var lookups atomic.Int64
+	e := mustEnvWith(t, envOptions{loginRecheck: time.Hour, versions: true, usage: true, lookups: &lookups})
+	w := e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
+	mustWrite(t, e.a, "public_html/bob/f.txt", "x")
+	k := e.keepAlive(t)
+	for i := range 3 {
+		if s := k.status(t, "f.txt", "bob@example.com", "bob-pass"); s != http.StatusOK {
+			t.Fatalf("GET: %d", s)
+		}
+		if s := k.put(t, fmt.Sprintf("up%d.txt", i), "bob@example.com", "bob-pass", "uploaded"); s != http.StatusCreated {
+			t.Fatalf("PUT: %d", s)
+		}
+	}
+	if n := lookups.Load(); n != 1 {
+		t.Errorf("%d lookups of the login for 6 requests on one connection, want 1", n)
+	}
+	e.changePassword(t, w, "new-pass")
+	if s := k.status(t, "f.txt", "bob@example.com", "bob-pass"); s != http.StatusUnauthorized {
+		t.Errorf("old password after a change of credentials: %d", s)
+	}
+	if s := k.status(t, "f.txt", "bob@example.com", "new-pass"); s != http.StatusOK {
+		t.Errorf("new password: %d", s)
+	}
+	if n := lookups.Load(); n != 3 {
+		t.Errorf("%d lookups; want 3 (once, then for each password after the change)", n)
+	}
+	if d := k.dials.Load(); d != 1 {
+		t.Fatalf("%d connections", d)
 	}
 }

@@ -50,6 +50,9 @@ type Config struct {
 	// kill ends that at once. 0 means DefaultLoginRecheck; negative checks
 	// every request.
 	LoginRecheck time.Duration
+	// Versions, when set and trusted (SQLite), also ends the reuse at the
+	// first committed change of credentials in the store.
+	Versions hosting.CredentialsVersioner
 }
 
 // Usage hands each request the vfs.Counter of its changes.
