@@ -159,7 +159,11 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 
 // spliceRound is the most one splice round moves before its quota is
 // settled: small enough that a login near its limit is not over-reserved
-// for long, large enough that the settling costs nothing.
+// for long, large enough that the settling costs nothing. The first round
+// moves ReserveChunk and each next one twice as much: a small upload then
+// reserves one chunk, which a Counter that keeps what files give back
+// (internal/usage's leases) serves without a store write, instead of a
+// whole round that it would have to give back to the store.
 const spliceRound = 16 << 20
 
 // spliceFrom moves r into the file through os.File.ReadFrom, which splices
@@ -171,11 +175,11 @@ const spliceRound = 16 << 20
 func (f *File) spliceFrom(r io.Reader, d deadliner) (total int64, more bool, err error) {
 	f.splicing.Store(&d)
 	defer f.splicing.Store(nil)
-	for {
+	for round := int64(ReserveChunk); ; round = min(2*round, spliceRound) {
 		if f.closed.Load() { // Close may have missed the Store above
 			return total, false, os.ErrClosed
 		}
-		n, granted, err := f.spliceRound(r)
+		n, granted, err := f.spliceRound(r, round)
 		total += n
 		switch {
 		case err != nil:
@@ -188,18 +192,18 @@ func (f *File) spliceFrom(r io.Reader, d deadliner) (total int64, more bool, err
 	}
 }
 
-// spliceRound splices at most one round of r into the file under f.mu and
-// settles the counter: the bytes that grew the file use the reservation,
-// the rest of it is returned when the file closes.
-func (f *File) spliceRound(r io.Reader) (n, granted int64, err error) {
+// spliceRound splices at most round bytes of r into the file under f.mu
+// and settles the counter: the bytes that grew the file use the
+// reservation, the rest of it is returned when the file closes.
+func (f *File) spliceRound(r io.Reader, round int64) (n, granted int64, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	granted = spliceRound
+	granted = round
 	if f.v.opts.Usage != nil {
-		if err := f.reserve(max(f.pos+spliceRound-f.size, 0)); err != nil {
+		if err := f.reserve(max(f.pos+round-f.size, 0)); err != nil {
 			return 0, 0, err
 		}
-		granted = min(spliceRound, max(f.size-f.pos, 0)+f.reserved)
+		granted = min(round, max(f.size-f.pos, 0)+f.reserved)
 	}
 	if granted == 0 {
 		return 0, 0, nil

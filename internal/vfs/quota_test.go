@@ -18,7 +18,15 @@ type ledger struct {
 	*Quota
 	mu   sync.Mutex
 	open int
-	fail bool // Begin fails, as a store that is down
+	fail bool  // Begin fails, as a store that is down
+	most int64 // the largest Reserve asked for
+}
+
+func (l *ledger) Reserve(rel string, n int64) (int64, error) {
+	l.mu.Lock()
+	l.most = max(l.most, n)
+	l.mu.Unlock()
+	return l.Quota.Reserve(rel, n)
 }
 
 func (l *ledger) Begin(string) error {

@@ -61,6 +61,26 @@ func TestSpliceUploadKeepsEveryByte(t *testing.T) {
 	}
 }
 
+// A small spliced upload asks its counter for one chunk, not a whole
+// round: a counter that keeps what files give back serves it from there.
+func TestSpliceSmallUploadReservesOneChunk(t *testing.T) {
+	t.Parallel()
+	v, l, _ := mustQuotaFs(t, 0, 0)
+	f, err := v.Create("small.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := uploadOverTCP(t, f, make([]byte, 4096)); n != 4096 || err != nil {
+		t.Fatalf("upload = %d, %v", n, err)
+	}
+	f.Close()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.most != ReserveChunk {
+		t.Errorf("largest reservation asked %d, want one chunk (%d)", l.most, ReserveChunk)
+	}
+}
+
 // A spliced upload stops at the quota exactly, as a written one does.
 func TestSpliceUploadStopsAtQuota(t *testing.T) {
 	t.Parallel()
