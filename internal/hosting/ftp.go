@@ -24,6 +24,19 @@ type FTPAccount struct {
 // Login returns "user@domain".
 func (f *FTPAccount) Login() string { return f.User + "@" + f.Domain }
 
+// FTPLogin is what a listing shows of a virtual FTP login: no password
+// hash.
+type FTPLogin struct {
+	ID      int64
+	User    string
+	Domain  string
+	HomeDir string // relative to the account's home
+	QuotaMB int64  // 0 means unlimited
+}
+
+// Login returns "user@domain".
+func (f *FTPLogin) Login() string { return f.User + "@" + f.Domain }
+
 // FTPAccountUpdate names the fields UpdateFTPAccount changes; nil fields are kept.
 type FTPAccountUpdate struct {
 	PasswordHash *string
@@ -44,6 +57,10 @@ type FTPAccountStore interface {
 	FindFTPAccountByLogin(ctx context.Context, user, domain string) (*FTPAccount, error)
 	// ListFTPAccounts returns the account's FTP logins ordered by login.
 	ListFTPAccounts(ctx context.Context, accountID int64) ([]*FTPAccount, error)
+	// ListFTPLogins returns what list_ftp shows of the account's FTP logins,
+	// ordered by login: ListFTPAccounts without hashes, counts and times,
+	// read for every list call and so kept to the columns it needs.
+	ListFTPLogins(ctx context.Context, accountID int64) ([]FTPLogin, error)
 	// UpdateFTPAccount changes the fields set in upd. Returns ENOTFOUND.
 	UpdateFTPAccount(ctx context.Context, id int64, upd FTPAccountUpdate) error
 	// AddFTPUsage adds delta (may be negative; the total never goes below

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"database/sql"
 	"slices"
 	"strings"
@@ -81,6 +82,32 @@ func sortByKey[T any](xs []T, key func(T) string) {
 	for i := range ks {
 		xs[i] = ks[i].x
 	}
+}
+
+// compareLogins compares "userA@domainA" with "userB@domainB" in byte
+// order, as sortByKey with the joined strings would, without joining them.
+func compareLogins(userA, domainA, userB, domainB string) int {
+	if userA == userB {
+		return strings.Compare(domainA, domainB)
+	}
+	lenA, lenB := len(userA)+1+len(domainA), len(userB)+1+len(domainB)
+	for i := range min(lenA, lenB) {
+		if a, b := loginByte(userA, domainA, i), loginByte(userB, domainB, i); a != b {
+			return cmp.Compare(a, b)
+		}
+	}
+	return cmp.Compare(lenA, lenB)
+}
+
+// loginByte is byte i of user + "@" + domain.
+func loginByte(user, domain string, i int) byte {
+	switch {
+	case i < len(user):
+		return user[i]
+	case i == len(user):
+		return '@'
+	}
+	return domain[i-len(user)-1]
 }
 
 // loginFilter selects user@domain service accounts (FTP, email, Web Disk:

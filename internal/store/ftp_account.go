@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -34,6 +35,33 @@ func (db *DB) FindFTPAccountByLogin(ctx context.Context, user, domain string) (*
 func (db *DB) ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.FTPAccount, error) {
 	return read(ctx, db, func(tx *tx) ([]*hosting.FTPAccount, error) {
 		return findFTPAccounts(ctx, tx, ftpFilter{AccountID: &accountID})
+	})
+}
+
+// ListFTPLogins returns the account's FTP logins, without hashes, counts
+// and times, ordered by login. Every list_ftp call reads them: each column of
+// each row costs a call into SQLite, so it reads only the five it needs.
+func (db *DB) ListFTPLogins(ctx context.Context, accountID int64) ([]hosting.FTPLogin, error) {
+	return read(ctx, db, func(tx *tx) ([]hosting.FTPLogin, error) {
+		rows, err := tx.query(ctx, `SELECT id, username, domain, home_dir, quota_mb
+			FROM ftp_accounts WHERE account_id = ?`, accountID)
+		if err != nil {
+			return nil, convert(err, "list ftp logins", on{})
+		}
+		defer rows.Close()
+		fs := []hosting.FTPLogin{}
+		for rows.Next() {
+			var f hosting.FTPLogin
+			if err := rows.Scan(&f.ID, &f.User, &f.Domain, &f.HomeDir, &f.QuotaMB); err != nil {
+				return nil, convert(err, "scan ftp login", on{})
+			}
+			fs = append(fs, f)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, convert(err, "list ftp logins", on{})
+		}
+		slices.SortFunc(fs, func(a, b hosting.FTPLogin) int { return compareLogins(a.User, a.Domain, b.User, b.Domain) })
+		return fs, nil
 	})
 }
 

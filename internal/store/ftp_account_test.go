@@ -112,6 +112,50 @@ func TestListFTPAccounts(t *testing.T) {
 	})
 }
 
+// TestListFTPLogins checks that ListFTPLogins lists what ListFTPAccounts
+// does, field for field, in the same order, and nothing of other accounts.
+func TestListFTPLogins(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice := mustAccount(t, db, "alice", "alice.example", "a.example", "ab.example")
+		bob := mustAccount(t, db, "bob", "bob.example")
+		if fs, err := db.ListFTPLogins(ctx, alice.ID); err != nil || fs == nil || len(fs) != 0 {
+			t.Fatalf("no FTP accounts: %v, %v", fs, err)
+		}
+		// Users that are prefixes of each other, and '.', '-' and '0'
+		// around '@' (0x40): the order is the joined strings' bytes.
+		for _, login := range [][2]string{{"a", "alice.example"}, {"a.b", "alice.example"}, {"a", "a.example"},
+			{"z", "a.example"}, {"ab", "a.example"}, {"a-", "ab.example"}, {"a0", "a.example"}, {"a", "ab.example"}} {
+			mustFTPAccount(t, db, alice.ID, login[0], login[1])
+		}
+		mustFTPAccount(t, db, bob.ID, "b", "bob.example")
+		quota := int64(50)
+		fs, err := db.ListFTPAccounts(ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpdateFTPAccount(ctx, fs[0].ID, hosting.FTPAccountUpdate{QuotaMB: &quota}); err != nil {
+			t.Fatal(err)
+		}
+		if fs, err = db.ListFTPAccounts(ctx, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		var want []hosting.FTPLogin
+		for _, f := range fs {
+			want = append(want, hosting.FTPLogin{ID: f.ID, User: f.User, Domain: f.Domain, HomeDir: f.HomeDir,
+				QuotaMB: f.QuotaMB})
+		}
+		got, err := db.ListFTPLogins(ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("ListFTPLogins\n%v\nwant (as ListFTPAccounts)\n%v", got, want)
+		}
+	})
+}
+
 func TestUpdateFTPAccount(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *store.DB) {

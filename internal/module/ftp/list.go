@@ -21,49 +21,34 @@ type entry struct {
 	typ         string
 	rel         string // root relative to the account home
 	quotaMB     int64  // 0: unlimited
-	used        func() (int64, error)
+	usedDir     string // the account's counter of the bytes used: hosting.UsageHome or UsagePublicFTP
+	ftpID       int64  // a virtual login, whose count is its own
 }
 
 // entries returns the account's logins in cPanel's order: the main login,
 // the log-access login, anonymous FTP, then the virtual logins by login.
 // Disk usage is read from the counters (internal/usage) only when a caller
-// asks for it; nothing walks a tree.
+// asks for it (diskUse); nothing walks a tree.
 func (s *Service) entries(ctx context.Context, acct *hosting.Account, types typeFilter) ([]entry, error) {
-	subs, err := s.store.ListFTPAccounts(ctx, acct.ID)
+	subs, err := s.store.ListFTPLogins(ctx, acct.ID)
 	if err != nil {
 		return nil, err
 	}
-	// One read of the counts serves every login; it goes through the
-	// keeper, which first settles what this node's idle sessions hold
-	// reserved, so a login's count is what its files hold.
-	var counts *hosting.UsageCounts
-	counted := func(pick func(*hosting.UsageCounts) int64) func() (int64, error) {
-		return func() (int64, error) {
-			if counts == nil {
-				c, err := s.usage.Counts(ctx, acct)
-				if err != nil {
-					return 0, err
-				}
-				counts = &c
-			}
-			return pick(counts), nil
-		}
-	}
-	dir := func(d string) func() (int64, error) {
-		return counted(func(c *hosting.UsageCounts) int64 { return c.Dirs[d] })
-	}
-	all := []entry{
-		{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB, used: dir(hosting.UsageHome)},
-		{login: acct.Name + logsSuffix, serverLogin: acct.Name + logsSuffix, typ: typeLogAccess, rel: "logs",
-			quotaMB: acct.QuotaMB, used: dir(hosting.UsageHome)},
+	all := make([]entry, 0, 3+len(subs))
+	all = append(all,
+		entry{login: acct.Name, serverLogin: acct.Name, typ: typeMain, quotaMB: acct.QuotaMB,
+			usedDir: hosting.UsageHome},
+		entry{login: acct.Name + logsSuffix, serverLogin: acct.Name + logsSuffix, typ: typeLogAccess, rel: "logs",
+			quotaMB: acct.QuotaMB, usedDir: hosting.UsageHome},
 		// cPanel appends the primary domain to every bare login but the main
 		// and _logs ones, anonymous included.
-		{login: anonymousLogin, serverLogin: anonymousLogin + "@" + acct.Domain, typ: typeAnonymous, rel: "public_ftp",
-			used: dir(hosting.UsagePublicFTP)},
-	}
-	for _, f := range subs {
-		all = append(all, entry{login: f.Login(), serverLogin: f.Login(), typ: typeSub, rel: f.HomeDir,
-			quotaMB: f.QuotaMB, used: counted(func(c *hosting.UsageCounts) int64 { return c.FTP[f.ID] })})
+		entry{login: anonymousLogin, serverLogin: anonymousLogin + "@" + acct.Domain, typ: typeAnonymous, rel: "public_ftp",
+			usedDir: hosting.UsagePublicFTP})
+	for i := range subs {
+		f := &subs[i]
+		login := f.Login()
+		all = append(all, entry{login: login, serverLogin: login, typ: typeSub, rel: f.HomeDir,
+			quotaMB: f.QuotaMB, ftpID: f.ID})
 	}
 	out := all[:0]
 	for _, e := range all {
@@ -72,6 +57,30 @@ func (s *Service) entries(ctx context.Context, acct *hosting.Account, types type
 		}
 	}
 	return out, nil
+}
+
+// diskUse reads the bytes entries' logins use. One read of the counts
+// serves every login; it goes through the keeper, which first settles what
+// this node's idle sessions hold reserved, so a login's count is what its
+// files hold.
+type diskUse struct {
+	s      *Service
+	acct   *hosting.Account
+	counts *hosting.UsageCounts
+}
+
+func (u *diskUse) of(ctx context.Context, e entry) (int64, error) {
+	if u.counts == nil {
+		c, err := u.s.usage.Counts(ctx, u.acct)
+		if err != nil {
+			return 0, err
+		}
+		u.counts = &c
+	}
+	if e.ftpID != 0 {
+		return u.counts.FTP[e.ftpID], nil
+	}
+	return u.counts.Dirs[e.usedDir], nil
 }
 
 // typeFilter holds include_acct_types and skip_acct_types.
@@ -148,12 +157,13 @@ func (s *Service) listFTPWithDisk(ctx context.Context, c *uapi.Call) (any, error
 		re = regexp.MustCompile("(?i)" + c.String("regex")) // checked by checkRegex
 	}
 	unlimited := unlimitedText(c)
+	u := diskUse{s: s, acct: c.Account}
 	out := make([]withDisk, 0, len(es))
 	for _, e := range es {
 		if re != nil && !re.MatchString(e.login) {
 			continue
 		}
-		used, err := e.used()
+		used, err := u.of(ctx, e)
 		if err != nil {
 			return nil, fmt.Errorf("ftp: disk usage of %s: %w", e.login, err)
 		}
