@@ -49,7 +49,7 @@ func mustEnv(tb testing.TB) *env {
 	if err := e.accounts.AddDomain(context.Background(), "alice", "alice.org"); err != nil {
 		tb.Fatal(err)
 	}
-	e.alice = mustGetAccount(tb, e.accounts, "alice")
+	e.alice = fixture.GetAccount(tb, e.accounts, "alice")
 	e.bob = fixture.Account(tb, e.accounts, "bob", "bob.example", "bob-password")
 	pub, err := mailauth.New(mailauth.Config{Dir: e.dir, UID: testUID(), GID: testUID()}, e.db, fixture.Logger(tb))
 	if err != nil {
@@ -57,15 +57,6 @@ func mustEnv(tb testing.TB) *env {
 	}
 	e.pub = pub
 	return e
-}
-
-func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
-	tb.Helper()
-	a, err := svc.Get(context.Background(), name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
 }
 
 // mustMailbox stores user@domain with a hash of pass and publishes its

@@ -49,7 +49,7 @@ func mustEnvWith(tb testing.TB, cfg email.Config, wrap func(email.Publisher) ema
 	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
 		tb.Fatal(err)
 	}
-	e.a = mustGetAccount(tb, e.accounts, "cpuser")
+	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
 	pub, err := mailauth.New(mailauth.Config{Dir: e.mailDir, UID: mailUID(), GID: mailUID()},
 		e.db, fixture.Logger(tb))
@@ -78,15 +78,6 @@ func mailUID() int {
 		return uid
 	}
 	return 65534
-}
-
-func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
-	tb.Helper()
-	a, err := svc.Get(context.Background(), name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
 }
 
 // call runs Email::fn for acct with "key=value" arguments (URI-encoded,

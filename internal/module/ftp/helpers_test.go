@@ -51,7 +51,7 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
 		tb.Fatal(err)
 	}
-	e.a = mustGetAccount(tb, e.accounts, "cpuser")
+	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
 	var st hosting.FTPAccountStore = e.db
 	if wrap != nil {
@@ -76,33 +76,15 @@ func (e *env) wire(tb testing.TB, cfg Config, st hosting.FTPAccountStore, sessio
 	e.eng = uapi.NewEngine(reg, fixture.Logger(tb), nil)
 }
 
-func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
-	tb.Helper()
-	a, err := svc.Get(context.Background(), name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
-}
-
 // call runs Ftp::fn for acct with "key=value" arguments.
 func (e *env) call(acct *hosting.Account, fn string, kv ...string) *uapi.Result {
-	args := uapi.Args{}
-	for _, w := range kv {
-		k, v, _ := strings.Cut(w, "=")
-		args.Add(k, v)
-	}
-	return e.eng.Execute(context.Background(), uapi.Request{Account: acct, Module: "Ftp", Function: fn, Args: args, Transport: "test"})
+	return fixture.Call(e.eng, acct, "Ftp", fn, kv...)
 }
 
 // mustOK runs a call that must succeed.
 func (e *env) mustOK(tb testing.TB, acct *hosting.Account, fn string, kv ...string) *uapi.Result {
 	tb.Helper()
-	r := e.call(acct, fn, kv...)
-	if r.Status != 1 {
-		tb.Fatalf("%s %v: status %d, errors %q", fn, kv, r.Status, r.Errors)
-	}
-	return r
+	return fixture.MustOK(tb, e.eng, acct, "Ftp", fn, kv...)
 }
 
 // mustJSON renders a result as the HTTP body would carry it, with the

@@ -68,7 +68,7 @@ func mustEnvWith(tb testing.TB, wrap func(hosting.WebDiskAccountStore) hosting.W
 	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
 		tb.Fatal(err)
 	}
-	e.a = mustGetAccount(tb, e.accounts, "cpuser")
+	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
 	var st hosting.WebDiskAccountStore = e.db
 	if wrap != nil {
@@ -89,33 +89,15 @@ func mustEnvWith(tb testing.TB, wrap func(hosting.WebDiskAccountStore) hosting.W
 	return e
 }
 
-func mustGetAccount(tb testing.TB, svc *account.Service, name string) *hosting.Account {
-	tb.Helper()
-	a, err := svc.Get(context.Background(), name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
-}
-
 // call runs WebDisk::fn for acct with "key=value" arguments.
 func (e *env) call(acct *hosting.Account, fn string, kv ...string) *uapi.Result {
-	args := uapi.Args{}
-	for _, w := range kv {
-		k, v, _ := strings.Cut(w, "=")
-		args.Add(k, v)
-	}
-	return e.eng.Execute(context.Background(), uapi.Request{Account: acct, Module: "WebDisk", Function: fn, Args: args, Transport: "test"})
+	return fixture.Call(e.eng, acct, "WebDisk", fn, kv...)
 }
 
 // mustOK runs a call that must succeed.
 func (e *env) mustOK(tb testing.TB, acct *hosting.Account, fn string, kv ...string) *uapi.Result {
 	tb.Helper()
-	r := e.call(acct, fn, kv...)
-	if r.Status != 1 {
-		tb.Fatalf("%s %v: status %d, errors %q", fn, kv, r.Status, r.Errors)
-	}
-	return r
+	return fixture.MustOK(tb, e.eng, acct, "WebDisk", fn, kv...)
 }
 
 // mustFail runs a call that must fail with an error containing want.
