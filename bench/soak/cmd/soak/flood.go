@@ -66,7 +66,7 @@ func floodOnce(ctx context.Context, o options, s *server, r *results, d *net.Dia
 	case err != nil && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		r.floodOutcome("closed without an answer", held)
 	case err != nil:
-		r.floodOutcome("cut: "+shortErr(err), held)
+		r.floodOutcome("cut: "+cutReason(err), held)
 	default:
 		_ = resp.Body.Close()
 		r.floodOutcome(fmt.Sprintf("answered %d", resp.StatusCode), held)
@@ -87,4 +87,14 @@ func trickle(c net.Conn, every time.Duration, done <-chan struct{}) {
 			}
 		}
 	}
+}
+
+// cutReason is an error's text without the connection's addresses, so
+// that the report counts each kind of cut once instead of once per port.
+func cutReason(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Op + ": " + op.Err.Error()
+	}
+	return shortErr(err)
 }

@@ -25,6 +25,9 @@ type results struct {
 	floodMax time.Duration     // longest a flood connection was held
 	rss      []rssSample
 	metrics  []string      // the server's listener metrics at the last sample
+	server   serverSample  // the server's latency histogram and memory gauges at the last sample
+	warm     serverSample  // the same at the end of the warm-up
+	issued   int           // list_ftp arrivals the generator issued (or dropped) on time
 	cpu      time.Duration // the server's CPU time over the run
 	load     [2]string     // /proc/loadavg at the start and the end
 	started  time.Time
@@ -38,6 +41,7 @@ type sample struct {
 type rssSample struct {
 	at       time.Duration
 	rss, fds int64
+	server   serverSample // the server's gauges sampled last before
 }
 
 func newResults() *results {
@@ -112,7 +116,7 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.child.PID()))
 		r.mu.Lock()
 		at := time.Since(r.started)
-		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds))})
+		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds)), server: r.server})
 		errs := 0
 		for _, n := range r.errs {
 			errs += n
@@ -124,15 +128,27 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 	}
 }
 
-// sampleMetrics keeps the server's latest listener metrics until ctx ends.
+// sampleMetrics keeps the server's latest listener metrics, its latency
+// histogram and memory gauges until ctx ends, and the histogram at the end
+// of the warm-up.
 func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
 	for sleep(ctx, o.sample) {
-		lines := s.metrics("uapid_listener_")
+		lines := s.metrics(append([]string{"uapid_listener_", executeBucketPrefix}, memMetrics...)...)
 		if ctx.Err() != nil {
 			return // taken while the load stopped
 		}
+		var listener []string
+		for _, l := range lines {
+			if strings.HasPrefix(l, "uapid_listener_") {
+				listener = append(listener, l)
+			}
+		}
+		sample := parseServerSample(lines)
 		r.mu.Lock()
-		r.metrics = lines
+		r.metrics, r.server = listener, sample
+		if r.warm.buckets == nil && time.Since(r.started) >= o.warmup {
+			r.warm = sample
+		}
 		r.mu.Unlock()
 	}
 }

@@ -55,7 +55,15 @@ func (r *results) writeClients(w io.Writer) {
 func (r *results) writeLatency(w io.Writer, o options) {
 	all := windowOf(r.apiLat, 0)
 	after := windowOf(r.apiLat, o.warmup)
-	fmt.Fprintf(w, "### Ftp/list_ftp latency\n\n| window | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "### Ftp/list_ftp latency\n\n")
+	planned := int(o.duration.Seconds() * float64(o.apiRate))
+	fmt.Fprintf(w, "Arrivals: %d planned (%d/s), %d issued", planned, o.apiRate, r.issued)
+	if r.issued < planned*99/100 {
+		fmt.Fprintf(w, " (**the load generator fell behind**: it was short of CPU, and its latencies below "+
+			"include its own waits)")
+	}
+	fmt.Fprintf(w, ".\n\nClient side (request sent → answer read):\n\n")
+	fmt.Fprintf(w, "| window | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n")
 	for _, row := range []struct {
 		name string
 		lat  []time.Duration
@@ -63,16 +71,21 @@ func (r *results) writeLatency(w io.Writer, o options) {
 		fmt.Fprintf(w, "| %s | %d | %.1f | %.1f | %.1f |\n", row.name, len(row.lat),
 			ms(percentile(row.lat, 50)), ms(percentile(row.lat, 99)), ms(percentile(row.lat, 100)))
 	}
+	writeServerLatency(w, r.warm, r.server)
 }
 
 // writeRSS lists the samples (about twenty rows) and says whether RSS
 // stayed within 10 % after the warm-up: max/min of those samples ≤ 1.10.
 func (r *results) writeRSS(w io.Writer, o options) {
-	fmt.Fprintf(w, "\n### Server RSS over time\n\n| time | RSS MiB | open fds |\n|---|---|---|\n")
+	fmt.Fprintf(w, "\n### Server RSS over time\n\nHeap in use, goroutine stacks, the next GC's heap goal and "+
+		"goroutines are the server's Go runtime gauges (`/metrics`) sampled last before each RSS sample.\n\n"+
+		"| time | RSS MiB | heap in use MiB | stacks MiB | next GC MiB | goroutines | open fds |\n|---|---|---|---|---|---|---|\n")
 	step := max(1, len(r.rss)/20)
 	for i, s := range r.rss {
 		if i%step == 0 || i == len(r.rss)-1 {
-			fmt.Fprintf(w, "| %.0fs | %.1f | %d |\n", s.at.Seconds(), float64(s.rss)/(1<<20), s.fds)
+			fmt.Fprintf(w, "| %.0fs | %.1f | %s | %s | %s | %.0f | %d |\n", s.at.Seconds(), float64(s.rss)/(1<<20),
+				s.server.mib(memMetrics[0]), s.server.mib(memMetrics[1]), s.server.mib(memMetrics[2]),
+				s.server.mem[memMetrics[3]], s.fds)
 		}
 	}
 	var lo, hi int64
