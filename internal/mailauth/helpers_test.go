@@ -45,11 +45,7 @@ func mustEnv(tb testing.TB) *env {
 	tb.Helper()
 	e := &env{db: fixture.Store(tb), dir: filepath.Join(tb.TempDir(), "passwd.d")}
 	e.accounts = fixture.Accounts(tb, e.db)
-	fixture.Account(tb, e.accounts, "alice", "alice.example", "alice-password")
-	if err := e.accounts.AddDomain(context.Background(), "alice", "alice.org"); err != nil {
-		tb.Fatal(err)
-	}
-	e.alice = fixture.GetAccount(tb, e.accounts, "alice")
+	e.alice = fixture.AccountWithDomains(tb, e.accounts, "alice", "alice-password", "alice.example", "alice.org")
 	e.bob = fixture.Account(tb, e.accounts, "bob", "bob.example", "bob-password")
 	pub, err := mailauth.New(mailauth.Config{Dir: e.dir, UID: testUID(), GID: testUID()}, e.db, fixture.Logger(tb))
 	if err != nil {

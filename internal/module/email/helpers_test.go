@@ -45,12 +45,7 @@ func mustEnvWith(tb testing.TB, cfg email.Config, wrap func(email.Publisher) ema
 	tb.Helper()
 	e := &env{db: fixture.Store(tb), mailDir: filepath.Join(tb.TempDir(), "passwd.d")}
 	e.accounts = fixture.Accounts(tb, e.db)
-	fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
-	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
-		tb.Fatal(err)
-	}
-	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
-	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
+	e.a, e.b = fixture.Tenants(tb, e.accounts)
 	pub, err := mailauth.New(mailauth.Config{Dir: e.mailDir, UID: mailUID(), GID: mailUID()},
 		e.db, fixture.Logger(tb))
 	if err != nil {

@@ -47,12 +47,7 @@ func mustEnvWith(tb testing.TB, cfg Config, wrap func(hosting.FTPAccountStore) h
 	e := &env{db: fixture.Store(tb), sessions: newFakeSessions()}
 	e.usage = fixture.Usage(tb, e.db)
 	e.accounts = fixture.Accounts(tb, e.db)
-	e.a = fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
-	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
-		tb.Fatal(err)
-	}
-	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
-	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
+	e.a, e.b = fixture.Tenants(tb, e.accounts)
 	var st hosting.FTPAccountStore = e.db
 	if wrap != nil {
 		st = wrap(st)

@@ -64,12 +64,7 @@ func mustEnvWith(tb testing.TB, wrap func(hosting.WebDiskAccountStore) hosting.W
 	tb.Helper()
 	e := &env{db: fixture.Store(tb), kills: &killRecorder{}}
 	e.accounts = fixture.Accounts(tb, e.db)
-	fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
-	if err := e.accounts.AddDomain(context.Background(), "cpuser", "example.net"); err != nil {
-		tb.Fatal(err)
-	}
-	e.a = fixture.GetAccount(tb, e.accounts, "cpuser")
-	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
+	e.a, e.b = fixture.Tenants(tb, e.accounts)
 	var st hosting.WebDiskAccountStore = e.db
 	if wrap != nil {
 		st = wrap(st)
