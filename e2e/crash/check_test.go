@@ -65,6 +65,7 @@ func (h *harness) check(t *testing.T) {
 	}
 	h.checkEdits(t, w)
 	h.checkDirs(t, w, home)
+	h.checkTempFiles(t, home)
 	h.checkDovecot(t, w)
 	h.checkUsage(t, home)
 }
@@ -334,4 +335,29 @@ func countPrefix(m map[string]string, p string) int {
 		}
 	}
 	return n
+}
+
+// checkTempFiles looks for the temporary files of Web Disk PUTs: the
+// repair of a cut PUT removes its own, found from its usage mark.
+func (h *harness) checkTempFiles(t *testing.T, home string) {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), hosting.UploadTempPrefix) {
+			t.Errorf("a PUT's temporary file was left: %s", p)
+		}
+		if d.Type().IsRegular() && strings.HasPrefix(p, filepath.Join(home, "davup")+"/") {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Error("no Web Disk PUT reached the disk: the temporary-file check checks nothing")
+	}
 }

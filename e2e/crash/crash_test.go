@@ -1,8 +1,8 @@
 // Package crash_test is the crash suite: it builds uapid, runs `uapid serve`
 // as a child process with a data directory of its own, drives UserManager
-// create/delete/merge loops (with email, FTP and Web Disk), FTP logins
-// deleted with destroy, and FTP uploads through the real HTTPS API and FTP
-// server, kills the child with SIGKILL at random instants, restarts it, and
+// create/edit/delete/merge loops (with email, FTP and Web Disk), FTP
+// logins deleted with destroy, FTP uploads and Web Disk PUTs through the
+// real HTTPS API, FTP and WebDAV servers, kills the child with SIGKILL at random instants, restarts it, and
 // after the last crash checks that nothing is half-made or orphaned.
 //
 // The number of crashes is 6 by default, so that CI stays fast; ask for
@@ -67,13 +67,16 @@ func TestCrashSuite(t *testing.T) {
 	h.start(t)
 	h.mustCLI(t, "account", "create", acctName, "--domain", domain, "--password", acctPass)
 	h.mustCall(t, "Ftp", "add_ftp", "user", "up", "domain", domain, "pass", userPass, "homedir", "uploads")
+	h.mustCall(t, "WebDisk", "add_user", "user", "dav", "domain", domain, "password", userPass, "homedir", "davup",
+		"perms", "rw")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 12))
 	for i := range n {
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
-		wg.Add(2)
+		wg.Add(3)
 		go func() { defer wg.Done(); h.drive(ctx) }()
 		go func() { defer wg.Done(); h.upload(ctx) }()
+		go func() { defer wg.Done(); h.put(ctx) }()
 		time.Sleep(time.Duration(150+rng.IntN(1500)) * time.Millisecond)
 		h.kill(t)
 		cancel()
@@ -93,6 +96,7 @@ type harness struct {
 	done     chan error
 	api      string // https://127.0.0.1:PORT
 	ftpAddr  string
+	davAddr  string
 	http     *http.Client
 	repairs  int // "repaired" log lines seen
 
@@ -126,6 +130,7 @@ func newHarness(t *testing.T) *harness {
 var (
 	servingRE = regexp.MustCompile(`serving (https://\S+)`)
 	ftpRE     = regexp.MustCompile(`msg=listening server=ftp addr=(\S+)`)
+	davRE     = regexp.MustCompile(`msg=listening server=webdav addr=(\S+)`)
 )
 
 // start runs `uapid serve` and waits until it serves HTTPS and FTP.
@@ -138,7 +143,7 @@ func (h *harness) start(t *testing.T) {
 	if err := h.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ftpc, apic := make(chan string, 1), make(chan string, 1)
+	ftpc, apic, davc := make(chan string, 1), make(chan string, 1), make(chan string, 1)
 	var logs sync.WaitGroup
 	logs.Add(2)
 	go func() {
@@ -146,6 +151,9 @@ func (h *harness) start(t *testing.T) {
 		h.scan(stderr, func(line string) {
 			if m := ftpRE.FindStringSubmatch(line); m != nil {
 				ftpc <- m[1]
+			}
+			if m := davRE.FindStringSubmatch(line); m != nil {
+				davc <- m[1]
 			}
 			if strings.Contains(line, "intent: repaired interrupted change") {
 				h.mu.Lock()
@@ -173,6 +181,13 @@ func (h *harness) start(t *testing.T) {
 		t.Fatalf("uapid serve exited: %v", err)
 	case <-time.After(60 * time.Second):
 		t.Fatal("uapid serve did not start FTP")
+	}
+	select {
+	case h.davAddr = <-davc:
+	case err := <-h.done:
+		t.Fatalf("uapid serve exited: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("uapid serve did not start Web Disk")
 	}
 	select {
 	case h.api = <-apic:

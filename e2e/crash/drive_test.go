@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -130,5 +132,27 @@ func (h *harness) upload(ctx context.Context) {
 		size := (1 + i%3) << 20
 		_ = c.Stor(fmt.Sprintf("f%d", i%5), bytes.NewReader(buf[:size]))
 		_ = c.Quit()
+	}
+}
+
+// put stores files of 1 to 3 MB through Web Disk until ctx ends, so that
+// kills land in the middle of PUTs, which write a temporary file first.
+func (h *harness) put(ctx context.Context) {
+	buf := make([]byte, 3<<20)
+	_, _ = rand.Read(buf)
+	for i := 0; ctx.Err() == nil; i++ {
+		size := (1 + i%3) << 20
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, fmt.Sprintf("https://%s/p%d", h.davAddr, i%5),
+			bytes.NewReader(buf[:size]))
+		if err != nil {
+			return
+		}
+		req.SetBasicAuth("dav@"+domain, userPass)
+		resp, err := h.http.Do(req)
+		if err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
 	}
 }

@@ -39,6 +39,13 @@ type UsageChange struct {
 	// that it ended one cleanly; 0 leaves the marks alone.
 	Node int64
 	Mark int
+	// TempFile names (relative to the home) a temporary file that a
+	// change under Node's mark writes and then renames into place or
+	// removes (a Web Disk PUT); it is recorded until the mark goes (the
+	// node unmarks the account's last change, or SetUsage clears it). A
+	// crash leaves it recorded, and the rescan that repairs the dead
+	// node's mark removes the file, so that no walk has to look for it.
+	TempFile string
 }
 
 // UsageGrant is what one UsageChange was granted.
@@ -50,6 +57,11 @@ type UsageGrant struct {
 	// login, no quota, a deleted login); 0 when the change reserved none.
 	Room int64
 }
+
+// UploadTempPrefix starts the base name of the temporary file a Web Disk
+// PUT writes before it renames it into place. Only files so named are
+// recorded as TempFile, and only they are removed by a repair.
+const UploadTempPrefix = ".uapid-put-"
 
 // UsageCounts are the counted bytes of an account.
 type UsageCounts struct {
@@ -81,11 +93,15 @@ type UsageStore interface {
 	// UsageCounts returns the account's counters.
 	UsageCounts(ctx context.Context, accountID int64) (UsageCounts, error)
 	// SetUsage replaces the account's counters with a rescan's result
-	// (FTP logins missing from c keep their count) and removes marks.
+	// (FTP logins missing from c keep their count) and removes marks,
+	// with the temporary files recorded with them.
 	SetUsage(ctx context.Context, accountID int64, c UsageCounts, clear []UsageMark) error
 	// StaleUsageMarks returns the marks of nodes other than self whose
 	// heartbeat is older than liveSince (or that have no row in nodes).
 	StaleUsageMarks(ctx context.Context, self int64, liveSince time.Time) ([]UsageMark, error)
+	// UsageTempFiles returns the temporary files recorded with marks (by
+	// their node, on their account), relative to the home.
+	UsageTempFiles(ctx context.Context, marks []UsageMark) ([]string, error)
 	// HomeUsage returns the home counts of the accounts in ids, in one
 	// query; an account with no count yet is missing from the map.
 	HomeUsage(ctx context.Context, ids []int64) (map[int64]HomeUsage, error)

@@ -30,7 +30,10 @@ func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (hosting.U
 		if err := releaseUsage(ctx, tx, c.Scope, c.Release); err != nil {
 			return err
 		}
-		return markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark)
+		if err := markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark); err != nil {
+			return err
+		}
+		return markTempFile(ctx, tx, c)
 	})
 	if err != nil {
 		return hosting.UsageGrant{}, err
@@ -145,6 +148,13 @@ func markUsage(ctx context.Context, tx *tx, node, accountID int64, mark int) err
 			_, err = tx.exec(ctx, `DELETE FROM usage_marks WHERE node_id = ? AND account_id = ? AND changes <= 0`,
 				node, accountID)
 		}
+		if err == nil {
+			// The temporary files recorded under the mark are renamed or
+			// removed once no change of the node is under way.
+			_, err = tx.exec(ctx, `DELETE FROM usage_temp_files WHERE node_id = ? AND account_id = ?
+				AND NOT EXISTS (SELECT 1 FROM usage_marks WHERE node_id = ? AND account_id = ?)`,
+				node, accountID, node, accountID)
+		}
 	}
 	return convert(err, fmt.Sprintf("mark usage change of account %d", accountID), on{})
 }
@@ -233,9 +243,11 @@ func (db *DB) SetUsage(ctx context.Context, accountID int64, c hosting.UsageCoun
 			}
 		}
 		for _, m := range clear {
-			_, err := tx.exec(ctx, `DELETE FROM usage_marks WHERE node_id = ? AND account_id = ?`, m.Node, m.AccountID)
-			if err != nil {
-				return convert(err, fmt.Sprintf("clear usage mark of account %d", m.AccountID), on{})
+			for _, table := range []string{"usage_marks", "usage_temp_files"} {
+				_, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE node_id = ? AND account_id = ?`, m.Node, m.AccountID)
+				if err != nil {
+					return convert(err, fmt.Sprintf("clear usage mark of account %d", m.AccountID), on{})
+				}
 			}
 		}
 		return nil
@@ -262,6 +274,47 @@ func (db *DB) StaleUsageMarks(ctx context.Context, self int64, liveSince time.Ti
 			out = append(out, m)
 		}
 		return out, convert(rows.Err(), "list usage marks", on{})
+	})
+}
+
+// markTempFile records the change's temporary file under its node's
+// mark.
+func markTempFile(ctx context.Context, tx *tx, c hosting.UsageChange) error {
+	if c.TempFile == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO usage_temp_files (node_id, account_id, path)
+		SELECT CAST(? AS BIGINT), id, CAST(? AS TEXT) FROM accounts WHERE id = ?
+		ON CONFLICT (node_id, account_id, path) DO NOTHING`, c.Node, c.TempFile, c.Scope.AccountID)
+	return convert(err, fmt.Sprintf("record temporary file of account %d", c.Scope.AccountID), on{})
+}
+
+// UsageTempFiles returns the temporary files recorded with marks, in
+// path order.
+func (db *DB) UsageTempFiles(ctx context.Context, marks []hosting.UsageMark) ([]string, error) {
+	return read(ctx, db, func(tx *tx) ([]string, error) {
+		var out []string
+		for _, m := range marks {
+			rows, err := tx.query(ctx, `SELECT path FROM usage_temp_files WHERE node_id = ? AND account_id = ?
+				ORDER BY path`, m.Node, m.AccountID)
+			if err != nil {
+				return nil, convert(err, "list temporary files", on{})
+			}
+			for rows.Next() {
+				var p string
+				if err := rows.Scan(&p); err != nil {
+					rows.Close()
+					return nil, convert(err, "list temporary files", on{})
+				}
+				out = append(out, p)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, convert(err, "list temporary files", on{})
+			}
+		}
+		return out, nil
 	})
 }
 

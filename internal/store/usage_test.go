@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,6 +151,50 @@ func TestUsageMarks(t *testing.T) {
 		}
 		if ids, err := db.UnscannedAccounts(ctx); err != nil || len(ids) != 1 || ids[0] != bob.ID {
 			t.Errorf("unscanned %v, %v; want bob only", ids, err)
+		}
+	})
+}
+
+// TestUsageTempFiles: a temporary file is recorded under its node's mark
+// and forgotten when the mark goes, by the node's last unmark or by
+// SetUsage.
+func TestUsageTempFiles(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice, bob := mustAccount(t, db, "alice", "alice.example"), mustAccount(t, db, "bob", "bob.example")
+		change := func(node int64, acct *hosting.Account, m int, file string) {
+			t.Helper()
+			c := hosting.UsageChange{Scope: hosting.UsageScope{AccountID: acct.ID}, Node: node, Mark: m, TempFile: file}
+			if _, err := db.ChangeUsage(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const dead, self = 9999, 8888
+		change(dead, alice, 1, "")
+		change(dead, alice, 0, "a/.uapid-put-1")
+		change(dead, alice, 0, "b/.uapid-put-2")
+		change(dead, bob, 1, ".uapid-put-3")
+		change(self, alice, 1, "")
+		change(self, alice, 1, ".uapid-put-4")
+		change(self, alice, -1, "") // another change still holds the mark
+		marks := []hosting.UsageMark{{Node: dead, AccountID: alice.ID}, {Node: self, AccountID: alice.ID}}
+		got, err := db.UsageTempFiles(ctx, marks)
+		if err != nil || strings.Join(got, " ") != "a/.uapid-put-1 b/.uapid-put-2 .uapid-put-4" {
+			t.Errorf("temporary files %q, %v", got, err)
+		}
+		change(self, alice, -1, "") // the mark goes, and its records
+		if got, _ := db.UsageTempFiles(ctx, marks[1:]); len(got) != 0 {
+			t.Errorf("left after the last unmark: %q", got)
+		}
+		if err := db.SetUsage(ctx, alice.ID, hosting.UsageCounts{ScannedAt: time.Now()}, marks[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.UsageTempFiles(ctx, marks); len(got) != 0 {
+			t.Errorf("left after SetUsage: %q", got)
+		}
+		if got, _ := db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: dead, AccountID: bob.ID}}); len(got) != 1 {
+			t.Errorf("another account's: %q, want its one file", got)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package usage
 import (
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/vfs"
@@ -57,13 +58,36 @@ func (c *counter) key() leaseKey { return leaseKey{account: c.acct.ID, ftp: c.ft
 
 // Begin implements vfs.Counter: the login's lease is marked in the store
 // (the mark a crash leaves behind) before Begin returns.
-func (c *counter) Begin(string) error {
+func (c *counter) Begin(rel string) error {
 	for {
 		ok, err := c.k.lease(c.key(), c.acct).begin()
-		if ok {
+		if !ok {
+			continue
+		}
+		if err != nil {
 			return err
 		}
+		return c.recordTemp(rel)
 	}
+}
+
+// recordTemp records rel in the store, under the lease's mark, when it
+// names an upload's temporary file. The record goes with the mark, when
+// the lease settles: after the file was renamed into place or removed
+// (see vfs.File.CloseThen), so a crash before leaves the record for the
+// repair. If it cannot be recorded the change ends and the file is not
+// made.
+func (c *counter) recordTemp(rel string) error {
+	temp := c.tempFile(rel)
+	if temp == "" {
+		return nil
+	}
+	_, err := c.k.change(c.acct, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID},
+		Node: c.k.cfg.Node(), TempFile: temp})
+	if err != nil {
+		_ = c.End(rel, 0)
+	}
+	return err
 }
 
 // Reserve implements vfs.Counter.
@@ -105,6 +129,15 @@ func (c *counter) give(rel string, n int64, end bool) error {
 	// lease that Begin marked: a lease with changes under way stays).
 	_, err := c.k.change(c.acct, hosting.UsageChange{Scope: s, Release: n})
 	return err
+}
+
+// tempFile returns rel relative to the home when it names an upload's
+// temporary file, which a crash would leave behind, and "" otherwise.
+func (c *counter) tempFile(rel string) string {
+	if !strings.HasPrefix(path.Base(rel), hosting.UploadTempPrefix) {
+		return ""
+	}
+	return path.Join(c.base, rel)
 }
 
 // Move implements vfs.Counter. Within one root the login's count does not

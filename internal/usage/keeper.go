@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -276,6 +278,9 @@ func (k *Keeper) rescan(ctx context.Context, acct *hosting.Account) (hosting.Usa
 	if err != nil {
 		return hosting.UsageCounts{}, err
 	}
+	if err := k.removeTempFiles(ctx, acct, marks, log); err != nil {
+		return hosting.UsageCounts{}, err
+	}
 	log.Info("usage rescan started", "marks", len(marks))
 	c, entries, release, err := k.quietWalk(ctx, acct, logins, log)
 	if err != nil {
@@ -291,6 +296,35 @@ func (k *Keeper) rescan(ctx context.Context, acct *hosting.Account) (hosting.Usa
 	log.Info("usage rescan done", "entries", entries, "bytes", c.Dirs[hosting.UsageHome],
 		"took", time.Since(started).Round(time.Millisecond))
 	return c, nil
+}
+
+// removeTempFiles removes the temporary files that the changes of dead
+// processes recorded with their marks (uploads a crash cut), before the
+// walk, so that the counts leave them out. Only names with the upload
+// prefix are removed, inside the home.
+func (k *Keeper) removeTempFiles(ctx context.Context, acct *hosting.Account, marks []hosting.UsageMark, log *slog.Logger) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	files, err := k.store.UsageTempFiles(ctx, marks)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	root, err := os.OpenRoot(acct.HomeDir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, f := range files {
+		if !strings.HasPrefix(path.Base(f), hosting.UploadTempPrefix) {
+			continue
+		}
+		if err := root.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		log.Info("usage: removed the temporary file of an interrupted upload", "file", f)
+	}
+	return nil
 }
 
 // quietWalk walks when no change of the account is under way on this node,

@@ -246,3 +246,57 @@ func TestSum(t *testing.T) {
 		})
 	}
 }
+
+// TestRepairRemovesTempFiles: an upload's temporary file that a dead
+// process left is removed by the repair, found from its mark without a
+// search, and the counts leave it out; a live process's is kept, and a
+// change that ends cleanly leaves no record.
+func TestRepairRemovesTempFiles(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	ctx := context.Background()
+	const gone, self = 41, 42
+	now := time.Now()
+	other, err := e.db.RegisterNode(ctx, "other", now, now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shared: nodes are told apart by their heartbeats (PostgreSQL).
+	dead := e.keeper(t, Config{Shared: true, Node: func() int64 { return gone }})
+	alive := e.keeper(t, Config{Shared: true, Node: func() int64 { return other }})
+	k := e.keeper(t, Config{Shared: true, Node: func() int64 { return self }})
+	cut, live := hosting.UploadTempPrefix+"cut", hosting.UploadTempPrefix+"live"
+	for _, f := range []struct {
+		k    *Keeper
+		name string
+	}{{dead, cut}, {dead, "plain.txt"}, {alive, live}} {
+		if err := f.k.Counter(e.acct, "site", e.login).Begin("deep/" + f.name); err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, filepath.Join(e.acct.HomeDir, "site/deep", f.name), 1000)
+	}
+	clean := k.Counter(e.acct, "", nil)
+	if err := clean.Begin(hosting.UploadTempPrefix + "done"); err != nil {
+		t.Fatal(err)
+	}
+	if err := clean.End(hosting.UploadTempPrefix+"done", 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := k.Repair(ctx); n != 1 || err != nil {
+		t.Fatalf("Repair = %d, %v; want 1 account", n, err)
+	}
+	for name, want := range map[string]bool{cut: false, "plain.txt": true, live: true} {
+		_, err := os.Stat(filepath.Join(e.acct.HomeDir, "site/deep", name))
+		if (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v (%v)", name, err == nil, want, err)
+		}
+	}
+	if c := e.counts(t); c.Dirs[hosting.UsageHome] != 127+2000 || c.FTP[e.login.ID] != 7+2000 {
+		t.Errorf("counts after repair %+v; want the files left on disk", c)
+	}
+	left, err := e.db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: gone, AccountID: e.acct.ID},
+		{Node: other, AccountID: e.acct.ID}, {Node: self, AccountID: e.acct.ID}})
+	if err != nil || len(left) != 1 || left[0] != "site/deep/"+live {
+		t.Errorf("recorded temporary files %q, %v; want only the live upload's", left, err)
+	}
+}

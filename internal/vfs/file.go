@@ -51,30 +51,54 @@ func (f *File) Name() string { return f.name }
 // what it reserved and did not write. Further calls return the first
 // result.
 func (f *File) Close() error {
-	f.once.Do(func() {
-		// Closing first, without f.mu, makes a Read or Write blocked in
-		// another goroutine return at once.
-		f.closeErr = f.f.Close()
-		f.closed.Store(true)
-		if d := f.splicing.Load(); d != nil {
-			_ = (*d).SetReadDeadline(time.Unix(1, 0))
-		}
-		// Taking f.mu waits for that Read or Write to finish its
-		// accounting, so that the release below includes it.
-		f.mu.Lock()
-		if f.begun {
-			// A failure leaves the counter's mark behind: the usage is
-			// then rescanned, as after a crash.
-			_ = f.v.opts.Usage.End(f.rel, f.reserved)
-			f.reserved, f.begun = 0, false
-		}
-		f.mu.Unlock()
-		if f.done != nil {
-			f.done()
-		}
-		f.v.forget(f)
-	})
+	f.once.Do(func() { f.close(nil) })
 	return f.closeErr
+}
+
+// CloseThen closes the file as Close does and runs then with Close's error
+// once the descriptor is closed but before the counter's change ends: a
+// temporary file renamed into place (or removed) by then stays marked, as
+// a change under way, until it is, so a crash in between leaves it to the
+// usage repair. If the file was closed already (a kill), then runs at
+// once. It returns Close's error.
+func (f *File) CloseThen(then func(closeErr error)) error {
+	ran := false
+	f.once.Do(func() {
+		f.close(func() { ran = true; then(f.closeErr) })
+	})
+	if !ran {
+		then(f.closeErr)
+	}
+	return f.closeErr
+}
+
+// close is Close's work, with then (nil for none) run between the
+// descriptor's close and the end of the counter's change.
+func (f *File) close(then func()) {
+	// Closing first, without f.mu, makes a Read or Write blocked in
+	// another goroutine return at once.
+	f.closeErr = f.f.Close()
+	f.closed.Store(true)
+	if d := f.splicing.Load(); d != nil {
+		_ = (*d).SetReadDeadline(time.Unix(1, 0))
+	}
+	if then != nil {
+		then()
+	}
+	// Taking f.mu waits for that Read or Write to finish its
+	// accounting, so that the release below includes it.
+	f.mu.Lock()
+	if f.begun {
+		// A failure leaves the counter's mark behind: the usage is
+		// then rescanned, as after a crash.
+		_ = f.v.opts.Usage.End(f.rel, f.reserved)
+		f.reserved, f.begun = 0, false
+	}
+	f.mu.Unlock()
+	if f.done != nil {
+		f.done()
+	}
+	f.v.forget(f)
 }
 
 // Read reads from the current offset.

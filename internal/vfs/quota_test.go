@@ -262,3 +262,41 @@ func TestQuotaStopsReadFrom(t *testing.T) {
 	}
 	g.Close()
 }
+
+// TestCloseThen: what CloseThen runs (a PUT's rename into place) sees the
+// file closed and its change still marked, so that a crash before it is
+// done leaves the mark; on a file closed already it runs at once.
+func TestCloseThen(t *testing.T) {
+	t.Parallel()
+	v, l, tr := mustQuotaFs(t, 0, 0)
+	for _, closedFirst := range []bool{false, true} {
+		af, err := v.Create("tmp.bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := af.(*File)
+		if _, err := f.Write([]byte("hello")); err != nil {
+			t.Fatal(err)
+		}
+		if closedFirst {
+			mustDo(t, f.Close())
+		}
+		marks, ran := -1, false
+		err = f.CloseThen(func(closeErr error) {
+			ran, marks = true, l.marks()
+			mustDo(t, closeErr)
+			mustDo(t, v.Rename("tmp.bin", "final.bin"))
+		})
+		wantMarks := 1
+		if closedFirst {
+			wantMarks = 0
+		}
+		if err != nil || !ran || marks != wantMarks || l.marks() != 0 {
+			t.Errorf("closed first %v: CloseThen %v, ran %v, %d marks while it ran (want %d), %d after",
+				closedFirst, err, ran, marks, wantMarks, l.marks())
+		}
+		if b, err := os.ReadFile(filepath.Join(tr.home, "final.bin")); err != nil || string(b) != "hello" {
+			t.Errorf("final.bin %q, %v", b, err)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/vfs"
 	"golang.org/x/net/webdav"
 )
@@ -18,7 +19,7 @@ import (
 // putPrefix starts the name of the temporary file a PUT writes before it
 // renames it into place. Names with it are hidden from WebDAV clients:
 // not listed, and not found by name (see hiddenName).
-const putPrefix = ".uapid-put-"
+const putPrefix = hosting.UploadTempPrefix
 
 // hiddenName reports whether the root-relative name has a component that
 // is a PUT's temporary file.
@@ -140,8 +141,24 @@ func (p *putFile) Close() error {
 	return p.err
 }
 
+// finish closes the file and puts it in place or removes it before the
+// file's usage change ends, so that a crash in between leaves the
+// temporary file recorded with the change's mark, for the repair to remove
+// (see usage).
 func (p *putFile) finish() error {
-	closeErr := p.File.Close()
+	var err error
+	place := func(closeErr error) { err = p.place(closeErr) }
+	if vf, ok := p.File.(interface{ CloseThen(func(error)) error }); ok {
+		_ = vf.CloseThen(place) // its error is the one place was given
+	} else {
+		place(p.File.Close())
+	}
+	return err
+}
+
+// place renames the closed upload over the final name when the whole body
+// was written, and removes it otherwise.
+func (p *putFile) place(closeErr error) error {
 	f := p.fs
 	if closeErr == nil && !p.failed && f.put != nil && f.put.done() {
 		closeErr = f.v.Rename(p.tmp, p.name)
