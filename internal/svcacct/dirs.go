@@ -89,10 +89,6 @@ func (d *Dirs) UseJournal(j *intent.Journal, accounts AccountFinder) {
 	}
 }
 
-// Journal returns the journal UseJournal gave (nil before), for a
-// service's own intents.
-func (d *Dirs) Journal() *intent.Journal { return d.journal }
-
 // lock holds cfg.Lock, if any, until the returned func runs.
 func (d *Dirs) lock() func() {
 	if d.cfg.Lock == nil {
