@@ -91,6 +91,7 @@ func (cfg Config) settings() (*ftpserver.Settings, error) {
 			return nil, err
 		}
 		s.PassiveTransferPortRange = newPassivePorts(r.Start, r.End)
+		s.PassiveTransferPortMultiplexing = true // see passivePorts
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"math/rand/v2"
+	"net"
 	"sync/atomic"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
@@ -16,18 +17,25 @@ import (
 const passiveAttempts = 64
 
 // passivePorts hands out the ports of a passive range round-robin from a
-// random start. Consecutive transfers take consecutive ports, so a busy port
-// is skipped at the cost of one bind, and the start is random so a client
-// cannot tell which port the next session's PASV will open. Data
-// connections are still accepted only from the control connection's IP
-// (ftpserverlib's IPMatchRequired), which is what stops port stealing.
+// random start, among the first passiveAttempts ports of the range only.
+// The server multiplexes them (ftpserverlib's
+// PassiveTransferPortMultiplexing): each port's listener stays open and
+// serves every client address, a PASV/EPSV reserving the port for its
+// client's IP until the data connection arrives. A listener made, bound
+// and closed per transfer (socket, bind, listen, epoll, close) was a tenth
+// of the CPU of a 4 KiB upload (docs/benchmarks.md); the window bounds the
+// listeners the server keeps open, and one client address can still wait
+// for that many data connections at once. A busy port is skipped at the
+// cost of one bind. Data connections are still accepted only from the
+// control connection's IP (ftpserverlib's IPMatchRequired, and the
+// reservation itself), which is what stops port stealing.
 type passivePorts struct {
 	start, size int
 	next        atomic.Uint64
 }
 
 func newPassivePorts(first, last int) *passivePorts {
-	p := &passivePorts{start: first, size: last - first + 1}
+	p := &passivePorts{start: first, size: min(last-first+1, passiveAttempts)}
 	p.next.Store(rand.Uint64N(uint64(p.size)))
 	return p
 }
@@ -40,7 +48,50 @@ func (p *passivePorts) FetchNext() (exposed, listened int, ok bool) {
 }
 
 // NumberAttempts is the number of ports one PASV tries before it answers
-// 425: the whole range when it is small.
-func (p *passivePorts) NumberAttempts() int { return min(p.size, passiveAttempts) }
+// 425: every port handed out.
+func (p *passivePorts) NumberAttempts() int { return p.size }
 
 var _ ftpserver.PasvPortGetter = (*passivePorts)(nil)
+
+// WrapPassiveListener implements ftpserver.MainDriverExtensionPassiveWrapper:
+// a multiplexed port's reservation is wrapped (see reservation); a
+// listener of its own (no passive range) is left as it is.
+func (d *driver) WrapPassiveListener(l net.Listener) (net.Listener, error) {
+	if _, ok := l.(*net.TCPListener); ok {
+		return l, nil
+	}
+	return &reservation{Listener: l}, nil
+}
+
+// reservation is one PASV's reservation of a multiplexed passive port for
+// its client's IP. ftpserverlib v0.32.0 releases a reservation by client IP
+// alone: closing one whose data connection has come, which already took it
+// out of the port's table, removed the next reservation of the same port
+// from the same address (another session's, from behind the same NAT),
+// whose data connection was then refused and its transfer answered 425
+// after the accept timeout (TestPassivePortsShared). Once Accept has
+// returned a connection there is nothing left to release, so Close does
+// nothing; before, it releases the reservation as the library does.
+type reservation struct {
+	net.Listener
+	accepted atomic.Bool
+}
+
+// Accept returns the reservation's data connection.
+func (r *reservation) Accept() (net.Conn, error) {
+	c, err := r.Listener.Accept()
+	if err == nil {
+		r.accepted.Store(true)
+	}
+	return c, err
+}
+
+// Close releases the reservation unless its connection came.
+func (r *reservation) Close() error {
+	if r.accepted.Load() {
+		return nil
+	}
+	return r.Listener.Close()
+}
+
+var _ ftpserver.MainDriverExtensionPassiveWrapper = (*driver)(nil)
