@@ -27,6 +27,10 @@
 //	return db.write(ctx, func(tx *tx) error { return createThing(ctx, tx, t) })
 //	return read(ctx, db, func(tx *tx) (*hosting.Thing, error) { return findThing(ctx, tx, f, msg) })
 //
+// A method that reads with exactly one statement on a hot path may use
+// readOne instead of read: the statement is its own snapshot, without the
+// cost of BEGIN and ROLLBACK.
+//
 // The work happens in private helpers that take the *tx (createThing,
 // findThings with a thingFilter, updateThing), so methods compose them inside
 // one transaction. Errors from helpers are already converted: return them

@@ -42,7 +42,7 @@ func (db *DB) ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.
 // and times, ordered by login. Every list_ftp call reads them: each column of
 // each row costs a call into SQLite, so it reads only the five it needs.
 func (db *DB) ListFTPLogins(ctx context.Context, accountID int64) ([]hosting.FTPLogin, error) {
-	return read(ctx, db, func(tx *tx) ([]hosting.FTPLogin, error) {
+	return readOne(ctx, db, func(tx *tx) ([]hosting.FTPLogin, error) {
 		rows, err := tx.query(ctx, `SELECT id, username, domain, home_dir, quota_mb
 			FROM ftp_accounts WHERE account_id = ?`, accountID)
 		if err != nil {
