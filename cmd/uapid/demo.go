@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/uapid/uapid/internal/account"
+	"github.com/uapid/uapid/internal/atomicfile"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/password"
 )
@@ -53,10 +54,11 @@ func (m *Main) ensureDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// 0600 from the start: the file holds a password.
-	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+	// 0600 from the start (the file holds a password), and atomic: scripts
+	// and tests read it while the server starts.
+	if err := atomicfile.Write(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("demo account: %w", err)
 	}
 	m.Log.Info("demo account ready", "account", demoUser, "credentials", path)
-	return os.Chmod(path, 0o600)
+	return nil
 }

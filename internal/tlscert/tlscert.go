@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/uapid/uapid/internal/atomicfile"
 )
 
 // Load returns a TLS configuration for the given PEM files.
@@ -61,10 +63,10 @@ func SelfSigned(dir, hostname string, now time.Time) (certFile, keyFile string, 
 	if err != nil {
 		return "", "", err
 	}
-	if err := writeAtomic(keyFile, keyPEM, 0o600); err != nil {
+	if err := atomicfile.Write(keyFile, keyPEM, 0o600); err != nil {
 		return "", "", err
 	}
-	if err := writeAtomic(certFile, certPEM, 0o644); err != nil {
+	if err := atomicfile.Write(certFile, certPEM, 0o644); err != nil {
 		return "", "", err
 	}
 	return certFile, keyFile, nil
@@ -112,29 +114,4 @@ func generate(hostname string, now time.Time) (certPEM, keyPEM []byte, err error
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), nil
-}
-
-// writeAtomic writes through a temporary file and a rename, so a crash
-// never leaves a truncated key behind.
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("tlscert: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("tlscert: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("tlscert: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("tlscert: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("tlscert: %w", err)
-	}
-	return nil
 }
