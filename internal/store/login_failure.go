@@ -71,8 +71,6 @@ func addLoginFailure(ctx context.Context, t *tx, f hosting.LoginFailure, now tim
 	return convert(err, "block login key", on{})
 }
 
-const clearLoginFailures = `DELETE FROM login_failures WHERE key = ? AND blocked_until <= ?`
-
 // ClearLoginFailures implements hosting.LoginFailureStore. Most successful
 // logins have nothing to clear. On PostgreSQL (the cluster's limiter) the
 // DELETE runs as one statement outside a transaction: one round trip

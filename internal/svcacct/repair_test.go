@@ -87,6 +87,10 @@ func TestRepair(t *testing.T) {
 			if e.exists(rel) == tt.wantGone {
 				t.Errorf("%s exists = %v, want %v", rel, !tt.wantGone, !tt.wantGone)
 			}
+			// A removal frees disk space: the account's usage is recounted.
+			if rescanned := e.rescans.count() > 0; tt.wantGone && !rescanned {
+				t.Errorf("%s removed without a usage recount", rel)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			// A failing repair is retried: count each domain once.

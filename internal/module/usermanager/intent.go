@@ -9,6 +9,7 @@ import (
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // Kinds of the intents UserManager records (see internal/intent).
@@ -224,7 +225,7 @@ func (s *Service) undoStep(ctx context.Context, acct *hosting.Account, rec *step
 			return err
 		}
 	}
-	return removeDir(acct, st.Dir)
+	return s.removeDir(ctx, acct, st.Dir)
 }
 
 // firstMissing returns the top-most directory that making rel in the home
@@ -242,9 +243,19 @@ func firstMissing(acct *hosting.Account, rel string) (string, error) {
 }
 
 // removeDir removes a directory a change made, rel to the home ("" for
-// none), with what is in it.
-func removeDir(acct *hosting.Account, rel string) error {
+// none), with what is in it, unless an FTP, Web Disk or email account uses
+// it now: another change may have put its own login there meanwhile.
+func (s *Service) removeDir(ctx context.Context, acct *hosting.Account, rel string) error {
 	if rel == "" {
+		return nil
+	}
+	users := svcacct.UsersOf(s.store, svcacct.FTPUsers, svcacct.WebDiskUsers, svcacct.EmailUsers)
+	login, err := svcacct.InUse(ctx, acct.ID, rel, users)
+	if err != nil {
+		return err
+	}
+	if login != "" {
+		s.log.Info("usermanager: kept a directory a rolled-back change made, another account uses it", "account", acct.Name, "dir", rel, "login", login)
 		return nil
 	}
 	root, err := homedir.Open(acct)

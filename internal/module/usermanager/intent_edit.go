@@ -71,7 +71,7 @@ func (s *Service) restore(ctx context.Context, acct *hosting.Account, was state)
 	if was.Dir == "" || was.HomeDir == was.Dir || strings.HasPrefix(was.HomeDir, was.Dir+"/") {
 		return nil // the home it has again is in what was thought new: keep it
 	}
-	return removeDir(acct, was.Dir)
+	return s.removeDir(ctx, acct, was.Dir)
 }
 
 // completeEdit finishes a committed edit: the Subaccount row gets its

@@ -162,3 +162,25 @@ func TestCrashDuringDeleteCompletes(t *testing.T) {
 		t.Errorf("delete_user removed files: %v", err)
 	}
 }
+
+// A roll-back removes the directory its change made only while no other
+// account uses it: here another FTP login was put in it between the crash
+// and the repair.
+func TestCrashRollBackKeepsDirectoryInUse(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.crashAt(t, "create_user", "username=bob", "domain=example.com", "password=Secret-pw-1",
+		"services.ftp.enabled=1", "services.ftp.homedir=public_html/shared")
+	ctx := context.Background()
+	if _, err := e.ftp.AddFTP(ctx, e.a, ftp.AddRequest{User: "carol", Domain: "example.com",
+		Password: "Secret-pw-2", HomeDir: "public_html/shared/carol"}); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRecover(t)
+	if _, err := e.db.FindFTPAccount(ctx, e.a.ID, "bob", "example.com"); hosting.ErrorCode(err) != hosting.ENOTFOUND {
+		t.Errorf("bob's FTP login survived: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(e.a.HomeDir, "public_html/shared/carol")); err != nil {
+		t.Errorf("the roll-back removed the directory carol uses: %v", err)
+	}
+}
