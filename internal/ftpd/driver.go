@@ -137,7 +137,8 @@ func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slo
 		counter = d.usage.Counter(p.account, p.dir, p.ftp)
 	}
 	fsys, err := vfs.OpenIn(p.account.HomeDir, p.dir, vfs.Options{ReadOnly: p.readOnly, DropBoxes: p.dropBoxes,
-		Usage: counter, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: protectedBelow(p.dir)})
+		Usage: counter, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: protectedBelow(p.dir),
+		Reserved: hosting.UploadTempPrefix})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package ftpd_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/jlaffaye/ftp"
 
 	"github.com/uapid/uapid/internal/ftpd"
+	"github.com/uapid/uapid/internal/hosting"
 )
 
 func TestUploadDownloadAndUsage(t *testing.T) {
@@ -235,4 +237,29 @@ func mustReadHost(tb testing.TB, name string) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// Web Disk's upload temporaries are deleted by the crash repair, so an FTP
+// client may not make a file under such a name (it would be deleted with
+// them after a crash during its upload).
+func TestReservedUploadNames(t *testing.T) {
+	t.Parallel()
+	f := mustServer(t, ftpd.Config{}, lenientLimits())
+	a := f.mustAccount(t, "cpuser", "main-pass", "example.com")
+	f.mustFTPAccount(t, a, "bob", "example.com", "bob-pass", "bob", 0)
+	c := mustLogin(t, f.addr, "bob@example.com", "bob-pass")
+	mustStor(t, c, "a.txt", "hello")
+	name := hosting.UploadTempPrefix + "0123"
+	if err := c.Stor(name, strings.NewReader("x")); replyCode(err) != 550 && replyCode(err) != 553 {
+		t.Errorf("STOR %s: %v, want 550 or 553", name, err)
+	}
+	if err := c.Rename("a.txt", name); err == nil {
+		t.Errorf("RNTO %s succeeded", name)
+	}
+	if _, err := os.Stat(filepath.Join(a.HomeDir, "bob", name)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s exists on disk: %v", name, err)
+	}
+	if got := mustRetr(t, c, "a.txt"); got != "hello" {
+		t.Errorf("a.txt = %q after the refused rename", got)
+	}
 }

@@ -27,6 +27,11 @@ type Options struct {
 	// changes (the home's standard layout); the root itself is always
 	// protected.
 	Protected []string
+	// Reserved, if set, is a base-name prefix of files this Fs's client may
+	// not write or rename to: the names another part of the server keeps
+	// for itself (Web Disk's upload temporaries, which the crash repair
+	// deletes; an FTP file of that name would be deleted with them).
+	Reserved string
 }
 
 // Hooks let a protocol adapter follow transfers. Any field may be nil.

@@ -266,3 +266,39 @@ func TestWriteTo(t *testing.T) {
 		}
 	}
 }
+
+// Reserved names cannot be written or renamed to, wherever they are, drop
+// boxes included; other names and reading stay as they were.
+func TestReserved(t *testing.T) {
+	t.Parallel()
+	tr := mustTree(t)
+	v := mustOpen(t, tr.home, Options{Reserved: ".keep-", DropBoxes: []string{"dir"}})
+	tests := []struct {
+		name    string
+		op      func() error
+		refused bool
+	}{
+		{"create", func() error { f, err := v.Create(".keep-x"); closeIf(f); return err }, true},
+		{"create below", func() error { f, err := v.Create("sub/.keep-x"); closeIf(f); return err }, true},
+		{"create in drop box", func() error { f, err := v.Create("dir/.keep-x"); closeIf(f); return err }, true},
+		{"append", func() error {
+			f, err := v.OpenFile(".keep-y", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+			closeIf(f)
+			return err
+		}, true},
+		{"rename to", func() error { return v.Rename("file.txt", ".keep-z") }, true},
+		{"prefix inside the name", func() error { f, err := v.Create("a.keep-x"); closeIf(f); return err }, false},
+		{"read", func() error { f, err := v.Open("file.txt"); closeIf(f); return err }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.op()
+			if refused := errors.Is(err, fs.ErrPermission); refused != tt.refused {
+				t.Errorf("err = %v, want refused %v", err, tt.refused)
+			}
+		})
+	}
+	if got := mustRead(t, v, "file.txt"); got != "hello" {
+		t.Errorf("file.txt after a refused rename: %q", got)
+	}
+}

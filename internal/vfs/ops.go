@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +38,15 @@ func (v *Fs) change(op, rel string) error {
 	return nil
 }
 
+// reserved refuses op on rel when its base name is one Options.Reserved
+// keeps for the server.
+func (v *Fs) reserved(op, rel string) error {
+	if v.opts.Reserved != "" && strings.HasPrefix(path.Base(rel), v.opts.Reserved) {
+		return denied(op, rel)
+	}
+	return nil
+}
+
 // changeEntry is change for operations that remove or move rel, which the
 // root itself never allows.
 func (v *Fs) changeEntry(op, rel string) error {
@@ -62,6 +73,11 @@ func (v *Fs) Open(name string) (afero.File, error) {
 func (v *Fs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
 	rel := Clean(name)
 	write := flag&writeFlags != 0
+	if write {
+		if err := v.reserved("open", rel); err != nil {
+			return nil, err
+		}
+	}
 	if box, ok := v.dropBox(rel); ok {
 		return v.openInBox(name, rel, box, flag)
 	}
@@ -202,6 +218,9 @@ func (v *Fs) Rename(oldname, newname string) error {
 		return err
 	}
 	if err := v.changeEntry("rename", to); err != nil {
+		return err
+	}
+	if err := v.reserved("rename", to); err != nil {
 		return err
 	}
 	if v.opts.Usage == nil || from == to {
