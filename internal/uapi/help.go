@@ -141,6 +141,14 @@ func usageLine(f *Func) string {
 // paramFacts lists a parameter's type and constraints, shared by the help
 // text and the Markdown page.
 func paramFacts(p *Param) []string {
+	return p.Facts("repeatable as " + p.Name + "-1, " + p.Name + "-2, ...")
+}
+
+// Facts lists the parameter's type and constraints as its declaration
+// states them, for every place that describes it (CLI help, the reference
+// page, the API Shell's form); repeat says how a repeatable parameter is
+// given in that place.
+func (p *Param) Facts(repeat string) []string {
 	facts := []string{p.Type.String()}
 	if p.Required {
 		facts = append(facts, "required")
@@ -158,7 +166,7 @@ func paramFacts(p *Param) []string {
 		facts = append(facts, "one of "+strings.Join(p.Values, "|"))
 	}
 	if p.Multi {
-		facts = append(facts, "repeatable as "+p.Name+"-1, "+p.Name+"-2, ...")
+		facts = append(facts, repeat)
 	}
 	if p.MaxLen > 0 {
 		facts = append(facts, fmt.Sprintf("at most %d characters", p.MaxLen))

@@ -55,29 +55,9 @@ func shellParams(f *uapi.Func, form url.Values) []shellParam {
 	return out
 }
 
-// paramFacts is the line under a field: the type and what the declaration
-// says about it.
+// paramFacts is the line under a field: the registry's facts of p.
 func paramFacts(p *uapi.Param) string {
-	facts := []string{p.Type.String()}
-	if p.Required {
-		facts = append(facts, "required")
-		if p.AllowEmpty {
-			facts = append(facts, "may be empty")
-		}
-	}
-	if p.Default != "" {
-		facts = append(facts, "default "+p.Default)
-	}
-	if len(p.Aliases) > 0 {
-		facts = append(facts, "also "+strings.Join(p.Aliases, ", "))
-	}
-	if p.Multi {
-		facts = append(facts, "one value per line")
-	}
-	if p.MaxLen > 0 {
-		facts = append(facts, fmt.Sprintf("at most %d characters", p.MaxLen))
-	}
-	return strings.Join(facts, ", ")
+	return strings.Join(p.Facts("one value per line"), ", ")
 }
 
 // shellArg is one key=value of a call, in the order the snippets show.
