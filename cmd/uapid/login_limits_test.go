@@ -46,15 +46,7 @@ func ftpLogin(t *testing.T, s *server, user, pass string) bool {
 
 func webdavLogin(t *testing.T, s *server, user, pass string) bool {
 	t.Helper()
-	req, _ := http.NewRequest("PROPFIND", "https://"+s.main.Addr("webdav").String()+"/", nil)
-	req.Header.Set("Depth", "0")
-	req.SetBasicAuth(user, pass)
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusMultiStatus
+	return s.webDiskStatus(t, user, pass) == http.StatusMultiStatus
 }
 
 // TestLoginLimitsAcrossProtocols: password failures by HTTPS, FTP and

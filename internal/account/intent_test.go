@@ -66,6 +66,7 @@ func mustJournal(t *testing.T, db *store.DB, owner string) *intent.Journal {
 func restart(t *testing.T, db *store.DB, home string) *account.Service {
 	t.Helper()
 	svc := account.New(db, db, home, fixture.Logger(t))
+	svc.UseOperatorStore(db, nil)
 	j := mustJournal(t, db, "restarted")
 	svc.UseJournal(j)
 	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
@@ -147,13 +148,7 @@ func TestCrashDuringProvisionRemovesTheAccount(t *testing.T) {
 	if _, err := db.FindAccountByName(context.Background(), "gina"); err != nil {
 		t.Fatalf("before the repair the account is committed: %v", err)
 	}
-	svc := account.New(db, db, root, fixture.Logger(t))
-	svc.UseOperatorStore(db, nil)
-	j := mustJournal(t, db, "restarted")
-	svc.UseJournal(j)
-	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
-		t.Fatalf("Recover: %d left, %v", left, err)
-	}
+	restart(t, db, root)
 	if _, err := db.FindAccountByName(context.Background(), "gina"); hosting.ErrorCode(err) != hosting.ENOTFOUND {
 		t.Errorf("an account without its profile survived: %v", err)
 	}
@@ -186,13 +181,7 @@ func TestFailedProvisionOfATakenNameKeepsTheAccount(t *testing.T) {
 	if err == nil {
 		t.Fatal("a taken name provisioned")
 	}
-	next := account.New(db, db, root, fixture.Logger(t))
-	next.UseOperatorStore(db, nil)
-	j := mustJournal(t, db, "restarted")
-	next.UseJournal(j)
-	if _, err := j.Recover(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	restart(t, db, root)
 	if _, err := db.FindAccountByName(context.Background(), "hal"); err != nil {
 		t.Errorf("the repair of the failed create deleted the account that held the name: %v", err)
 	}
@@ -217,13 +206,7 @@ func TestRepairKeepsAnOlderAccountOfTheName(t *testing.T) {
 	if err := db.CreateIntent(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
-	next := account.New(db, db, root, fixture.Logger(t))
-	next.UseOperatorStore(db, nil)
-	j := mustJournal(t, db, "restarted")
-	next.UseJournal(j)
-	if left, err := j.Recover(context.Background()); left != 0 || err != nil {
-		t.Fatalf("Recover: %d left, %v", left, err)
-	}
+	restart(t, db, root)
 	if _, err := db.FindAccountByName(context.Background(), "ivy"); err != nil {
 		t.Errorf("the repair deleted the older account: %v", err)
 	}
