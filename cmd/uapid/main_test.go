@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func mustServe(t *testing.T, opts ...func(*Main)) *server {
 	env := map[string]string{"UAPID_DATA_DIR": dir, "UAPID_SMTP_RELAY": relay.Addr(), "UAPID_INVITE_BASE_URL": "https://uapid.test", "UAPID_HTTPS_ADDR": "127.0.0.1:0", "UAPID_WHM_ADDR": "127.0.0.1:0",
 		"UAPID_FTP_ADDR": "127.0.0.1:0", "UAPID_WEBDAV_ADDR": "127.0.0.1:0", "UAPID_HOSTNAME": "localhost",
 		"UAPID_MAIL_UID": "65534", "UAPID_MAIL_GID": "65534", "UAPID_PLUGIN_DIR": mustPublicCopy(t, "../../examples/plugins"),
-		"UAPID_PLUGIN_EXEC": "true", "UAPID_PLUGIN_USER": "uapid-test-cmd", "UAPID_PLUGIN_UNCONFINED": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
+		"UAPID_PLUGIN_EXEC": "true", "UAPID_PLUGIN_UID_BASE": strconv.FormatInt(sandboxtest.UIDBase("uapid-test-cmd"), 10), "UAPID_PLUGIN_UNCONFINED": "true", "UAPID_DEBUG_ADDR": "127.0.0.1:0"}
 	cfg, err := config.Load("", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

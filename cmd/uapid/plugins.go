@@ -24,7 +24,7 @@ func (m *Main) webUI() (http.Handler, error) {
 		switch {
 		case err == nil:
 			cfg.Sandbox = sb
-			m.Log.Info("plugin: executable pages run in the sandbox", "user", sb.User(), "namespaces", sb.Namespaces())
+			m.Log.Info("plugin: executable pages run in the sandbox", "uid_base", sb.UIDBase(), "namespaces", sb.Namespaces())
 		case m.Config.PluginUnconfined:
 			m.Log.Warn("plugin: executable pages run UNCONFINED as uapid's own user (plugin_unconfined)", "err", err)
 		default:
@@ -50,7 +50,7 @@ func (m *Main) pluginSandbox() (*sandbox.Sandbox, error) {
 	}
 	c := m.Config
 	return sandbox.New(sandbox.Config{
-		User: c.PluginUser,
+		UIDBase: int64(c.PluginUIDBase),
 		Limits: sandbox.Limits{CPUSeconds: uint64(c.PluginCPU), Memory: uint64(c.PluginMemoryMB) << 20,
 			Processes: uint64(c.PluginProcs), FileSize: uint64(c.PluginFileSizeMB) << 20},
 		Hide:      m.pluginHidden(),

@@ -53,13 +53,13 @@ type Config struct {
 	DebugAddr       string // loopback address of the pprof listener; empty: off
 
 	// The sandbox of executable plugin pages (internal/sandbox).
-	PluginUser       string // system user pages run as; created when missing
-	PluginCPU        int    // CPU seconds of one run
-	PluginMemoryMB   int    // address space of one process, MiB
-	PluginProcs      int    // processes of the plugin user, all runs together
-	PluginFileSizeMB int    // largest file a page may write, MiB
-	PluginNetwork    bool   // pages keep the host's network (default: none)
-	PluginUnconfined bool   // run pages as the daemon's user when they cannot be confined
+	PluginUIDBase    int  // account N's pages run as uid and gid PluginUIDBase+N
+	PluginCPU        int  // CPU seconds of one run
+	PluginMemoryMB   int  // address space of one process, MiB
+	PluginProcs      int  // processes of one account's pages, all its runs together
+	PluginFileSizeMB int  // largest file a page may write, MiB
+	PluginNetwork    bool // pages keep the host's network (default: none)
+	PluginUnconfined bool // run pages as the daemon's user when they cannot be confined
 
 	// Web Disk lock limits (internal/webdavd LockLimits).
 	WebDAVMaxLocks       int // locks one login may hold
@@ -144,15 +144,15 @@ func options() []option {
 			func(*Config) string { return "" }, str(func(c *Config) *string { return &c.PluginDir })},
 		{"plugin_timeout", "UAPID_PLUGIN_TIMEOUT", "Longest run of an executable plugin page (Go duration).",
 			func(*Config) string { return "60s" }, setDuration(func(c *Config) *time.Duration { return &c.PluginTimeout })},
-		{"plugin_exec", "UAPID_PLUGIN_EXEC", "Run executable plugin pages: PHP, Perl, CGI and Template Toolkit (true/false). They run in the sandbox (plugin_user, limits, namespaces; see docs/plugins.md), which needs uapid to run as root or with the capabilities of deploy/uapid-plugins.conf; Go template pages work either way.",
+		{"plugin_exec", "UAPID_PLUGIN_EXEC", "Run executable plugin pages: PHP, Perl, CGI and Template Toolkit (true/false). They run in the sandbox (each account as its own uid, limits, namespaces; see docs/plugins.md), which needs uapid to run as root or with the capabilities of deploy/uapid-plugins.conf; Go template pages work either way.",
 			func(*Config) string { return "true" }, setBool(func(c *Config) *bool { return &c.PluginExec })},
-		{"plugin_user", "UAPID_PLUGIN_USER", "System user executable plugin pages run as (never root or uapid's own); created at start when missing.",
-			func(*Config) string { return "uapid-plugin" }, str(func(c *Config) *string { return &c.PluginUser })},
+		{"plugin_uid_base", "UAPID_PLUGIN_UID_BASE", "Executable plugin pages of account N run as uid and gid plugin_uid_base+N, so accounts never share a Unix user; the range must hold no user or group of the system (a page whose uid names one is refused).",
+			func(*Config) string { return "2000000000" }, setInt(func(c *Config) *int { return &c.PluginUIDBase })},
 		{"plugin_cpu", "UAPID_PLUGIN_CPU", "CPU seconds one run of a plugin page may use.",
 			func(*Config) string { return "30" }, setInt(func(c *Config) *int { return &c.PluginCPU })},
 		{"plugin_memory_mb", "UAPID_PLUGIN_MEMORY_MB", "Address space of one plugin process, MiB.",
 			func(*Config) string { return "1024" }, setInt(func(c *Config) *int { return &c.PluginMemoryMB })},
-		{"plugin_procs", "UAPID_PLUGIN_PROCS", "Processes the plugin user may have, all pages together.",
+		{"plugin_procs", "UAPID_PLUGIN_PROCS", "Processes one account's plugin pages may have, all its pages together.",
 			func(*Config) string { return "64" }, setInt(func(c *Config) *int { return &c.PluginProcs })},
 		{"plugin_file_size_mb", "UAPID_PLUGIN_FILE_SIZE_MB", "Largest file a plugin page may write, MiB.",
 			func(*Config) string { return "64" }, setInt(func(c *Config) *int { return &c.PluginFileSizeMB })},

@@ -53,21 +53,29 @@ func (s *Server) serveProgram(w http.ResponseWriter, r *http.Request, p *pagehos
 	s.answer(w, r, p, res)
 }
 
-// runPage opens the page's socket, runs the program, and removes the
-// socket before the page is answered.
+// runPage opens the page's socket, runs the program as the account's
+// sandbox user, and removes the socket before the page is answered.
 func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv []string, stdin io.Reader) (*result, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
+	var who sandbox.Identity
+	if s.cfg.Sandbox != nil {
+		var err error
+		if who, err = s.cfg.Sandbox.Identity(p.Account.ID); err != nil {
+			return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
+		}
+	}
 	sock, err := s.live.Open(ctx, p.Account)
 	if err != nil {
 		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
 	}
-	if err := s.prepareSocket(r, p, sock); err != nil {
+	if err := s.prepareSocket(r, p, sock, who); err != nil {
 		_ = sock.Close()
 		return nil, fmt.Errorf("plugin: %s/%s: %w", p.Plugin, f.name, err)
 	}
 	dir := filepath.Dir(f.path)
-	res := s.run(ctx, argv, dir, s.environ(r, p, f, sock.Path()), stdin, sock, s.binds(dir, sock, p))
+	res := s.run(ctx, &job{argv: argv, dir: dir, env: s.environ(r, p, f, sock.Path()), stdin: stdin,
+		sock: sock, binds: s.binds(dir, sock, p), who: who})
 	if err := sock.Close(); err != nil {
 		s.log.ErrorContext(r.Context(), "plugin: close LiveAPI socket", "req_id", uapi.RequestID(r.Context()),
 			"account", p.Account.Name, "plugin", p.Plugin, "err", err)
@@ -76,11 +84,11 @@ func (s *Server) runPage(r *http.Request, p *pagehost.Request, f *pageFile, argv
 	return res, nil
 }
 
-// prepareSocket hands the socket to the sandbox user, if any, and leaves
-// the chrome beside it.
-func (s *Server) prepareSocket(r *http.Request, p *pagehost.Request, sock *liveapi.Socket) error {
+// prepareSocket hands the socket to the account's sandbox user, if there
+// is a sandbox, and leaves the chrome beside it.
+func (s *Server) prepareSocket(r *http.Request, p *pagehost.Request, sock *liveapi.Socket, who sandbox.Identity) error {
 	if s.cfg.Sandbox != nil {
-		if err := sock.Grant(s.cfg.Sandbox.UID()); err != nil {
+		if err := sock.Grant(who.UID); err != nil {
 			return err
 		}
 	}

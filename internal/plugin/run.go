@@ -29,20 +29,32 @@ type result struct {
 	overflow bool  // it printed more than MaxOutput
 }
 
-// run runs argv in dir as the leader of a new process group (confined by
-// the sandbox, when there is one, seeing binds), lets that group use sock,
-// and kills the whole group when ctx ends, when the program prints too
-// much, and once it has exited (helpers it left behind die with the page).
-func (s *Server) run(ctx context.Context, argv []string, dir string, env []string, stdin io.Reader, sock *liveapi.Socket, binds []sandbox.Bind) *result {
+// job is one program a page runs.
+type job struct {
+	argv  []string
+	dir   string
+	env   []string // the program's whole environment
+	stdin io.Reader
+	sock  *liveapi.Socket
+	binds []sandbox.Bind   // what it sees in the sandbox besides the system
+	who   sandbox.Identity // the account's user in the sandbox; zero without one
+}
+
+// run runs j's program in its dir as the leader of a new process group
+// (confined by the sandbox, when there is one), lets that group use its
+// socket, and kills the whole group when ctx ends, when the program prints
+// too much, and once it has exited (helpers it left behind die with the
+// page).
+func (s *Server) run(ctx context.Context, j *job) *result {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := &capped{max: s.cfg.MaxOutput, strict: true, onFull: cancel}
 	errOut := &capped{max: maxStderr}
-	cmd, start, err := s.prepare(ctx, argv, dir, env, binds)
+	cmd, start, err := s.prepare(ctx, j)
 	if err != nil {
 		return &result{err: err}
 	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, errOut
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = j.stdin, out, errOut
 	cmd.Cancel = func() error {
 		killGroup(cmd.Process.Pid)
 		return nil
@@ -51,7 +63,7 @@ func (s *Server) run(ctx context.Context, argv []string, dir string, env []strin
 	if err := start(); err != nil {
 		return &result{err: err}
 	}
-	sock.AllowGroup(cmd.Process.Pid)
+	j.sock.AllowGroup(cmd.Process.Pid)
 	err = cmd.Wait()
 	killGroup(cmd.Process.Pid)
 	return &result{stdout: out.buf.Bytes(), stderr: errOut.buf.Bytes(), err: err, overflow: out.full}
@@ -60,14 +72,14 @@ func (s *Server) run(ctx context.Context, argv []string, dir string, env []strin
 // prepare makes the command of a run and the function that starts it:
 // through the sandbox when there is one, else as the daemon's user in a
 // process group of its own.
-func (s *Server) prepare(ctx context.Context, argv []string, dir string, env []string, binds []sandbox.Bind) (*exec.Cmd, func() error, error) {
+func (s *Server) prepare(ctx context.Context, j *job) (*exec.Cmd, func() error, error) {
 	if s.cfg.Sandbox == nil {
-		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-		cmd.Dir, cmd.Env = dir, env
+		cmd := exec.CommandContext(ctx, j.argv[0], j.argv[1:]...)
+		cmd.Dir, cmd.Env = j.dir, j.env
 		newProcessGroup(cmd)
 		return cmd, cmd.Start, nil
 	}
-	r, err := s.cfg.Sandbox.Command(ctx, argv, dir, env, binds)
+	r, err := s.cfg.Sandbox.Command(ctx, j.who, j.argv, j.dir, j.env, j.binds)
 	if err != nil {
 		return nil, nil, err
 	}

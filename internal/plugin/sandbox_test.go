@@ -21,15 +21,16 @@ import (
 
 func TestSandboxHelper(t *testing.T) { sandboxtest.ServeHelper(t) }
 
-// sandboxUser is this package's sandbox user: its own, so that its process
-// limit is not shared with other packages testing at the same time.
-const sandboxUser = "uapid-test-plugin"
+// sandboxPkg names this package's uid range: its own, so that its
+// accounts' process limits are not shared with other packages testing at
+// the same time.
+const sandboxPkg = "uapid-test-plugin"
 
 // mustSandboxed builds an env whose programs run in a sandbox configured
 // by cfg (Hide, Limits), over the plugin folder dir.
 func mustSandboxed(t *testing.T, cfg sandbox.Config, dir string, pcfg plugin.Config) *env {
 	t.Helper()
-	base := sandboxtest.Config(t, sandboxUser)
+	base := sandboxtest.Config(t, sandboxPkg)
 	base.Hide, base.Limits, base.NoNamespaces = cfg.Hide, cfg.Limits, cfg.NoNamespaces
 	sb, err := sandbox.New(base, fixture.Logger(t))
 	if err != nil {
@@ -116,8 +117,8 @@ if ( connect( $o, pack_sockaddr_un($other) ) ) {
 
 // TestSandboxAttacks: each attempt of the probe page fails, and each
 // failure is logged: with namespaces, because nothing of it is there to
-// see; without, because of the user's permissions and the socket's peer
-// check.
+// see; without, because of file permissions: the other account's socket
+// belongs to that account's uid, not the probe's.
 func TestSandboxAttacks(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
@@ -128,7 +129,7 @@ func TestSandboxAttacks(t *testing.T) {
 		{"namespaces", false, map[string]string{"db": "No such file", "key": "No such file", "admin": "No such file",
 			"signal": "No such process", "other": "No such file"}, ""},
 		{"user and limits only", true, map[string]string{"db": "Permission denied", "key": "Permission denied",
-			"admin": "Permission denied", "signal": "Operation not permitted", "other": ""}, "liveapi: connection refused"},
+			"admin": "Permission denied", "signal": "Operation not permitted", "other": "Permission denied"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			data := mustDataDir(t)
@@ -225,17 +226,12 @@ print "Content-Type: text/plain\r\n\r\nforks: $n\n";
 		t.Errorf("forked %q times, want fewer than the limit of 20", body)
 	}
 	mustContain(t, e.logs.String(), "fork bomb stopped after", "Resource temporarily unavailable")
-	mustNoProcesses(t, sandboxUser)
+	mustNoProcesses(t, strconv.FormatInt(sandboxtest.UIDBase(sandboxPkg)+e.a.ID, 10))
 }
 
-// mustNoProcesses waits until no process runs as user.
-func mustNoProcesses(t *testing.T, user string) {
+// mustNoProcesses waits until no process runs as uid.
+func mustNoProcesses(t *testing.T, uid string) {
 	t.Helper()
-	out, err := exec.Command("id", "-u", user).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	uid := strings.TrimSpace(string(out))
 	var left []string
 	for range 100 {
 		left = left[:0]
@@ -251,7 +247,7 @@ func mustNoProcesses(t *testing.T, user string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Errorf("processes of %s left behind: %v", user, left)
+	t.Errorf("processes of uid %s left behind: %v", uid, left)
 }
 
 // TestSandboxCPULimit: a page that spins is killed by its CPU limit long
@@ -268,4 +264,24 @@ func TestSandboxCPULimit(t *testing.T) {
 		t.Errorf("the kill is not logged:\n%s", logs)
 	}
 	mustContain(t, logs, "timed_out=false")
+}
+
+// TestSandboxUserPerAccount: each account's pages run as that account's
+// own uid and gid, and its LiveAPI socket answers that uid.
+func TestSandboxUserPerAccount(t *testing.T) {
+	page := "print \"Content-Type: text/plain\\r\\n\\r\\n$< $(\\n\";\n"
+	e := mustSandboxed(t, sandbox.Config{}, mustPluginDir(t, map[string]string{"box/who.live.pl": page,
+		"live/perl.live.pl": perlLiveAPIPage}), plugin.Config{})
+	base := sandboxtest.UIDBase(sandboxPkg)
+	for _, a := range []struct {
+		name, pass string
+		id         int64
+	}{{"cpuser", passA, e.a.ID}, {"other", passB, e.b.ID}} {
+		b := e.login(t, a.name, a.pass)
+		uid := strconv.FormatInt(base+a.id, 10)
+		if got := strings.TrimSpace(b.mustGet(t, "/plugins/box/who.live.pl")); got != uid+" "+uid {
+			t.Errorf("%s's page runs as %q, want uid and gid %s", a.name, got, uid)
+		}
+		mustContain(t, b.mustGet(t, "/plugins/live/perl.live.pl"), `<p id="status">1</p>`)
+	}
 }

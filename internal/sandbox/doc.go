@@ -2,10 +2,12 @@
 // Toolkit renderer) confined, so that a hostile or broken page cannot
 // reach uapid's data or other accounts:
 //
-//   - as an unprivileged system user (Config.User, created at start when
-//     missing), never root and never the daemon's own uid, with no
-//     supplementary groups and no_new_privs (set-uid programs gain
-//     nothing);
+//   - as its account's own unprivileged uid and gid (Config.UIDBase plus
+//     the account's id; never root, the daemon's uid or a user the system
+//     knows), so pages of different accounts cannot signal or trace each
+//     other, read each other's files, or share a process limit; with no
+//     supplementary groups, umask 077 and no_new_privs (set-uid programs
+//     gain nothing);
 //   - with resource limits: CPU seconds, address space, processes, file
 //     size, open files (the caller adds a wall-time kill);
 //   - when the kernel allows it, in new mount, PID, IPC and network

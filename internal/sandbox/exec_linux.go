@@ -111,6 +111,9 @@ func Exec() error {
 	if err := dropPrivileges(spec); err != nil {
 		return err
 	}
+	// What a page creates is its account's alone: without namespaces /tmp
+	// is the host's, shared with every other account's pages.
+	syscall.Umask(0o077)
 	if err := os.Chdir(spec.Dir); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -290,10 +293,9 @@ func mountView(spec Spec) error {
 }
 
 // readOnlyHost makes every mount of the host read-only and set-uid free
-// in the run's namespace: all pages run as one user, so a file written to
-// a directory anyone may write (/run/lock, PHP's sessions) would outlive
-// the run, use disk space no limit counts and be read by another
-// account's page. What is mounted afterwards (covers, temporary
+// in the run's namespace: a file written to a directory anyone may write
+// (/run/lock, PHP's sessions) would outlive the run and use disk space no
+// limit counts. What is mounted afterwards (covers, temporary
 // directories, binds) has its own flags.
 func readOnlyHost() error {
 	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID}

@@ -8,12 +8,15 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
+	"sync"
 )
 
 // Defaults of Config's zero fields.
 const (
-	DefaultUser       = "uapid-plugin"
+	DefaultUIDBase    = 2_000_000_000 // above systemd's container range (up to 0x6FFFFFFF), below 2^31
 	DefaultCPUSeconds = 30
 	DefaultMemory     = 1 << 30 // address space; PHP and Perl reserve more than they use
 	DefaultProcesses  = 64
@@ -31,10 +34,16 @@ var ErrUnavailable = errors.New("sandbox: unavailable")
 
 // Config configures the sandbox. Helper is required.
 type Config struct {
-	// User is the system user programs run as; "" means DefaultUser. It
-	// is created (a system user with its own group, no home, no shell)
-	// when missing. It must not be root or the daemon's user.
-	User string
+	// UIDBase places each account's Unix identity: its pages run as uid
+	// and gid UIDBase + the account's id, so pages of different accounts
+	// never share a user. Without namespaces a shared user could signal,
+	// trace or read another account's running page and its files in /tmp;
+	// with them, every account's pages would still share one process
+	// limit (RLIMIT_NPROC counts a user's processes), so one account's
+	// fork bomb would stop every other account's pages. 0 means
+	// DefaultUIDBase. The range must hold no user of the system: a uid
+	// that names one is refused at run time.
+	UIDBase int64
 	// Limits of every run; zero fields take the defaults.
 	Limits Limits
 	// Hide lists paths a program must not see: uapid's data directory
@@ -62,9 +71,15 @@ type Config struct {
 
 // Sandbox starts confined programs. It is safe for concurrent use.
 type Sandbox struct {
-	cfg      Config
-	uid, gid int
+	cfg  Config
+	free sync.Map // uid (int) → struct{}: checked to name no system user
 }
+
+// Identity is the Unix user and group a run executes as.
+type Identity struct{ UID, GID int }
+
+// maxUID is the largest uid Linux accepts ((uid_t)-1 means "unchanged").
+const maxUID = 1<<32 - 2
 
 // Supported reports why programs cannot be confined here (ErrUnavailable),
 // or nil: confining needs Linux and root, or the capabilities CAP_CHOWN,
@@ -82,12 +97,8 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 		return nil, errors.New("sandbox: no helper command configured")
 	}
 	cfg = withDefaults(cfg)
-	uid, gid, err := ensureUser(cfg.User, log)
-	if err != nil {
-		return nil, err
-	}
-	if uid == 0 || gid == 0 || uid == os.Getuid() {
-		return nil, fmt.Errorf("sandbox: user %s has uid %d and gid %d: it must be neither root nor uapid's own user", cfg.User, uid, gid)
+	if cfg.UIDBase < 1 || cfg.UIDBase > maxUID {
+		return nil, fmt.Errorf("sandbox: uid base %d: want 1 to %d", cfg.UIDBase, maxUID)
 	}
 	for i, p := range cfg.Hide {
 		abs, err := filepath.Abs(p)
@@ -109,7 +120,7 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 			return nil, fmt.Errorf("sandbox: the libraries' mount point (create %s as root): %w", CpanelDir, err)
 		}
 	}
-	return &Sandbox{cfg: cfg, uid: uid, gid: gid}, nil
+	return &Sandbox{cfg: cfg}, nil
 }
 
 // CpanelDir is where programs find cPanel's libraries inside the
@@ -117,8 +128,8 @@ func New(cfg Config, log *slog.Logger) (*Sandbox, error) {
 const CpanelDir = "/usr/local/cpanel"
 
 func withDefaults(cfg Config) Config {
-	if cfg.User == "" {
-		cfg.User = DefaultUser
+	if cfg.UIDBase == 0 {
+		cfg.UIDBase = DefaultUIDBase
 	}
 	l := &cfg.Limits
 	for _, d := range []struct {
@@ -137,25 +148,50 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
-// UID returns the uid programs run as: the one LiveAPI sockets answer.
-func (s *Sandbox) UID() int { return s.uid }
+// Identity returns the user and group the pages of account id run as:
+// UIDBase+id for both, unless that is out of range, uapid's own uid, or a
+// user the system knows (whose files and processes a page would get).
+func (s *Sandbox) Identity(id int64) (Identity, error) {
+	if id < 1 || id > maxUID-s.cfg.UIDBase {
+		return Identity{}, fmt.Errorf("sandbox: account id %d has no uid above base %d", id, s.cfg.UIDBase)
+	}
+	uid := int(s.cfg.UIDBase + id)
+	if _, ok := s.free.Load(uid); ok {
+		return Identity{UID: uid, GID: uid}, nil
+	}
+	if uid == os.Getuid() {
+		return Identity{}, fmt.Errorf("sandbox: uid %d of account %d is uapid's own: choose another plugin_uid_base", uid, id)
+	}
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return Identity{}, fmt.Errorf("sandbox: uid %d of account %d belongs to the system user %s: choose a plugin_uid_base whose range holds no user", uid, id, u.Username)
+	}
+	if g, err := user.LookupGroupId(strconv.Itoa(uid)); err == nil {
+		return Identity{}, fmt.Errorf("sandbox: gid %d of account %d belongs to the group %s: choose a plugin_uid_base whose range holds no group", uid, id, g.Name)
+	}
+	s.free.Store(uid, struct{}{})
+	return Identity{UID: uid, GID: uid}, nil
+}
 
 // Namespaces reports whether programs run in their own namespaces.
 func (s *Sandbox) Namespaces() bool { return !s.cfg.NoNamespaces }
 
-// User returns the name of the user programs run as.
-func (s *Sandbox) User() string { return s.cfg.User }
+// UIDBase returns the base of the accounts' uids.
+func (s *Sandbox) UIDBase() int64 { return s.cfg.UIDBase }
 
-// Command returns a command that runs argv confined, in dir, with env as
-// its whole environment, seeing binds. The caller sets Stdin, Stdout and
+// Command returns a command that runs argv confined as who (an Identity
+// of the account the run is for), in dir, with env as its whole
+// environment, seeing binds. The caller sets Stdin, Stdout and
 // Stderr, starts it, and kills its process group (its pid) to stop it:
 // the program leads a new session. Start sends the Spec; call Started
 // after Start and Abort if Start failed.
-func (s *Sandbox) Command(ctx context.Context, argv []string, dir string, env []string, binds []Bind) (*Run, error) {
+func (s *Sandbox) Command(ctx context.Context, who Identity, argv []string, dir string, env []string, binds []Bind) (*Run, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("sandbox: no program")
 	}
-	spec := Spec{Argv: argv, Env: env, Dir: dir, Bind: binds, UID: s.uid, GID: s.gid, Limits: s.cfg.Limits,
+	if who.UID <= 0 || who.GID <= 0 {
+		return nil, errors.New("sandbox: no identity to run as")
+	}
+	spec := Spec{Argv: argv, Env: env, Dir: dir, Bind: binds, UID: who.UID, GID: who.GID, Limits: s.cfg.Limits,
 		Namespaces: !s.cfg.NoNamespaces, Network: s.cfg.Network, Hide: s.cfg.Hide, TmpSize: s.cfg.TmpSize}
 	b, err := json.Marshal(spec)
 	if err != nil {

@@ -3,11 +3,13 @@ package sandbox_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/sandbox"
@@ -16,10 +18,20 @@ import (
 
 func TestSandboxHelper(t *testing.T) { sandboxtest.ServeHelper(t) }
 
-// run runs a shell script confined and returns what it printed.
+// run runs a shell script confined as account 7 and returns what it printed.
 func run(t *testing.T, sb *sandbox.Sandbox, script, dir string, binds []sandbox.Bind) (string, string, error) {
 	t.Helper()
-	r, err := sb.Command(context.Background(), []string{"sh", "-c", script}, dir,
+	return runAs(t, sb, 7, script, dir, binds)
+}
+
+// runAs runs a shell script confined as account id.
+func runAs(t *testing.T, sb *sandbox.Sandbox, id int64, script, dir string, binds []sandbox.Bind) (string, string, error) {
+	t.Helper()
+	who, err := sb.Identity(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sb.Command(context.Background(), who, []string{"sh", "-c", script}, dir,
 		[]string{"PATH=/usr/bin:/bin", "HOME=/nonexistent"}, binds)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +80,7 @@ ls -A /tmp | wc -l`
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out, errOut)
 	}
-	uid := strconv.Itoa(sb.UID())
+	uid := strconv.FormatInt(cfg.UIDBase+7, 10)
 	want := []string{uid, "", "7", "33", "2048", "50", "524288", "NoNewPrivs:\t1", "0000000000000000", "no-secret", "visible"}
 	if sb.Namespaces() {
 		// sh, ls and grep are the only processes; /tmp holds only the way to the bind.
@@ -86,15 +98,70 @@ ls -A /tmp | wc -l`
 	}
 }
 
-// TestRefusesBadUsers: root and a missing helper are refused.
+// TestRefusesBadUsers: a uid base out of range, a missing helper, and
+// account uids that are not the account's alone (a system user's, out of
+// range) are refused.
 func TestRefusesBadUsers(t *testing.T) {
 	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
-	cfg.User = "root"
-	if _, err := sandbox.New(cfg, fixture.Logger(t)); err == nil {
-		t.Error("root accepted as the sandbox user")
+	for _, base := range []int64{-1, 1 << 32} {
+		cfg.UIDBase = base
+		if _, err := sandbox.New(cfg, fixture.Logger(t)); err == nil {
+			t.Errorf("uid base %d accepted", base)
+		}
 	}
 	if _, err := sandbox.New(sandbox.Config{}, fixture.Logger(t)); err == nil {
 		t.Error("no helper accepted")
+	}
+	cfg.UIDBase = 1 // account 1 would be uid 2, bin on Debian
+	sb, err := sandbox.New(cfg, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{0, -5, 1, 1 << 32} {
+		if who, err := sb.Identity(id); err == nil {
+			t.Errorf("account %d runs as %+v", id, who)
+		}
+	}
+}
+
+// TestAccountsApart: without namespaces, where nothing else separates
+// them, one account's page can neither kill another account's running
+// page (kill -9 -1 reaches every process of the caller's uid) nor take
+// its processes: the process limit is per account.
+func TestAccountsApart(t *testing.T) {
+	cfg := sandboxtest.Config(t, "uapid-test-sandbox")
+	cfg.NoNamespaces = true
+	cfg.Limits = sandbox.Limits{Processes: 8}
+	sb, err := sandbox.New(cfg, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := os.MkdirTemp("", "uapid-apart-") // reachable by both accounts' uids
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(shared) })
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	ready := filepath.Join(shared, "ready")
+	victim := make(chan string, 1)
+	go func() { // account 1: holds its process limit, then says whether it lived
+		out, errOut, err := runAs(t, sb, 1, `for i in 1 2 3 4 5; do sleep 4 & done; touch `+ready+`; wait; echo alive`, "/", nil)
+		victim <- fmt.Sprint(out, errOut, err)
+	}()
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	out, errOut, err := runAs(t, sb, 2, `kill -9 -1; for i in 1 2 3 4 5; do sleep 0 & done; wait; echo forked`, "/", nil)
+	if err != nil || out != "forked\n" {
+		t.Errorf("account 2: %q %s %v: want it to fork beside account 1's processes", out, errOut, err)
+	}
+	if got := <-victim; got != "alive\n<nil>" {
+		t.Errorf("account 1's page: %q, want it alive after account 2's kill -9 -1", got)
 	}
 }
 

@@ -28,7 +28,7 @@ type Bind struct {
 type Limits struct {
 	CPUSeconds uint64 `json:"cpu"`    // RLIMIT_CPU: SIGXCPU at the limit, SIGKILL a second later
 	Memory     uint64 `json:"memory"` // RLIMIT_AS, bytes
-	Processes  uint64 `json:"nproc"`  // RLIMIT_NPROC: processes of the sandbox user, all runs together
+	Processes  uint64 `json:"nproc"`  // RLIMIT_NPROC: processes of the account's uid, its runs together
 	FileSize   uint64 `json:"fsize"`  // RLIMIT_FSIZE, bytes
 	OpenFiles  uint64 `json:"nofile"` // RLIMIT_NOFILE
 }

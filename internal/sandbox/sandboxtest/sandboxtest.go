@@ -10,6 +10,7 @@ package sandboxtest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"os"
 	"testing"
 
@@ -30,17 +31,25 @@ func ServeHelper(t *testing.T) {
 	os.Exit(111)
 }
 
-// Config is a sandbox configuration whose helper is this test binary, for
-// user (a user of its own per test package, so that packages testing in
-// parallel do not share a process limit). It skips the test unless it runs
-// as root (or with the capabilities confining needs).
-func Config(tb testing.TB, user string) sandbox.Config {
+// UIDBase is the uid base of the test package named pkg: a range of its
+// own above the default one, so that packages testing in parallel, whose
+// accounts have the same ids, do not share a process limit.
+func UIDBase(pkg string) int64 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(pkg))
+	return sandbox.DefaultUIDBase + 10_000_000 + int64(h.Sum32()%1000)*100_000
+}
+
+// Config is a sandbox configuration whose helper is this test binary,
+// with the uid range UIDBase(pkg). It skips the test unless it runs as
+// root (or with the capabilities confining needs).
+func Config(tb testing.TB, pkg string) sandbox.Config {
 	tb.Helper()
 	if err := sandbox.Supported(); err != nil {
 		tb.Skipf("%v: run the tests as root (CI does)", err)
 	}
 	return sandbox.Config{
-		User:      user,
+		UIDBase:   UIDBase(pkg),
 		Helper:    []string{os.Args[0], "-test.run=^TestSandboxHelper$"},
 		HelperEnv: []string{envMarker},
 	}
