@@ -35,6 +35,7 @@ import (
 	"github.com/uapid/uapid/internal/plugin"
 	"github.com/uapid/uapid/internal/sandbox"
 	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/svcacct"
 	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
 	diskusage "github.com/uapid/uapid/internal/usage"
@@ -71,6 +72,9 @@ type Main struct {
 	plugins  *plugin.Server
 	usage    *diskusage.Keeper
 	users    *usermanager.Service
+	// dirLocks are the per-account locks the FTP, Web Disk and email
+	// services and UserManager share around their directory changes.
+	dirLocks *svcacct.Locks
 	servers  []*http.Server
 	graces   map[*http.Server]time.Duration // shutdown grace of a server, when not the default
 	netm     *netlimit.Metrics
@@ -142,6 +146,7 @@ func (m *Main) build(ctx context.Context) error {
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle},
 		auth.Stores{Accounts: m.db, Tokens: m.db, Sessions: m.db, FTP: m.db, WebDisk: m.db, Versions: m.db}, lim, m.Log, nil)
 	m.auth.UseOperator(m.db, m.db)
+	m.dirLocks = svcacct.NewLocks()
 	ftpSvc, err := m.startFTP(ctx)
 	if err != nil {
 		return err

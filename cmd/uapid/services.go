@@ -28,7 +28,7 @@ import (
 // PostgreSQL). The node observes the registry and is started before the
 // server accepts its first login, so that no session goes unrecorded.
 func (m *Main) startFTP(ctx context.Context) (*ftp.Service, error) {
-	cfg := ftp.Config{Daemon: ftp.DaemonDisabled}
+	cfg := ftp.Config{Daemon: ftp.DaemonDisabled, Locks: m.dirLocks}
 	var srv *ftpd.Server
 	var local hosting.FTPSessions // stays a nil interface without FTP
 	var node *cluster.Node
@@ -78,7 +78,7 @@ func (m *Main) startFTP(ctx context.Context) (*ftp.Service, error) {
 		})
 		m.ftp = srv
 		m.addrs["ftp"] = srv.Addr()
-		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port}
+		cfg = ftp.Config{Port: srv.Addr().(*net.TCPAddr).Port, Locks: m.dirLocks}
 		m.Log.Info("listening", "server", "ftp", "addr", srv.Addr().String())
 	}
 	return ftp.New(cfg, m.db, node, m.usage, m.Log)
@@ -103,14 +103,14 @@ func (m *Main) email(ctx context.Context) (*email.Service, *mailauth.Publisher, 
 		p = pub
 	}
 	svc, err := email.New(email.Config{DefaultQuotaMB: m.Config.EmailQuotaMB, MaxQuotaMB: m.Config.EmailMaxQuotaMB,
-		Rescans: m.usage}, m.db, p, m.Log)
+		Rescans: m.usage, Locks: m.dirLocks}, m.db, p, m.Log)
 	return svc, pub, err
 }
 
 // startWebDAV starts the Web Disk server on its TLS and plain listeners
 // (each unless empty) and returns the WebDisk module's service on top of it.
 func (m *Main) startWebDAV() (*webdisk.Service, error) {
-	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm, Rescans: m.usage}
+	cfg := webdisk.Config{Realm: hosting.DefaultWebDiskRealm, Rescans: m.usage, Locks: m.dirLocks}
 	if m.Config.WebDAVAddr == "" && m.Config.WebDAVPlainAddr == "" {
 		return webdisk.New(cfg, m.db, m.cluster.WebDisk(), m.Log) // kills still reach other nodes
 	}
@@ -153,7 +153,7 @@ func (m *Main) startWebDAV() (*webdisk.Service, error) {
 // invite_base_url, or at this server's HTTPS address.
 func (m *Main) userManager(ftpSvc *ftp.Service, emailSvc *email.Service, webdiskSvc *webdisk.Service) (*usermanager.Service, error) {
 	deps := usermanager.Deps{Store: m.db, Accounts: m.db, FTP: ftpSvc, Email: emailSvc, WebDisk: webdiskSvc,
-		Passwords: m.accounts, Log: m.Log}
+		Passwords: m.accounts, Log: m.Log, Locks: m.dirLocks}
 	cfg := usermanager.Config{Hostname: m.Config.Hostname}
 	if m.Config.SMTPRelay != "" {
 		mailer, err := invite.NewSMTP(invite.SMTPConfig{Relay: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Hello: m.Config.Hostname})

@@ -64,7 +64,7 @@ func (x *Destroy) Finish(ctx context.Context) []string {
 	if !x.on {
 		return nil
 	}
-	w, err := x.d.removeUnlessUsed(ctx, x.acct, x.data.HomeDir)
+	w, err := x.d.RemoveUnlessUsed(ctx, x.acct, x.data.HomeDir)
 	if err == nil {
 		err = x.d.journal.Finish(ctx, x.in)
 	}
@@ -77,11 +77,15 @@ func (x *Destroy) Finish(ctx context.Context) []string {
 	return nil
 }
 
-// removeUnlessUsed removes a deleted login's directory rel unless an
+// RemoveUnlessUsed removes a deleted login's directory rel unless an
 // account of cfg.Users uses it, and returns a warning for the caller when
 // it did not remove it. err is set when trying again may succeed (the
-// intent then stays for the repair).
-func (d *Dirs) removeUnlessUsed(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
+// intent then stays for the repair). The check and the removal run under
+// the account's lock (Config.Locks), so that an add in any service that
+// makes or adopts rel meanwhile either comes first and keeps it, or comes
+// after and finds it gone. Email's delete_pop uses it for the maildir.
+func (d *Dirs) RemoveUnlessUsed(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
+	defer d.lock(acct.ID)()
 	dir := filepath.Join(acct.HomeDir, rel)
 	u, i, err := usedBy(ctx, acct.ID, rel, d.cfg.Users)
 	if err != nil {
@@ -115,7 +119,7 @@ func (d *Dirs) repairDestroy(ctx context.Context, in *hosting.Intent) (string, e
 	} else if acct == nil {
 		return gone, nil
 	}
-	if _, err := d.removeUnlessUsed(ctx, acct, x.HomeDir); err != nil {
+	if _, err := d.RemoveUnlessUsed(ctx, acct, x.HomeDir); err != nil {
 		return "", err
 	}
 	return "completed: directory " + x.HomeDir + " of " + x.Login + " removed unless shared", nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"sync"
 
 	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
@@ -41,10 +40,12 @@ type Config struct {
 	// Rescans, if set, recounts an account's disk usage after a directory
 	// was removed behind the file layer's back.
 	Rescans Rescans
-	// Lock, if set, is held by every new directory and its repair: email
-	// also holds it to delete a mailbox, so that an undo never removes a
-	// maildir a concurrent call made or adopted.
-	Lock sync.Locker
+	// Locks are the per-account locks every new directory, destroy and
+	// their repairs hold, shared with the other services of the process
+	// (and UserManager), so that no removal takes a directory a concurrent
+	// change of any of them made or adopted. nil: the Dirs' own, which
+	// serialise this service's changes only (tests).
+	Locks *Locks
 	// Repaired, if set, runs after the repair of a new directory of an
 	// account that still exists, with the domain the change recorded:
 	// email publishes it to the mail server.
@@ -76,6 +77,9 @@ func New(cfg Config) *Dirs {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Locks == nil {
+		cfg.Locks = NewLocks()
+	}
 	return &Dirs{cfg: cfg}
 }
 
@@ -89,14 +93,9 @@ func (d *Dirs) UseJournal(j *intent.Journal, accounts AccountFinder) {
 	}
 }
 
-// lock holds cfg.Lock, if any, until the returned func runs.
-func (d *Dirs) lock() func() {
-	if d.cfg.Lock == nil {
-		return func() {}
-	}
-	d.cfg.Lock.Lock()
-	return d.cfg.Lock.Unlock
-}
+// lock holds the lock of the hosting account id until the returned func
+// runs.
+func (d *Dirs) lock(id int64) func() { return d.cfg.Locks.Lock(id) }
 
 // find returns the hosting account an intent names, or nil when it is
 // gone (its home went with it, so there is nothing left to repair).
@@ -130,4 +129,20 @@ func (d *Dirs) remove(acct *hosting.Account, rel string) error {
 		d.cfg.Rescans.Schedule(acct) // the home may hold less
 	}
 	return err
+}
+
+// removeMade removes rel, a directory a change made, as far as it holds
+// only directories (see removeMade), then has the account's usage
+// recounted. kept names what keeps it.
+func (d *Dirs) removeMade(acct *hosting.Account, rel string) (kept string, err error) {
+	root, err := homedir.Open(acct)
+	if err != nil {
+		return "", err
+	}
+	defer root.Close()
+	kept, err = removeMade(root, rel)
+	if d.cfg.Rescans != nil {
+		d.cfg.Rescans.Schedule(acct)
+	}
+	return kept, err
 }

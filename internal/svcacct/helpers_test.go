@@ -94,6 +94,14 @@ func (e *env) mkdir(tb testing.TB, rel string) {
 	mustFile(tb, filepath.Join(e.acct.HomeDir, rel, "f"))
 }
 
+// mkdirEmpty makes rel (and parents) in the home, holding nothing.
+func (e *env) mkdirEmpty(tb testing.TB, rel string) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Join(e.acct.HomeDir, rel), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // symlinkOut makes rel in the home a link to the outside directory.
 func (e *env) symlinkOut(tb testing.TB, rel string) {
 	tb.Helper()

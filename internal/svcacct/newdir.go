@@ -36,17 +36,18 @@ type Change struct {
 	Warnings []string    // for the caller, when the change is committed
 }
 
-// undo removes what was created and restores a changed mode.
-func (c *Change) undo(root *os.Root) error {
+// undo removes what was created, unless something was put in it since
+// (kept names it), and restores a changed mode.
+func (c *Change) undo(root *os.Root) (kept string, err error) {
 	switch {
 	case c == nil:
-		return nil
+		return "", nil
 	case c.Created != "":
-		return root.RemoveAll(c.Created)
+		return removeMade(root, c.Created)
 	case c.Chmod != "":
-		return root.Chmod(c.Chmod, c.OldMode)
+		return "", root.Chmod(c.Chmod, c.OldMode)
 	}
-	return nil
+	return "", nil
 }
 
 // WithNewDir makes nd's directory below acct's home and runs commit; if
@@ -55,7 +56,7 @@ func (c *Change) undo(root *os.Root) error {
 // the repair remove it after a crash, and stays when the undo fails. It
 // returns the Change once committed.
 func (d *Dirs) WithNewDir(ctx context.Context, acct *hosting.Account, nd NewDir, commit func() error) (*Change, error) {
-	defer d.lock()()
+	defer d.lock(acct.ID)()
 	root, err := homedir.Open(acct)
 	if err != nil {
 		return nil, err
@@ -71,9 +72,14 @@ func (d *Dirs) WithNewDir(ctx context.Context, acct *hosting.Account, nd NewDir,
 		err = commit()
 	}
 	if err != nil {
-		if uerr := c.undo(root); uerr != nil {
+		kept, uerr := c.undo(root)
+		if uerr != nil {
 			d.cfg.Log.ErrorContext(ctx, "undo "+d.cfg.Name+" directory change", "account", acct.Name, "dir", nd.Rel, "err", uerr)
 			return nil, err // the intent stays: the repair removes the directory
+		}
+		if kept != "" {
+			d.cfg.Log.WarnContext(ctx, "undo "+d.cfg.Name+" directory change: kept a directory it made, something was put in it since",
+				"account", acct.Name, "dir", c.Created, "holds", kept)
 		}
 	}
 	if ferr := d.journal.Finish(ctx, in); ferr != nil {
@@ -120,7 +126,7 @@ func (d *Dirs) repairNewDir(ctx context.Context, in *hosting.Intent) (string, er
 	} else if acct == nil {
 		return gone, nil
 	}
-	defer d.lock()()
+	defer d.lock(acct.ID)()
 	outcome, err := d.keepOrRemove(ctx, acct, nd.Dir)
 	if err != nil {
 		return "", err
@@ -134,7 +140,9 @@ func (d *Dirs) repairNewDir(ctx context.Context, in *hosting.Intent) (string, er
 }
 
 // keepOrRemove keeps dir if an account of cfg.Users uses it, and removes
-// it otherwise.
+// it otherwise, as far as it holds only the directories the change made: a
+// late repair (of an undo that failed, retried while the server serves)
+// must not take files uploaded since. The caller holds the account's lock.
 func (d *Dirs) keepOrRemove(ctx context.Context, acct *hosting.Account, dir string) (string, error) {
 	u, _, err := usedBy(ctx, acct.ID, dir, d.cfg.Users)
 	if err != nil {
@@ -143,8 +151,14 @@ func (d *Dirs) keepOrRemove(ctx context.Context, acct *hosting.Account, dir stri
 	if u != nil {
 		return "completed: " + dir + " belongs to " + u.login, nil
 	}
-	if err := d.remove(acct, dir); err != nil {
+	kept, err := d.removeMade(acct, dir)
+	if err != nil {
 		return "", err
+	}
+	if kept != "" {
+		d.cfg.Log.WarnContext(ctx, "repair of a new "+d.cfg.Name+" directory: kept it, something was put in it since",
+			"account", acct.Name, "dir", dir, "holds", kept)
+		return "rolled back: " + dir + " kept, it holds " + kept + " put there since", nil
 	}
 	return "rolled back: " + dir + " removed", nil
 }

@@ -48,11 +48,16 @@ func TestWithNewDir(t *testing.T) {
 		wantExists  []string
 		wantGone    []string
 		wantMode    os.FileMode // of rel afterwards, when set
+		// upload is a file a login puts in what was made while the
+		// commit runs: the undo keeps it, with its directories.
+		upload string
 	}{
 		{name: "committed: the directory stays", rel: "a/b", make: makeDirs, wantCreated: "a",
 			wantExists: []string{"a/b"}, wantMode: svcacct.PublicMode},
 		{name: "commit failed: what was made goes", rel: "a/b", make: makeDirs, commit: errCommit,
 			wantErr: errCommit, wantGone: []string{"a"}},
+		{name: "commit failed: a file put in what was made meanwhile stays", rel: "a/b", make: makeDirs,
+			commit: errCommit, upload: "a/b/up.txt", wantErr: errCommit, wantExists: []string{"a/b/up.txt"}},
 		{name: "commit failed: an existing parent stays", existing: "a", rel: "a/b", make: makeDirs,
 			commit: errCommit, wantErr: errCommit, wantExists: []string{"a"}, wantGone: []string{"a/b"}},
 		{name: "commit failed: an existing directory stays", existing: "a", rel: "a", make: makeDirs,
@@ -76,7 +81,13 @@ func TestWithNewDir(t *testing.T) {
 			d.UseJournal(e.journal(t, "node"), e.db)
 			commits := 0
 			c, err := d.WithNewDir(context.Background(), e.acct, svcacct.NewDir{Rel: tt.rel, Make: tt.make(tt.rel)},
-				func() error { commits++; return tt.commit })
+				func() error {
+					commits++
+					if tt.upload != "" {
+						mustFile(t, filepath.Join(e.acct.HomeDir, tt.upload))
+					}
+					return tt.commit
+				})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("WithNewDir error = %v, want %v", err, tt.wantErr)
 			}

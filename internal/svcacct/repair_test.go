@@ -14,11 +14,14 @@ import (
 // intent, a directory) and checks what the next start-up's repair does.
 func TestRepair(t *testing.T) {
 	tests := []struct {
-		name         string
-		setup        func(e *env)
-		kind         string // "newdir" or "destroy"
-		data         any
-		gone         bool // the account was deleted meanwhile
+		name  string
+		setup func(e *env)
+		kind  string // "newdir" or "destroy"
+		data  any
+		gone  bool // the account was deleted meanwhile
+		// upload puts a file in a new directory, as a login that reaches
+		// it may have done since it was made (the change makes none).
+		upload       bool
 		repaired     error
 		wantLeft     int
 		wantGone     bool
@@ -37,6 +40,8 @@ func TestRepair(t *testing.T) {
 			data:         svcacct.NewDirData{Dir: "new"},
 			setup:        func(e *env) { e.other.uses = []svcacct.Use{{"web@example.com", "new/dav"}} },
 			wantRepaired: []string{""}},
+		{name: "new directory holding a file put there since: kept", kind: "newdir",
+			data: svcacct.NewDirData{Dir: "new"}, upload: true, wantRepaired: []string{""}},
 		{name: "new directory: other listing failed: retried", kind: "newdir", data: svcacct.NewDirData{Dir: "new"},
 			setup: func(e *env) { e.other.err = errList }, wantLeft: 1},
 		{name: "new directory: own listing failed: retried", kind: "newdir", data: svcacct.NewDirData{Dir: "new"},
@@ -65,7 +70,11 @@ func TestRepair(t *testing.T) {
 			t.Parallel()
 			e := mustEnv(t)
 			rel := dirOf(tt.data)
-			e.mkdir(t, rel)
+			if tt.kind == "newdir" && !tt.upload {
+				e.mkdirEmpty(t, rel+"/sub") // what a change makes: directories
+			} else {
+				e.mkdir(t, rel)
+			}
 			if tt.setup != nil {
 				tt.setup(e)
 			}

@@ -93,17 +93,6 @@ type user struct {
 	noun, login string
 }
 
-// InUse returns the login of the first account of users whose directory
-// lies in rel ("" if none), for callers outside this package that remove a
-// directory they made (UserManager's roll-back).
-func InUse(ctx context.Context, accountID int64, rel string, users []Users) (string, error) {
-	u, _, err := usedBy(ctx, accountID, rel, users)
-	if err != nil || u == nil {
-		return "", err
-	}
-	return u.login, nil
-}
-
 // usedBy returns the first account of users whose directory lies in rel
 // (nil if none). When a listing fails it returns that listing's index with
 // the error.

@@ -2,9 +2,7 @@ package email
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
 	"github.com/uapid/uapid/internal/svcacct"
@@ -56,30 +54,10 @@ func (s *Service) repairDelete(ctx context.Context, in *hosting.Intent) (string,
 	if d.KeepMaildir {
 		return "completed: " + d.User + "@" + d.Domain + " published as deleted", nil
 	}
-	s.dirs.Lock()
-	defer s.dirs.Unlock()
-	if err := s.removeKeptMaildir(ctx, acct, d.User, d.Domain); err != nil {
+	// The maildir stays if a mailbox of the address exists again (it
+	// adopted it) or another account uses it.
+	if _, err := s.maildirs.RemoveUnlessUsed(ctx, acct, hosting.MaildirPath(d.User, d.Domain)); err != nil {
 		return "", err
 	}
-	return "completed: " + d.User + "@" + d.Domain + " published as deleted, maildir removed", nil
-}
-
-// removeKeptMaildir removes a deleted mailbox's maildir unless a mailbox
-// of the same address exists again (it adopted the maildir). The caller
-// holds s.dirs.
-func (s *Service) removeKeptMaildir(ctx context.Context, acct *hosting.Account, user, domain string) error {
-	if _, err := s.store.FindEmailAccount(ctx, acct.ID, user, domain); err == nil {
-		return nil
-	} else if hosting.ErrorCode(err) != hosting.ENOTFOUND {
-		return err
-	}
-	root, err := homedir.Open(acct)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	if err := removeTree(root, hosting.MaildirPath(user, domain)); err != nil {
-		return fmt.Errorf("email: %w", err)
-	}
-	return nil
+	return "completed: " + d.User + "@" + d.Domain + " published as deleted, maildir removed unless used", nil
 }

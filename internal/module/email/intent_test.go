@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/uapid/uapid/internal/fixture"
@@ -55,9 +56,14 @@ func TestCrashBeforeAddCommitKeepsAnFTPRoot(t *testing.T) {
 		PasswordHash: "x", HomeDir: "mail/example.net/ftp"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"mail/example.net/ftp/f", "mail/example.org/half/cur/f"} {
+	// The FTP login's root holds a file; the half-made maildir only the
+	// directories add_pop makes.
+	for _, p := range []string{"mail/example.net/ftp/f", "mail/example.org/half/cur/"} {
 		if err := os.MkdirAll(filepath.Join(e.a.HomeDir, filepath.Dir(p)), 0o755); err != nil {
 			t.Fatal(err)
+		}
+		if strings.HasSuffix(p, "/") {
+			continue
 		}
 		if err := os.WriteFile(filepath.Join(e.a.HomeDir, p), nil, 0o644); err != nil {
 			t.Fatal(err)

@@ -178,11 +178,10 @@ func (s *Service) DiskUsage(ctx context.Context, acct *hosting.Account, e *hosti
 // keepMaildir (delete_pop's flags=passwd), it removes the maildir. The row
 // goes with an intent in one transaction, so a crash before the domain is
 // published and the maildir removed leaves the intent, whose repair does
-// both. A failure to remove the maildir after the deletion is committed
-// comes back as a warning. Returns ENOTFOUND.
+// both. The maildir stays while an FTP, Web Disk or email account uses
+// it (svcacct's rule), which a warning says, as it says a failure to
+// remove it after the deletion is committed. Returns ENOTFOUND.
 func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user, domain string, keepMaildir bool) (warnings []string, err error) {
-	s.dirs.Lock()
-	defer s.dirs.Unlock()
 	e, err := s.GetMailbox(ctx, acct, user, domain)
 	if err != nil {
 		return nil, err
@@ -219,20 +218,16 @@ func (s *Service) DeleteMailbox(ctx context.Context, acct *hosting.Account, user
 	return warnings, pubErr
 }
 
-// removeMaildir removes a deleted mailbox's maildir and returns a warning
-// for the caller when it could not, with the error.
+// removeMaildir removes a deleted mailbox's maildir unless an account uses
+// it (a mailbox of the address made again, an FTP or Web Disk login rooted
+// in it), under the account's lock, and returns a warning for the caller
+// when it did not remove it, with the error when trying again may help.
 func (s *Service) removeMaildir(ctx context.Context, acct *hosting.Account, e *hosting.EmailAccount) (string, error) {
-	root, err := homedir.Open(acct)
-	if err == nil {
-		defer root.Close()
-		err = removeTree(root, e.Maildir())
-		s.rescan(acct)
-	}
+	w, err := s.maildirs.RemoveUnlessUsed(ctx, acct, e.Maildir())
 	if err != nil {
 		s.log.ErrorContext(ctx, "remove maildir", "account", acct.Name, "email", e.Address(), "err", err)
-		return fmt.Sprintf("The system could not remove the mail directory “%s”.", e.Maildir()), err
 	}
-	return "", nil
+	return w, err
 }
 
 // SetPassword changes a mailbox's password. Returns EINVALID for an empty

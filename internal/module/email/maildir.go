@@ -90,18 +90,6 @@ func settle(root *os.Root, name string, mode os.FileMode, uid, gid int) error {
 	return root.Lchown(name, uid, gid)
 }
 
-// removeTree removes rel and everything below it, never following a
-// symlink; a missing rel is no error.
-func removeTree(root *os.Root, rel string) error {
-	if rel == "" {
-		return nil
-	}
-	if err := root.RemoveAll(rel); err != nil {
-		return fmt.Errorf("email: remove %s: %w", rel, err)
-	}
-	return nil
-}
-
 // usage returns the bytes of the regular files below the maildir rel and
 // its latest modification time (of the maildir, cur and new, which every
 // delivery or read touches). The mail server writes maildirs, so no

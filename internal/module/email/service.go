@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/intent"
@@ -35,6 +34,9 @@ type Config struct {
 	// after the service removed a directory behind the file layer's back
 	// (internal/usage.Keeper).
 	Rescans svcacct.Rescans
+	// Locks are the per-account locks shared with the process's other
+	// services (see ftp.Config.Locks); nil: the service's own (tests).
+	Locks *svcacct.Locks
 }
 
 // validate fills in the defaults and checks the values.
@@ -71,11 +73,10 @@ type Service struct {
 	pub   Publisher // nil: no mail server is told anything
 	cfg   Config
 	log   *slog.Logger
-	// dirs serialises creations and deletions: an add_pop undoing its
-	// directories must not remove a maildir a concurrent call made or
-	// adopted in between.
-	dirs sync.Mutex
-	// maildirs makes new maildirs and repairs their creation.
+	// maildirs makes new maildirs, removes deleted ones, and repairs
+	// both, under the account's lock (Config.Locks): an add_pop undoing
+	// its directories, or a delete_pop removing its maildir, never
+	// removes a maildir a concurrent call made or adopted in between.
 	maildirs *svcacct.Dirs
 	// journal makes deletions crash-safe (nil in tests without it);
 	// accounts finds the account of an intent its repairs finish.
@@ -103,7 +104,7 @@ func New(cfg Config, store hosting.EmailAccountStore, pub Publisher, log *slog.L
 	// The repair of a new maildir keeps a directory any FTP, Web Disk or
 	// email account uses (an FTP login's root may be mail/DOMAIN).
 	s.maildirs = svcacct.New(svcacct.Config{Name: "email", NewDirKind: kindCreate,
-		Users: svcacct.UsersOf(store, svcacct.EmailUsers, svcacct.FTPUsers, svcacct.WebDiskUsers), Rescans: cfg.Rescans, Lock: &s.dirs,
+		Users: svcacct.UsersOf(store, svcacct.EmailUsers, svcacct.FTPUsers, svcacct.WebDiskUsers), Rescans: cfg.Rescans, Locks: cfg.Locks,
 		Repaired: s.publish, Log: log})
 	return s, nil
 }
@@ -133,11 +134,4 @@ func (s *Service) owner() (uid, gid int) {
 		return -1, -1
 	}
 	return s.pub.Owner()
-}
-
-// rescan schedules a recount of acct's disk usage, if a Rescans is set.
-func (s *Service) rescan(acct *hosting.Account) {
-	if s.cfg.Rescans != nil {
-		s.cfg.Rescans.Schedule(acct)
-	}
 }

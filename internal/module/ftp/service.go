@@ -29,6 +29,11 @@ type Config struct {
 	// DaemonPureFTPd (the default when empty), DaemonProFTPD or
 	// DaemonDisabled.
 	Daemon string
+	// Locks are the per-account locks the process's FTP, Web Disk and
+	// email services and UserManager share, so that a login's destroy
+	// never removes a directory another service's add made or adopted
+	// meanwhile; nil: the service's own (tests).
+	Locks *svcacct.Locks
 }
 
 // validate fills in the defaults and checks the values.
@@ -100,7 +105,7 @@ func New(cfg Config, store hosting.FTPAccountStore, sessions Sessions, usage Usa
 	// directory another FTP, Web Disk or email account uses: it must not
 	// take another account's files.
 	dirs := svcacct.New(svcacct.Config{Name: "ftp", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
-		Users: svcacct.UsersOf(store, svcacct.FTPUsers, svcacct.WebDiskUsers, svcacct.EmailUsers), Rescans: usage, Log: log})
+		Users: svcacct.UsersOf(store, svcacct.FTPUsers, svcacct.WebDiskUsers, svcacct.EmailUsers), Rescans: usage, Locks: cfg.Locks, Log: log})
 	return &Service{store: store, sessions: sessions, usage: usage, cfg: cfg, log: log, loc: time.Local, dirs: dirs}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/webdisk"
 	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/svcacct"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -61,14 +62,15 @@ func mustEnv(tb testing.TB) *env {
 func (e *env) wire(tb testing.TB) {
 	tb.Helper()
 	log := fixture.Logger(tb)
+	locks := svcacct.NewLocks() // shared, as cmd/uapid shares them
 	var err error
-	if e.ftp, err = ftp.New(ftp.Config{}, e.db, e.kills.ftp(), fixture.Usage(tb, e.db), log); err != nil {
+	if e.ftp, err = ftp.New(ftp.Config{Locks: locks}, e.db, e.kills.ftp(), fixture.Usage(tb, e.db), log); err != nil {
 		tb.Fatal(err)
 	}
-	if e.email, err = email.New(email.Config{}, e.db, nil, log); err != nil {
+	if e.email, err = email.New(email.Config{Locks: locks}, e.db, nil, log); err != nil {
 		tb.Fatal(err)
 	}
-	if e.webdisk, err = webdisk.New(webdisk.Config{Realm: "test"}, e.db, e.kills.webDisk(), log); err != nil {
+	if e.webdisk, err = webdisk.New(webdisk.Config{Realm: "test", Locks: locks}, e.db, e.kills.webDisk(), log); err != nil {
 		tb.Fatal(err)
 	}
 	mailer, err := invite.NewSMTP(invite.SMTPConfig{Relay: e.smtp.Addr(), From: "noreply@host.example", Timeout: 5 * time.Second})
@@ -77,7 +79,7 @@ func (e *env) wire(tb testing.TB) {
 	}
 	e.svc, err = New(Config{InviteBaseURL: "https://host.example:2083/", Hostname: "test.host"}, Deps{
 		Store: e.db, Accounts: e.db, FTP: e.ftp, Email: e.email, WebDisk: e.webdisk, Passwords: e.accounts,
-		Mailer: mailer, Log: log, Now: e.clock.now})
+		Mailer: mailer, Log: log, Now: e.clock.now, Locks: locks})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -243,27 +243,26 @@ func firstMissing(acct *hosting.Account, rel string) (string, error) {
 }
 
 // removeDir removes a directory a change made, rel to the home ("" for
-// none), with what is in it, unless an FTP, Web Disk or email account uses
-// it now: another change may have put its own login there meanwhile.
+// none), under the account's lock the services share (svcacct.Locks),
+// unless an FTP, Web Disk or email account uses it now (another change may
+// have put its own login there meanwhile), and only as far as it holds
+// nothing but directories: a repair that runs late must not take files
+// uploaded since. The caller holds no lock.
 func (s *Service) removeDir(ctx context.Context, acct *hosting.Account, rel string) error {
 	if rel == "" {
 		return nil
 	}
 	users := svcacct.UsersOf(s.store, svcacct.FTPUsers, svcacct.WebDiskUsers, svcacct.EmailUsers)
-	login, err := svcacct.InUse(ctx, acct.ID, rel, users)
-	if err != nil {
+	login, kept, err := s.locks.RemoveMade(ctx, acct, rel, users)
+	switch {
+	case err != nil:
 		return err
+	case login != "":
+		s.log.InfoContext(ctx, "usermanager: kept a directory a rolled-back change made, another account uses it", "account", acct.Name, "dir", rel, "login", login)
+	case kept != "":
+		s.log.WarnContext(ctx, "usermanager: kept a directory a rolled-back change made, something was put in it since", "account", acct.Name, "dir", rel, "holds", kept)
 	}
-	if login != "" {
-		s.log.Info("usermanager: kept a directory a rolled-back change made, another account uses it", "account", acct.Name, "dir", rel, "login", login)
-		return nil
-	}
-	root, err := homedir.Open(acct)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	return root.RemoveAll(rel)
+	return nil
 }
 
 // ours reports whether the service account sa was made by the step st of

@@ -14,6 +14,7 @@ import (
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/webdisk"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // FTPService is what UserManager needs from the Ftp module: *ftp.Service.
@@ -120,6 +121,10 @@ type Deps struct {
 	Passwords PasswordChanger
 	Mailer    invite.Mailer
 	Log       *slog.Logger
+	// Locks are the per-account locks the FTP, Web Disk and email services
+	// share (their Config.Locks): a roll-back removes a directory under
+	// them. nil: UserManager's own (tests whose services have their own).
+	Locks *svcacct.Locks
 	// Now is the clock; nil means time.Now. Tests pin it.
 	Now func() time.Time
 }
@@ -135,6 +140,7 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	journal   *intent.Journal // nil: changes are not crash-safe (tests)
+	locks     *svcacct.Locks
 }
 
 // New returns the service. It returns an error for an invalid cfg or a
@@ -147,12 +153,15 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		return nil, fmt.Errorf("usermanager: New needs a store, an account finder and the FTP service")
 	}
 	s := &Service{store: deps.Store, accounts: deps.Accounts, passwords: deps.Passwords, mailer: deps.Mailer,
-		cfg: cfg, log: deps.Log, now: deps.Now}
+		cfg: cfg, log: deps.Log, now: deps.Now, locks: deps.Locks}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.locks == nil {
+		s.locks = svcacct.NewLocks()
 	}
 	if deps.Email != nil {
 		s.backends = append(s.backends, &emailBackend{deps.Email})

@@ -29,6 +29,9 @@ type Config struct {
 	// after the service removed a directory behind the file layer's back
 	// (internal/usage.Keeper).
 	Rescans svcacct.Rescans
+	// Locks are the per-account locks shared with the process's other
+	// services (see ftp.Config.Locks); nil: the service's own (tests).
+	Locks *svcacct.Locks
 }
 
 // validate fills in the defaults and checks the values.
@@ -84,7 +87,7 @@ func New(cfg Config, store hosting.WebDiskAccountStore, sessions Sessions, log *
 	// directory another Web Disk, FTP or email account uses: it must not
 	// take another account's files.
 	dirs := svcacct.New(svcacct.Config{Name: "web disk", NewDirKind: kindNewDir, DestroyKind: kindDestroy,
-		Users: svcacct.UsersOf(store, svcacct.WebDiskUsers, svcacct.FTPUsers, svcacct.EmailUsers), Rescans: cfg.Rescans, Log: log})
+		Users: svcacct.UsersOf(store, svcacct.WebDiskUsers, svcacct.FTPUsers, svcacct.EmailUsers), Rescans: cfg.Rescans, Locks: cfg.Locks, Log: log})
 	return &Service{store: store, sessions: sessions, cfg: cfg, log: log, dirs: dirs}, nil
 }
 
