@@ -43,6 +43,28 @@ type state struct {
 	// Dir is the top-most directory (relative to the home) that the edit's
 	// change of home directory may make, removed when it is rolled back.
 	Dir string `json:"dir,omitempty"`
+	// NewHash is the hash the edit gives the service ("" when it changes
+	// no password), so that a roll-back puts Hash back only while the
+	// service still holds it: a repair retried late must not undo a
+	// password changed since. nil in intents of earlier versions.
+	NewHash *string `json:"new_hash,omitempty"`
+}
+
+// restoresCredentials reports whether rolling the edit back puts was's
+// hashes back on its service, which holds hash and ha1 now: when the edit
+// gave it a new hash, only while it still has that one; when it gave none,
+// only the Digest hash it cleared, while the password is still the one of
+// before. A later change stays, and is logged by the caller. Intents of
+// earlier versions did not record the new hash: any difference is put
+// back, as those versions did.
+func (was state) restoresCredentials(hash, ha1 string) bool {
+	switch {
+	case was.NewHash == nil:
+		return hash != was.Hash || ha1 != was.HA1
+	case *was.NewHash != "":
+		return hash == *was.NewHash
+	}
+	return hash == was.Hash && ha1 != was.HA1
 }
 
 // name is the grouping key: "user@domain", or "user" without a domain.

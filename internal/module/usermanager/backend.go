@@ -22,9 +22,9 @@ type backend interface {
 	dir(req createRequest) string
 	// create makes a service account with a plain password or a hash.
 	create(ctx context.Context, acct *hosting.Account, req createRequest) (*serviceAccount, []string, error)
-	// update applies the options given and, when plain is not "", the
+	// update applies the options given and, when pw.plain is not "", the
 	// password.
-	update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, plain string) ([]string, error)
+	update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, pw newPassword) ([]string, error)
 	// restore puts back the settings of was (its earlier state) that sa
 	// no longer has, for rolling an interrupted edit back.
 	restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error
@@ -39,6 +39,14 @@ type createRequest struct {
 	user, domain string
 	plain, hash  string
 	opts         options
+}
+
+// newPassword is a password to give service accounts: plain, and its
+// crypt(3) hash when the caller made it ("" lets each service make its
+// own). An edit makes it, so that its intent records the hash every
+// service stores (state.NewHash).
+type newPassword struct {
+	plain, hash string
 }
 
 // options are the services.SERVICE.* arguments of create_user and

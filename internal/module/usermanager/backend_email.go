@@ -55,14 +55,17 @@ func (b *emailBackend) create(ctx context.Context, acct *hosting.Account, req cr
 	return emailAccount(e), nil, nil
 }
 
-func (b *emailBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, o options, plain string) ([]string, error) {
+func (b *emailBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, o options, pw newPassword) ([]string, error) {
 	if o.quotaMB != nil && *o.quotaMB != deref(sa.email.Quota) {
 		if _, err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, *o.quotaMB); err != nil {
 			return nil, err
 		}
 	}
-	if plain != "" {
-		return nil, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, plain)
+	switch {
+	case pw.hash != "":
+		return nil, b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, pw.hash)
+	case pw.plain != "":
+		return nil, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, pw.plain)
 	}
 	return nil, nil
 }
@@ -73,7 +76,7 @@ func (b *emailBackend) restore(ctx context.Context, acct *hosting.Account, sa *s
 			return err
 		}
 	}
-	if sa.hash != was.Hash {
+	if was.restoresCredentials(sa.hash, was.HA1) {
 		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash)
 	}
 	return nil

@@ -57,7 +57,7 @@ func (b *ftpBackend) create(ctx context.Context, acct *hosting.Account, req crea
 	return ftpAccount(f), nil, nil
 }
 
-func (b *ftpBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, plain string) ([]string, error) {
+func (b *ftpBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, pw newPassword) ([]string, error) {
 	if opts.quotaMB != nil {
 		if err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, *opts.quotaMB); err != nil {
 			return nil, err
@@ -68,8 +68,11 @@ func (b *ftpBackend) update(ctx context.Context, acct *hosting.Account, sa *serv
 			return nil, err
 		}
 	}
-	if plain != "" {
-		return nil, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, plain)
+	switch {
+	case pw.hash != "":
+		return nil, b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, pw.hash)
+	case pw.plain != "":
+		return nil, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, pw.plain)
 	}
 	return nil, nil
 }
@@ -85,7 +88,7 @@ func (b *ftpBackend) restore(ctx context.Context, acct *hosting.Account, sa *ser
 			return err
 		}
 	}
-	if sa.hash != was.Hash {
+	if was.restoresCredentials(sa.hash, was.HA1) {
 		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash)
 	}
 	return nil

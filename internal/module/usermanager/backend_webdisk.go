@@ -53,7 +53,7 @@ func (b *webDiskBackend) create(ctx context.Context, acct *hosting.Account, req 
 
 // update changes permissions, then the directory, then the password and
 // Digest authentication, which share one credential change.
-func (b *webDiskBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, o options, plain string) ([]string, error) {
+func (b *webDiskBackend) update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, o options, pw newPassword) ([]string, error) {
 	cur := sa.webDisk
 	if o.perms != nil && *o.perms != deref(cur.Perms) {
 		if err := b.svc.SetPermissions(ctx, acct, sa.user, sa.domain, *o.perms); err != nil {
@@ -77,8 +77,8 @@ func (b *webDiskBackend) update(ctx context.Context, acct *hosting.Account, sa *
 	}
 	digest := deref(cur.EnableDigest) == 1
 	switch {
-	case plain != "":
-		return warnings, b.svc.SetPassword(ctx, acct, sa.user, sa.domain, plain, deref(o.digest) || (o.digest == nil && digest))
+	case pw.plain != "":
+		return warnings, b.svc.SetPasswordWithHash(ctx, acct, sa.user, sa.domain, pw.plain, pw.hash, deref(o.digest) || (o.digest == nil && digest))
 	case o.digest != nil && *o.digest && !digest:
 		return warnings, digestNeedsPassword()
 	case o.digest != nil && !*o.digest && digest:
@@ -99,7 +99,7 @@ func (b *webDiskBackend) restore(ctx context.Context, acct *hosting.Account, sa 
 			return err
 		}
 	}
-	if cur.Hash != was.Hash || cur.HA1 != was.HA1 {
+	if was.restoresCredentials(cur.Hash, cur.HA1) {
 		return b.svc.SetPasswordHash(ctx, acct, sa.user, sa.domain, was.Hash, was.HA1)
 	}
 	return nil

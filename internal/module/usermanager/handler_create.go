@@ -87,7 +87,7 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 	}
 	defer func() {
 		if err != nil {
-			s.undo(ctx, acct, in, func(ctx context.Context) error { return s.rollBack(ctx, acct, rec, true) })
+			s.undo(ctx, acct, in, rec, func(ctx context.Context) error { return s.rollBack(ctx, acct, rec, true) })
 		}
 	}()
 	for _, b := range s.backends {
@@ -113,12 +113,16 @@ func (s *Service) create(ctx context.Context, acct *hosting.Account, req *userRe
 }
 
 // undo rolls a failed create or edit back with rollBack and finishes its
-// intent; what it cannot undo stays with the intent for the reconciler.
-func (s *Service) undo(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rollBack func(context.Context) error) {
+// intent; what it cannot undo stays with the intent for the reconciler,
+// which gets rec again first, in case recording a step's id failed.
+func (s *Service) undo(ctx context.Context, acct *hosting.Account, in *hosting.Intent, rec *steps, rollBack func(context.Context) error) {
 	ctx = context.WithoutCancel(ctx)
 	if err := rollBack(ctx); err != nil {
 		s.log.ErrorContext(ctx, "usermanager: undo after a failed change; the reconciler will retry", "err", err,
 			"account", acct.Name)
+		if err := s.journal.Update(ctx, in, rec); err != nil {
+			s.log.ErrorContext(ctx, "usermanager: record a failed undo for the reconciler", "err", err, "account", acct.Name)
+		}
 		return
 	}
 	s.finish(ctx, in)
@@ -171,6 +175,13 @@ func (s *Service) addService(ctx context.Context, acct *hosting.Account, sub *ho
 	sa, warnings, err := b.create(ctx, acct, cr)
 	if err != nil {
 		rec.Steps[len(rec.Steps)-1].failed = true
+		return nil, err
+	}
+	// The id goes into the intent before anything else can fail: a
+	// roll-back then deletes this account only, never one of the name
+	// made later. If recording fails, the undo still knows it.
+	rec.Steps[len(rec.Steps)-1].ID = sa.id
+	if err := s.journal.Update(ctx, in, rec); err != nil {
 		return nil, err
 	}
 	if err := s.link(ctx, acct, sub, sa); err != nil {

@@ -80,7 +80,7 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 		}
 	}
 	rec := &steps{GUID: sub.GUID, User: sub.User, Domain: sub.Domain}
-	if err := s.planEdit(acct, rec, linked, req); err != nil {
+	if err := s.planEdit(acct, rec, linked, req, newHash); err != nil {
 		return nil, err
 	}
 	var in *hosting.Intent
@@ -95,13 +95,13 @@ func (s *Service) edit(ctx context.Context, acct *hosting.Account, sub *hosting.
 	}
 	defer func() {
 		if err != nil && !rec.Committed {
-			s.undo(ctx, acct, in, func(ctx context.Context) error { return s.rollBackEdit(ctx, acct, rec) })
+			s.undo(ctx, acct, in, rec, func(ctx context.Context) error { return s.rollBackEdit(ctx, acct, rec) })
 		}
 	}()
 	if warnings, err = s.enableServices(ctx, acct, sub, linked, req, in, rec); err != nil {
 		return warnings, servicesFailed(sub, err)
 	}
-	w, err := s.changeServices(ctx, acct, linked, req)
+	w, err := s.changeServices(ctx, acct, linked, req, newPassword{plain: req.plain, hash: newHash})
 	warnings = append(warnings, w...)
 	if err != nil {
 		return warnings, prefixed(editFailed, err)
@@ -178,9 +178,10 @@ func (s *Service) enableServices(ctx context.Context, acct *hosting.Account, sub
 	return warnings, nil
 }
 
-// changeServices updates the linked services that stay enabled. Those
+// changeServices updates the linked services that stay enabled, giving
+// each the password's one hash pw.hash, which the intent recorded. Those
 // being disabled are deleted later, when the edit is committed.
-func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, linked map[string]*serviceAccount, req *userRequest) ([]string, error) {
+func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, linked map[string]*serviceAccount, req *userRequest, pw newPassword) ([]string, error) {
 	for _, b := range s.backends {
 		sa, o := linked[b.service()], req.services[b.service()]
 		if sa != nil && ((o.enabled != nil && !*o.enabled) || o.changes() || req.plain != "") {
@@ -195,7 +196,7 @@ func (s *Service) changeServices(ctx context.Context, acct *hosting.Account, lin
 		if sa == nil || (o.enabled != nil && !*o.enabled) || (!o.changes() && req.plain == "") {
 			continue
 		}
-		w, err := b.update(ctx, acct, sa, o, req.plain)
+		w, err := b.update(ctx, acct, sa, o, pw)
 		warnings = append(warnings, w...)
 		if err != nil {
 			return warnings, err

@@ -67,6 +67,13 @@ type step struct {
 	// Existed is set when an account of the name existed before the step:
 	// creating it will fail, and it is not ours to delete.
 	Existed bool `json:"existed,omitempty"`
+	// ID is the store id of the account the step created, recorded as
+	// soon as it exists: a roll-back deletes an account of the name only
+	// while it has this id, never one made since (after a roll-back that
+	// failed half-way deleted ours). 0 when the process died before
+	// recording it, or in intents of earlier versions: then an account of
+	// the name that no other user holds is taken for ours.
+	ID int64 `json:"id,omitempty"`
 	// failed is set in the process when creating the service failed, so
 	// the account of that name is not ours to delete. After a crash it is
 	// unknown: an account of the name that no other user holds is ours.
@@ -266,10 +273,16 @@ func (s *Service) removeDir(ctx context.Context, acct *hosting.Account, rel stri
 }
 
 // ours reports whether the service account sa was made by the step st of
-// the change of the user guid: linked to that user, or linked to no one
-// and not known to have failed.
+// the change of the user guid: of the id the step recorded (when it did),
+// and linked to that user, or linked to no one and not known to have
+// failed.
 func (s *Service) ours(ctx context.Context, acct *hosting.Account, guid string, sa *serviceAccount, st step) (bool, error) {
 	if sa.special || st.failed || st.Existed {
+		return false, nil
+	}
+	if st.ID != 0 && sa.id != st.ID {
+		s.log.InfoContext(ctx, "usermanager: roll-back keeps an account of the name made since", "account", acct.Name,
+			"service", sa.service, "login", sa.name(), "id", sa.id, "created_id", st.ID)
 		return false, nil
 	}
 	anns, err := s.store.FindServiceAnnotations(ctx, acct.ID, sa.user, sa.domain)

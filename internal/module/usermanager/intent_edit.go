@@ -11,8 +11,9 @@ import (
 
 // planEdit records in rec, before edit changes anything, what a repair
 // needs: each linked service the edit updates, as it is stored, with the
-// directory a new home may make, and each linked service it disables.
-func (s *Service) planEdit(acct *hosting.Account, rec *steps, linked map[string]*serviceAccount, req *userRequest) error {
+// hash the edit gives it (newHash, "" for none) and the directory a new
+// home may make, and each linked service it disables.
+func (s *Service) planEdit(acct *hosting.Account, rec *steps, linked map[string]*serviceAccount, req *userRequest, newHash string) error {
 	for _, b := range s.backends {
 		sa, o := linked[b.service()], req.services[b.service()]
 		switch {
@@ -21,6 +22,7 @@ func (s *Service) planEdit(acct *hosting.Account, rec *steps, linked map[string]
 			rec.Removals = append(rec.Removals, accountRef{Service: sa.service, User: sa.user, Domain: sa.domain, ID: sa.id})
 		case o.changes() || req.plain != "":
 			was := sa.stored
+			was.NewHash = &newHash
 			if o.homedir != nil && *o.homedir != was.HomeDir {
 				var err error
 				if was.Dir, err = firstMissing(acct, *o.homedir); err != nil {
@@ -64,6 +66,10 @@ func (s *Service) restore(ctx context.Context, acct *hosting.Account, was state)
 		return nil
 	} else if err != nil {
 		return err
+	}
+	if cur := sa.stored; (cur.Hash != was.Hash || cur.HA1 != was.HA1) && !was.restoresCredentials(cur.Hash, cur.HA1) {
+		s.log.InfoContext(ctx, "usermanager: roll-back keeps a password changed since the edit", "account", acct.Name,
+			"service", sa.service, "login", sa.name())
 	}
 	if err := b.restore(ctx, acct, sa, was); err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 )
 
 // frozenFTP is the Ftp service of a process that dies at one step: the
-// call freezes after (AddFTP, SetPassword) or before (DeleteFTP) the real
+// call freezes after (AddFTP, SetPassword, SetPasswordHash) or before (DeleteFTP) the real
 // one, and the change never goes on. Once the test lets it go it fails, so
 // that the frozen change ends without touching what the repair decided.
 type frozenFTP struct {
@@ -43,6 +43,14 @@ func (f *frozenFTP) AddFTP(ctx context.Context, acct *hosting.Account, req ftp.A
 
 func (f *frozenFTP) SetPassword(ctx context.Context, acct *hosting.Account, user, domain, pass string) error {
 	if err := f.Service.SetPassword(ctx, acct, user, domain, pass); err != nil {
+		return err
+	}
+	return f.freeze()
+}
+
+// SetPasswordHash is how an edit gives the login the password's one hash.
+func (f *frozenFTP) SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error {
+	if err := f.Service.SetPasswordHash(ctx, acct, user, domain, hash); err != nil {
 		return err
 	}
 	return f.freeze()

@@ -101,7 +101,7 @@ func (s *Service) syncPassword(ctx context.Context, acct *hosting.Account, sub *
 	}
 	var errs []error
 	for _, sa := range g.linkedAccounts() {
-		if _, err := s.backend(sa.service).update(ctx, acct, sa, options{}, plain); err != nil {
+		if _, err := s.backend(sa.service).update(ctx, acct, sa, options{}, newPassword{plain: plain}); err != nil {
 			errs = append(errs, err)
 		}
 	}

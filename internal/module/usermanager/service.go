@@ -50,6 +50,7 @@ type WebDiskService interface {
 	Get(ctx context.Context, acct *hosting.Account, user, domain string) (*hosting.WebDiskAccount, error)
 	List(ctx context.Context, acct *hosting.Account) ([]*hosting.WebDiskAccount, error)
 	SetPassword(ctx context.Context, acct *hosting.Account, user, domain, plain string, enableDigest bool) error
+	SetPasswordWithHash(ctx context.Context, acct *hosting.Account, user, domain, plain, hash string, enableDigest bool) error
 	SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash, digestHA1 string) error
 	SetHomedir(ctx context.Context, acct *hosting.Account, user, domain, rel string, private bool) ([]string, error)
 	SetPermissions(ctx context.Context, acct *hosting.Account, user, domain, perms string) error

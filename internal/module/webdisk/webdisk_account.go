@@ -106,11 +106,17 @@ func (s *Service) hashPassword(login, plain string, digest bool) (credentials, e
 	if err != nil {
 		return credentials{}, fmt.Errorf("webdisk: hash password: %w", err)
 	}
-	c := credentials{hash: h}
+	return s.credentials(login, plain, h, digest), nil
+}
+
+// credentials are plain's, whose crypt(3) hash is hash, with its Digest
+// hash when Digest is enabled.
+func (s *Service) credentials(login, plain, hash string, digest bool) credentials {
+	c := credentials{hash: hash}
 	if digest {
 		c.ha1 = hosting.DigestHA1(login, s.cfg.Realm, plain)
 	}
-	return c, nil
+	return c
 }
 
 // checkedHashes validates a crypt(3) hash and an optional Digest hash.
@@ -157,16 +163,30 @@ func (s *Service) List(ctx context.Context, acct *hosting.Account) ([]*hosting.W
 // the login's live connections. Returns EINVALID for an empty password and
 // ENOTFOUND.
 func (s *Service) SetPassword(ctx context.Context, acct *hosting.Account, user, domain, plain string, enableDigest bool) error {
+	return s.SetPasswordWithHash(ctx, acct, user, domain, plain, "", enableDigest)
+}
+
+// SetPasswordWithHash is SetPassword with plain's crypt(3) hash made by
+// the caller ("" makes one): UserManager records the hash an edit writes,
+// so that a late roll-back can tell whether the password changed since.
+// Returns EINVALID for an empty password or a hash that is not plain's,
+// and ENOTFOUND.
+func (s *Service) SetPasswordWithHash(ctx context.Context, acct *hosting.Account, user, domain, plain, hash string, enableDigest bool) error {
 	if plain == "" {
 		return hosting.Errorf(hosting.EINVALID, "Provide the “password” parameter.")
+	}
+	if hash != "" && !password.Verify(hash, plain) {
+		return hosting.Errorf(hosting.EINVALID, "The password hash given with the password is not its hash.")
 	}
 	w, err := s.Get(ctx, acct, user, domain)
 	if err != nil {
 		return err
 	}
-	cred, err := s.hashPassword(w.Login(), plain, enableDigest)
-	if err != nil {
-		return err
+	cred := s.credentials(w.Login(), plain, hash, enableDigest)
+	if hash == "" {
+		if cred, err = s.hashPassword(w.Login(), plain, enableDigest); err != nil {
+			return err
+		}
 	}
 	return s.setCredentials(ctx, acct, w, cred)
 }

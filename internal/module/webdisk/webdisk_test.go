@@ -260,6 +260,48 @@ func TestSetPassword(t *testing.T) {
 	}
 }
 
+// TestSetPasswordWithHash: the login stores the caller's hash of the
+// password as is (UserManager records it), with the Digest hash made from
+// the password; a hash of another password is refused.
+func TestSetPasswordWithHash(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	ctx := context.Background()
+	e.mustOK(t, e.a, "add_user", "user=bob", "password=old")
+	h, err := password.Hash("new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, plain, hash string
+		digest            bool
+		wantErr           string // substring; "" for none
+	}{
+		{name: "with Digest", plain: "new", hash: h, digest: true},
+		{name: "without Digest", plain: "new", hash: h},
+		{name: "no hash: one is made", plain: "new", digest: true},
+		{name: "another password's hash", plain: "other", hash: h, wantErr: "not its hash"},
+		{name: "no password", hash: h, wantErr: "“password”"},
+	}
+	for _, tt := range tests {
+		err := e.svc.SetPasswordWithHash(ctx, e.a, "bob", "example.com", tt.plain, tt.hash, tt.digest)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		w := e.get(t, e.a, "bob", "example.com")
+		wantHA1 := ""
+		if tt.digest {
+			wantHA1 = hosting.DigestHA1("bob@example.com", realm, tt.plain)
+		}
+		if err != nil || !password.Verify(w.PasswordHash, tt.plain) || (tt.hash != "" && w.PasswordHash != tt.hash) || w.DigestHA1 != wantHA1 {
+			t.Errorf("%s: %v; stored %+v", tt.name, err, w)
+		}
+	}
+}
+
 func TestSetHomedir(t *testing.T) {
 	t.Parallel()
 	e := mustEnv(t)
