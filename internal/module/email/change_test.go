@@ -63,6 +63,27 @@ func TestDeletePop(t *testing.T) {
 	}
 }
 
+// TestDeletePopKeepsAMaildirInUse: a maildir an FTP login is rooted in
+// stays, with a warning, as every service's destroy keeps a directory
+// another account uses.
+func TestDeletePopKeepsAMaildirInUse(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustAdd(t, e.a, "g@example.com", "s3cret-pass")
+	msg := mustMail(t, maildir(e.a, "g", "example.com")+"/new", "1.mail", 100)
+	if err := e.db.CreateFTPAccount(context.Background(), &hosting.FTPAccount{AccountID: e.a.ID, User: "gftp",
+		Domain: "example.com", PasswordHash: "x", HomeDir: "mail/example.com/g/new"}); err != nil {
+		t.Fatal(err)
+	}
+	r := mustOK(t, e.call(e.a, "delete_pop", "email=g"))
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "because the FTP account “gftp@example.com” uses it") {
+		t.Errorf("warnings %q", r.Warnings)
+	}
+	if !exists(t, msg) {
+		t.Error("delete_pop removed the mail of a directory an FTP login uses")
+	}
+}
+
 func TestDeletePopErrors(t *testing.T) {
 	t.Parallel()
 	e := mustEnv(t)
