@@ -9,9 +9,14 @@
 //   - the crash repairs of both intents (internal/intent): a new directory
 //     no login uses is removed, a destroy is completed;
 //   - the one rule for removing a directory: never while a service
-//     account's directory lies in it, and never outside the home.
+//     account's directory lies in it, and never outside the home; and a
+//     directory a change made (rolled back, or repaired late) only as far
+//     as it holds nothing but directories;
+//   - one lock per hosting account (Locks), shared by the three services
+//     and UserManager, held around every check of that rule and the act
+//     that follows.
 //
 // Each service describes itself in a Config: its intent kinds and log
-// name, whose logins share the home, what else to do around a change
-// (email holds a lock and publishes the domain).
+// name, whose logins share the home, the shared Locks, what else to do
+// after a repair (email publishes the domain).
 package svcacct
