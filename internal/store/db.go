@@ -55,6 +55,7 @@ type DB struct {
 	stmts   sync.Map      // query text → *sql.Stmt (SQLite only; pgx caches its own)
 	writer  chan struct{} // SQLite's one writer slot; nil on PostgreSQL
 	creds   atomic.Uint64 // bumped after each committed write that may change credentials
+	logins  *loginCache   // ListFTPLogins' answers while creds stays the same (SQLite)
 }
 
 // Open connects to the database named by dsn and migrates its schema. A dsn
@@ -65,7 +66,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{log: log}
+	db := &DB{log: log, logins: newLoginCache(loginCacheTTL, loginCacheMax)}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = DialectPostgres

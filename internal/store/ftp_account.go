@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
 )
@@ -39,9 +40,27 @@ func (db *DB) ListFTPAccounts(ctx context.Context, accountID int64) ([]*hosting.
 }
 
 // ListFTPLogins returns the account's FTP logins, without hashes, counts
-// and times, ordered by login. Every list_ftp call reads them: each column of
-// each row costs a call into SQLite, so it reads only the five it needs.
+// and times, ordered by login. Every list_ftp call reads them, so on SQLite
+// the answer is cached while no credentials write happens (loginCache).
 func (db *DB) ListFTPLogins(ctx context.Context, accountID int64) ([]hosting.FTPLogin, error) {
+	version, trusted := db.CredentialsVersion()
+	if !trusted {
+		return listFTPLogins(ctx, db, accountID)
+	}
+	if fs, ok := db.logins.lookup(accountID, version, time.Now()); ok {
+		return fs, nil
+	}
+	fs, err := listFTPLogins(ctx, db, accountID)
+	if err == nil {
+		current, _ := db.CredentialsVersion()
+		db.logins.add(accountID, version, current, fs, time.Now())
+	}
+	return fs, err
+}
+
+// listFTPLogins reads ListFTPLogins' answer. Each column of each row costs
+// a call into SQLite, so it reads only the five columns it needs.
+func listFTPLogins(ctx context.Context, db *DB, accountID int64) ([]hosting.FTPLogin, error) {
 	return readOne(ctx, db, func(tx *tx) ([]hosting.FTPLogin, error) {
 		rows, err := tx.query(ctx, `SELECT id, username, domain, home_dir, quota_mb
 			FROM ftp_accounts WHERE account_id = ?`, accountID)
