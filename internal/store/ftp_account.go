@@ -61,7 +61,7 @@ func (db *DB) ListFTPLogins(ctx context.Context, accountID int64) ([]hosting.FTP
 // listFTPLogins reads ListFTPLogins' answer. Each column of each row costs
 // a call into SQLite, so it reads only the five columns it needs.
 func listFTPLogins(ctx context.Context, db *DB, accountID int64) ([]hosting.FTPLogin, error) {
-	return readOne(ctx, db, func(tx *tx) ([]hosting.FTPLogin, error) {
+	return readOne(ctx, db, func(ctx context.Context, tx *tx) ([]hosting.FTPLogin, error) {
 		rows, err := tx.query(ctx, `SELECT id, username, domain, home_dir, quota_mb
 			FROM ftp_accounts WHERE account_id = ?`, accountID)
 		if err != nil {

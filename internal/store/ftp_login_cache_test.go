@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"testing"
@@ -105,6 +106,21 @@ func TestListFTPLoginsCache(t *testing.T) {
 		mustAccount(t, db, "bob", "bob.example")
 		if got := listedUsers(t, db, alice.ID); !slices.Equal(got, want[false]) {
 			t.Fatalf("after another account's creation: %v, want %v", got, want[false])
+		}
+	})
+}
+
+// TestListFTPLoginsCancelled checks that a read whose context is already
+// done fails with the context's error instead of querying (the read itself
+// runs to its end once started, see readOne).
+func TestListFTPLoginsCancelled(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		alice := mustAccount(t, db, "alice", "alice.example")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if fs, err := db.ListFTPLogins(ctx, alice.ID); !errors.Is(err, context.Canceled) {
+			t.Fatalf("ListFTPLogins with a cancelled context = %v, %v; want context.Canceled", fs, err)
 		}
 	})
 }
