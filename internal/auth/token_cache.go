@@ -62,15 +62,17 @@ func (c *tokenCache) lookup(k tokenKey, now time.Time) (acct *hosting.Account, v
 		return nil, 0, false
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if version != c.version {
 		clear(c.entries)
 		c.version = version
 	}
 	e, hit := c.entries[k]
+	c.mu.Unlock()
 	if !hit || !now.Before(e.until) || (e.expires != nil && !now.Before(*e.expires)) {
 		return nil, version, true
 	}
+	// A cached account is never changed once added, so it is copied
+	// outside the lock, which every API request takes.
 	return copyAccount(e.acct), version, true
 }
 
@@ -82,6 +84,7 @@ func (c *tokenCache) add(k tokenKey, version uint64, acct *hosting.Account, expi
 	if current, ok := c.versions.CredentialsVersion(); !ok || current != version {
 		return
 	}
+	e := tokenEntry{acct: copyAccount(acct), expires: expires, until: now.Add(c.ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version != c.version {
@@ -91,7 +94,7 @@ func (c *tokenCache) add(k tokenKey, version uint64, acct *hosting.Account, expi
 	if len(c.entries) >= c.max {
 		clear(c.entries)
 	}
-	c.entries[k] = tokenEntry{acct: copyAccount(acct), expires: expires, until: now.Add(c.ttl)}
+	c.entries[k] = e
 }
 
 // copyAccount returns a copy of a whose lists the caller may change without

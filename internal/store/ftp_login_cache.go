@@ -46,15 +46,17 @@ func newLoginCache(ttl time.Duration, max int) *loginCache {
 }
 
 // lookup returns a copy of the account's logins read at version, if a
-// fresh one is kept.
+// fresh one is kept. The copy is made after the lock is released (an
+// entry's slice is never changed once added), so that 50 API clients do not
+// queue behind each other's allocations.
 func (c *loginCache) lookup(accountID int64, version uint64, now time.Time) ([]hosting.FTPLogin, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if version != c.version {
 		clear(c.entries)
 		c.version = version
 	}
 	e, hit := c.entries[accountID]
+	c.mu.Unlock()
 	if !hit || !now.Before(e.until) {
 		return nil, false
 	}
@@ -69,6 +71,7 @@ func (c *loginCache) add(accountID int64, version, current uint64, logins []host
 	if current != version {
 		return
 	}
+	e := loginEntry{logins: slices.Clone(logins), until: now.Add(c.ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version != c.version {
@@ -78,5 +81,5 @@ func (c *loginCache) add(accountID int64, version, current uint64, logins []host
 	if len(c.entries) >= c.max {
 		clear(c.entries)
 	}
-	c.entries[accountID] = loginEntry{logins: slices.Clone(logins), until: now.Add(c.ttl)}
+	c.entries[accountID] = e
 }
