@@ -59,6 +59,23 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 }
 
 func (m *metrics) observe(route string, code int, elapsed time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	m.requests.WithLabelValues(route, codeLabel(code)).Inc()
 	m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+// codeLabels are the code label's values for 100-599, made once: every
+// answer is counted, and strconv.Itoa allocates from 100 up.
+var codeLabels = func() (labels [500]string) {
+	for i := range labels {
+		labels[i] = strconv.Itoa(100 + i)
+	}
+	return labels
+}()
+
+// codeLabel is strconv.Itoa(code) without an allocation for HTTP's codes.
+func codeLabel(code int) string {
+	if code >= 100 && code < 100+len(codeLabels) {
+		return codeLabels[code-100]
+	}
+	return strconv.Itoa(code)
 }

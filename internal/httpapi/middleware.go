@@ -132,10 +132,14 @@ func remoteAddr(r *http.Request) string {
 	return host
 }
 
+// newRequestID returns 16 random hex digits, encoded on the stack so that
+// the string is the request's only allocation for it.
 func newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported platforms
-	return hex.EncodeToString(b[:])
+	var h [16]byte
+	hex.Encode(h[:], b[:])
+	return string(h[:])
 }
 
 // statusWriter records the status and size of the answer for the log and
