@@ -29,7 +29,10 @@
 //
 // A method that reads with exactly one statement on a hot path may use
 // readOne instead of read: the statement is its own snapshot, without the
-// cost of BEGIN and ROLLBACK.
+// cost of BEGIN and ROLLBACK, and runs to its end once started (its f gets
+// a context that is not cancelled). A write to a table whose rows a cache
+// keeps (loginCache: ftp_accounts) must go through db.write, which changes
+// CredentialsVersion, never writeData, unless it changes no cached column.
 //
 // The work happens in private helpers that take the *tx (createThing,
 // findThings with a thingFilter, updateThing), so methods compose them inside

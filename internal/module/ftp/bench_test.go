@@ -15,7 +15,9 @@ import (
 // engine, encoded as the HTTPS API encodes them, for an account with 250
 // FTP logins (the soak's account, docs/benchmarks.md). cpu-us/op is the
 // process's CPU time per call (garbage collection included), which, unlike
-// ns/op, other programs on the machine barely change.
+// ns/op, other programs on the machine barely change. The store answers
+// the logins from its cache after the first call (store/ftp_login_cache.go);
+// BenchmarkListFTPLogins in internal/store measures the read itself.
 func BenchmarkListFTP(b *testing.B) {
 	e := mustEnv(b)
 	for i := range 250 {
