@@ -2,7 +2,6 @@ package auth
 
 import (
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/uapid/uapid/internal/hosting"
@@ -28,12 +27,7 @@ const (
 // limiter each time.
 type tokenCache struct {
 	versions hosting.CredentialsVersioner // nil: no caching
-	ttl      time.Duration
-	max      int
-
-	mu      sync.Mutex
-	version uint64 // the store's version the entries were checked at
-	entries map[tokenKey]tokenEntry
+	entries  *hosting.VersionedCache[tokenKey, tokenEntry]
 }
 
 // tokenKey is an account name and the hash of a token secret; the secret
@@ -41,13 +35,12 @@ type tokenCache struct {
 type tokenKey struct{ name, hash string }
 
 type tokenEntry struct {
-	acct    *hosting.Account // as Token returns it, narrowed to the token's features
+	acct    *hosting.Account // as Token returns it, narrowed to the token's features; never changed once kept
 	expires *time.Time       // the token's own expiry; nil: never
-	until   time.Time        // end of the TTL
 }
 
 func newTokenCache(versions hosting.CredentialsVersioner, ttl time.Duration, max int) *tokenCache {
-	return &tokenCache{versions: versions, ttl: ttl, max: max, entries: make(map[tokenKey]tokenEntry)}
+	return &tokenCache{versions: versions, entries: hosting.NewVersionedCache[tokenKey, tokenEntry](ttl, max)}
 }
 
 // lookup returns a copy of the account a cached check of k found, or nil,
@@ -61,40 +54,22 @@ func (c *tokenCache) lookup(k tokenKey, now time.Time) (acct *hosting.Account, v
 	if !ok {
 		return nil, 0, false
 	}
-	c.mu.Lock()
-	if version != c.version {
-		clear(c.entries)
-		c.version = version
-	}
-	e, hit := c.entries[k]
-	c.mu.Unlock()
-	if !hit || !now.Before(e.until) || (e.expires != nil && !now.Before(*e.expires)) {
+	e, hit := c.entries.Get(k, version, now)
+	if !hit || (e.expires != nil && !now.Before(*e.expires)) {
 		return nil, version, true
 	}
-	// A cached account is never changed once added, so it is copied
-	// outside the lock, which every API request takes.
 	return copyAccount(e.acct), version, true
 }
 
 // add records a successful check of k made after lookup returned version.
 // If the store changed meanwhile, the check may have read the state before
-// the change, and nothing is recorded. When full, the cache starts over
-// rather than tracking recency: a miss only costs one check.
+// the change, and nothing is recorded.
 func (c *tokenCache) add(k tokenKey, version uint64, acct *hosting.Account, expires *time.Time, now time.Time) {
-	if current, ok := c.versions.CredentialsVersion(); !ok || current != version {
+	current, ok := c.versions.CredentialsVersion()
+	if !ok {
 		return
 	}
-	e := tokenEntry{acct: copyAccount(acct), expires: expires, until: now.Add(c.ttl)}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version != c.version {
-		clear(c.entries)
-		c.version = version
-	}
-	if len(c.entries) >= c.max {
-		clear(c.entries)
-	}
-	c.entries[k] = e
+	c.entries.Put(k, tokenEntry{acct: copyAccount(acct), expires: expires}, version, current, now)
 }
 
 // copyAccount returns a copy of a whose lists the caller may change without

@@ -47,13 +47,13 @@ func (db *DB) ListFTPLogins(ctx context.Context, accountID int64) ([]hosting.FTP
 	if !trusted {
 		return listFTPLogins(ctx, db, accountID)
 	}
-	if fs, ok := db.logins.lookup(accountID, version, time.Now()); ok {
-		return fs, nil
+	if fs, ok := db.logins.Get(accountID, version, time.Now()); ok {
+		return slices.Clone(fs), nil
 	}
 	fs, err := listFTPLogins(ctx, db, accountID)
 	if err == nil {
 		current, _ := db.CredentialsVersion()
-		db.logins.add(accountID, version, current, fs, time.Now())
+		db.logins.Put(accountID, slices.Clone(fs), version, current, time.Now())
 	}
 	return fs, err
 }

@@ -124,3 +124,21 @@ func TestListFTPLoginsCancelled(t *testing.T) {
 		}
 	})
 }
+
+// TestListFTPLoginsCopies checks that a caller changing the logins it was
+// given does not change what the next caller gets from the cache.
+func TestListFTPLoginsCopies(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		alice := mustAccount(t, db, "alice", "alice.example")
+		mustFTPAccount(t, db, alice.ID, "web", "alice.example")
+		// A read, then two answers from the cache: each copy is checked.
+		for range 3 {
+			fs, err := db.ListFTPLogins(context.Background(), alice.ID)
+			if err != nil || len(fs) != 1 || fs[0].User != "web" {
+				t.Fatalf("ListFTPLogins = %v, %v", fs, err)
+			}
+			fs[0].User = "changed"
+		}
+	})
+}
