@@ -28,6 +28,10 @@ func (p Profiler) Start(server, step string, pids []int) func() {
 	for i, pid := range pids {
 		ids[i] = strconv.Itoa(pid)
 	}
+	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
+		Progress("perf: %v", err)
+		return func() {}
+	}
 	out := filepath.Join(p.Dir, strings.ReplaceAll(fmt.Sprintf("%s-%s.data", server, step), " ", "_"))
 	cmd := exec.Command("perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "-g", "-p", strings.Join(ids, ","),
 		"-o", out)
@@ -44,8 +48,10 @@ func (p Profiler) Start(server, step string, pids []int) func() {
 	}
 }
 
-// Timing is one step's wall time and the CPU time the server spent in it.
-type Timing struct{ Wall, CPU time.Duration }
+// Timing is one step's wall time, the CPU time the server spent in it and
+// the CPU time of this process, the client, meanwhile: with client and
+// server on the same cores, their sum per operation bounds the rate.
+type Timing struct{ Wall, CPU, Client time.Duration }
 
 // Timed runs step and measures it: wall time, and the CPU time of the
 // server's processes (pids is asked before and after, so processes forked
@@ -54,9 +60,19 @@ type Timing struct{ Wall, CPU time.Duration }
 func (p Profiler) Timed(server, step string, pids func() []int, run func() error) (Timing, error) {
 	stop := p.Start(server, step, pids())
 	defer stop()
-	cpu0 := CPUTime(pids())
+	cpu0, self0 := CPUTime(pids()), SelfCPUTime()
 	start := time.Now()
 	err := run()
 	wall := time.Since(start)
-	return Timing{Wall: wall, CPU: CPUTime(pids()) - cpu0}, err
+	return Timing{Wall: wall, CPU: CPUTime(pids()) - cpu0, Client: SelfCPUTime() - self0}, err
+}
+
+// SelfCPUTime is this process's user and system CPU time from getrusage,
+// good to the microsecond (/proc/PID/stat counts 10 ms ticks).
+func SelfCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

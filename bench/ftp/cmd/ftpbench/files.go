@@ -59,6 +59,8 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.R
 	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.Wall.Seconds()))
 	rep.Set("server CPU per file, STOR / RETR (ms)", s.name,
 		fmt.Sprintf("%.3f / %.3f", up.CPU.Seconds()*1e3/n, down.CPU.Seconds()*1e3/n))
+	rep.Set("client CPU per file, STOR / RETR (ms; this process, same client for both)", s.name,
+		fmt.Sprintf("%.3f / %.3f", up.Client.Seconds()*1e3/n, down.Client.Seconds()*1e3/n))
 	return nil
 }
 
