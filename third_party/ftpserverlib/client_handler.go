@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -680,15 +681,48 @@ func (c *clientHandler) writeLine(line string) {
 	}
 }
 
+// writeMessage sends one reply, as many lines as message has, and flushes
+// once. The reply is built in the writer's free buffer (no allocation while
+// it fits, 4 KiB by default): this runs several times per transferred file.
 func (c *clientHandler) writeMessage(code int, message string) {
-	lines := getMessageLines(message)
+	reply := appendReply(c.writer.AvailableBuffer(), code, message)
+	if c.debug {
+		c.logger.Debug("Sending answer", "reply", string(reply))
+	}
 
-	for idx, line := range lines {
-		if idx < len(lines)-1 {
-			c.writeLine(fmt.Sprintf("%d-%s", code, line))
+	if _, err := c.writer.Write(reply); err != nil {
+		c.logger.Warn("Answer couldn't be sent", "reply", string(reply), "err", err)
+	}
+
+	if err := c.writer.Flush(); err != nil {
+		c.logger.Warn("Couldn't flush line", "err", err)
+	}
+}
+
+// appendReply appends the reply to dst: "code-line\r\n" for each line of
+// message but the last, "code line\r\n" for the last. Lines end at "\n",
+// with a "\r" before it dropped, and a final line break ends the last line
+// (the splitting of bufio.ScanLines); an empty message is one empty line.
+func appendReply(dst []byte, code int, message string) []byte {
+	for {
+		line, rest, more := strings.Cut(message, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		last := !more || rest == ""
+		dst = strconv.AppendInt(dst, int64(code), 10)
+		if last {
+			dst = append(dst, ' ')
 		} else {
-			c.writeLine(fmt.Sprintf("%d %s", code, line))
+			dst = append(dst, '-')
 		}
+
+		dst = append(dst, line...)
+		dst = append(dst, '\r', '\n')
+
+		if last {
+			return dst
+		}
+
+		message = rest
 	}
 }
 
@@ -912,21 +946,6 @@ func (c *clientHandler) multilineAnswer(code int, message string) func() {
 	return func() {
 		c.writeLine(fmt.Sprintf("%d End", code))
 	}
-}
-
-func getMessageLines(message string) []string {
-	lines := make([]string, 0, 1)
-	sc := bufio.NewScanner(strings.NewReader(message))
-
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-
-	if len(lines) == 0 {
-		lines = append(lines, "")
-	}
-
-	return lines
 }
 
 // Compile-time checks that deflateReadWriter implements required interfaces
