@@ -2,7 +2,6 @@ package ftpd
 
 import (
 	"math/rand/v2"
-	"net"
 	"sync/atomic"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
@@ -21,7 +20,9 @@ const passiveAttempts = 64
 // The server multiplexes them (ftpserverlib's
 // PassiveTransferPortMultiplexing): each port's listener stays open and
 // serves every client address, a PASV/EPSV reserving the port for its
-// client's IP until the data connection arrives. A listener made, bound
+// client's IP until the data connection arrives (uapid's copy of the
+// library releases a reservation only while it is its own, patch 2 of
+// third_party/ftpserverlib/PATCHES.md). A listener made, bound
 // and closed per transfer (socket, bind, listen, epoll, close) was a tenth
 // of the CPU of a 4 KiB upload (docs/benchmarks.md); the window bounds the
 // listeners the server keeps open, and one client address can still wait
@@ -52,46 +53,3 @@ func (p *passivePorts) FetchNext() (exposed, listened int, ok bool) {
 func (p *passivePorts) NumberAttempts() int { return p.size }
 
 var _ ftpserver.PasvPortGetter = (*passivePorts)(nil)
-
-// WrapPassiveListener implements ftpserver.MainDriverExtensionPassiveWrapper:
-// a multiplexed port's reservation is wrapped (see reservation); a
-// listener of its own (no passive range) is left as it is.
-func (d *driver) WrapPassiveListener(l net.Listener) (net.Listener, error) {
-	if _, ok := l.(*net.TCPListener); ok {
-		return l, nil
-	}
-	return &reservation{Listener: l}, nil
-}
-
-// reservation is one PASV's reservation of a multiplexed passive port for
-// its client's IP. ftpserverlib v0.32.0 releases a reservation by client IP
-// alone: closing one whose data connection has come, which already took it
-// out of the port's table, removed the next reservation of the same port
-// from the same address (another session's, from behind the same NAT),
-// whose data connection was then refused and its transfer answered 425
-// after the accept timeout (TestPassivePortsShared). Once Accept has
-// returned a connection there is nothing left to release, so Close does
-// nothing; before, it releases the reservation as the library does.
-type reservation struct {
-	net.Listener
-	accepted atomic.Bool
-}
-
-// Accept returns the reservation's data connection.
-func (r *reservation) Accept() (net.Conn, error) {
-	c, err := r.Listener.Accept()
-	if err == nil {
-		r.accepted.Store(true)
-	}
-	return c, err
-}
-
-// Close releases the reservation unless its connection came.
-func (r *reservation) Close() error {
-	if r.accepted.Load() {
-		return nil
-	}
-	return r.Listener.Close()
-}
-
-var _ ftpserver.MainDriverExtensionPassiveWrapper = (*driver)(nil)

@@ -225,13 +225,17 @@ func (l *sharedPassiveListener) dispatch(conn net.Conn) {
 	}
 }
 
-func (l *sharedPassiveListener) release(remoteIP string) {
+// release removes reservation from the port's table if it is still there.
+// It must compare the entry, not only the client IP: once a reservation's
+// data connection has come, dispatch has removed it and the same IP may
+// hold a new reservation of the port (another session behind the same
+// address), which closing the first one must leave alone.
+func (l *sharedPassiveListener) release(reservation *passiveReservationListener) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
-	if reservation, ok := l.reservations[remoteIP]; ok {
-		delete(l.reservations, remoteIP)
-		reservation.markReleased()
+	if l.reservations[reservation.remoteIP] == reservation {
+		delete(l.reservations, reservation.remoteIP)
 	}
 }
 
@@ -307,7 +311,7 @@ func (l *passiveReservationListener) Accept() (net.Conn, error) {
 
 func (l *passiveReservationListener) Close() error {
 	l.closeOnce.Do(func() {
-		l.parent.release(l.remoteIP)
+		l.parent.release(l)
 		l.markReleased()
 
 		select {
