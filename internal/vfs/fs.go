@@ -45,6 +45,7 @@ type Hooks struct {
 // Fs is an afero.Fs jailed in one directory. It is safe for concurrent use.
 type Fs struct {
 	root  *os.Root
+	fast  *beneath // nil: os.Root opens files (see beneath_linux.go)
 	opts  Options
 	boxes []string // cleaned DropBoxes
 
@@ -79,7 +80,7 @@ func OpenIn(base, rel string, opts Options) (*Fs, error) {
 }
 
 func newFs(root *os.Root, opts Options) *Fs {
-	v := &Fs{root: root, opts: opts, files: make(map[*File]struct{})}
+	v := &Fs{root: root, fast: newBeneath(root), opts: opts, files: make(map[*File]struct{})}
 	for _, b := range opts.DropBoxes {
 		v.boxes = append(v.boxes, Clean(b))
 	}
@@ -103,6 +104,9 @@ func (v *Fs) Close() error {
 	v.mu.Unlock()
 	for _, f := range files {
 		_ = f.Close() // the transfer owning f sees its own error
+	}
+	if v.fast != nil {
+		_ = v.fast.close()
 	}
 	return v.root.Close()
 }

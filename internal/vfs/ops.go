@@ -121,7 +121,7 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 	if truncate {
 		flag &^= os.O_TRUNC // truncated below, once the freed size is known
 	}
-	osf, err := root.OpenFile(relIn, flag, perm)
+	osf, err := v.openIn(root, relIn, flag, perm)
 	if err != nil {
 		if begun {
 			_ = c.End(rel, 0)
@@ -137,6 +137,17 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 		return nil, err
 	}
 	return f, nil
+}
+
+// openIn opens relIn in root: with one openat2 when root is the Fs root and
+// the kernel has it, through os.Root otherwise.
+func (v *Fs) openIn(root *os.Root, relIn string, flag int, perm os.FileMode) (*os.File, error) {
+	if root == v.root && v.fast != nil {
+		if f, ok, err := v.fast.open(relIn, flag, perm); ok {
+			return f, err
+		}
+	}
+	return root.OpenFile(relIn, flag, perm)
 }
 
 // wrap turns an open *os.File into a tracked File and starts the transfer
