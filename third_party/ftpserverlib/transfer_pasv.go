@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net"
 	"strings"
@@ -85,46 +86,53 @@ const (
 	portSearchMaxAttempts = 1000
 )
 
-func getPassivePortCandidates(portMapping PasvPortGetter) []passivePortCandidate {
-	nbAttempts := portMapping.NumberAttempts()
+// passivePortCandidates yields up to NumberAttempts distinct ports of
+// portMapping, fetching each only when the previous one could not be used:
+// the first port usually can, and building the whole list (and a map of
+// it) on every PASV/EPSV cost more than opening a small file.
+func passivePortCandidates(portMapping PasvPortGetter) iter.Seq[passivePortCandidate] {
+	return func(yield func(passivePortCandidate) bool) {
+		nbAttempts := min(max(portMapping.NumberAttempts(), portSearchMinAttempts), portSearchMaxAttempts)
+		maxFetches := nbAttempts * 4
 
-	if nbAttempts < portSearchMinAttempts {
-		nbAttempts = portSearchMinAttempts
-	} else if nbAttempts > portSearchMaxAttempts {
-		nbAttempts = portSearchMaxAttempts
-	}
+		firstPort := 0
+		var tried map[int]struct{} // made at the second candidate
 
-	maxFetches := nbAttempts * 4
-	if maxFetches < nbAttempts {
-		maxFetches = nbAttempts
-	}
+		for i, yielded := 0, 0; yielded < nbAttempts && i < maxFetches; i++ {
+			exposedPort, listenedPort, ok := portMapping.FetchNext()
+			if !ok {
+				return
+			}
 
-	result := make([]passivePortCandidate, 0, nbAttempts)
-	tried := make(map[int]struct{}, nbAttempts)
+			if yielded == 1 && tried == nil {
+				tried = map[int]struct{}{firstPort: {}}
+			}
 
-	for i := 0; len(result) < nbAttempts && i < maxFetches; i++ {
-		exposedPort, listenedPort, ok := portMapping.FetchNext()
-		if !ok {
-			break
+			if _, ok := tried[listenedPort]; ok {
+				continue
+			}
+
+			if yielded == 0 {
+				firstPort = listenedPort
+			} else {
+				tried[listenedPort] = struct{}{}
+			}
+
+			yielded++
+
+			if !yield(passivePortCandidate{exposedPort: exposedPort, listenedPort: listenedPort}) {
+				return
+			}
 		}
-		if _, ok := tried[listenedPort]; ok {
-			continue
-		}
-
-		tried[listenedPort] = struct{}{}
-		result = append(result, passivePortCandidate{
-			exposedPort:  exposedPort,
-			listenedPort: listenedPort,
-		})
 	}
-
-	return result
 }
 
 func (c *clientHandler) findListenerWithinPortRange(portMapping PasvPortGetter) (int, *net.TCPListener, error) {
-	candidates := getPassivePortCandidates(portMapping)
+	attempts := 0
 
-	for _, candidate := range candidates {
+	for candidate := range passivePortCandidates(portMapping) {
+		attempts++
+
 		laddr, errResolve := net.ResolveTCPAddr("tcp", fmt.Sprintf("0.0.0.0:%d", candidate.listenedPort))
 
 		if errResolve != nil {
@@ -141,7 +149,7 @@ func (c *clientHandler) findListenerWithinPortRange(portMapping PasvPortGetter) 
 
 	c.logger.Warn(
 		"Could not find any free port",
-		"nbAttempts", len(candidates),
+		"nbAttempts", attempts,
 	)
 
 	return 0, nil, ErrNoAvailableListeningPort
