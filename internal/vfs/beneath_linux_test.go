@@ -52,14 +52,17 @@ func TestBeneathAgreesWithRoot(t *testing.T) {
 	}
 }
 
-// TestBeneathCreates creates, truncates and appends through openat2 with
-// the flags FTP uses, refuses a creation through a symlink that leaves the
-// root, and fails once the Fs is closed.
+// TestBeneathCreates creates, truncates and appends with the flags FTP uses
+// (the first open through os.Root, the next ones through openat2), refuses
+// a creation through a symlink that leaves the root, and fails once the Fs
+// is closed.
 func TestBeneathCreates(t *testing.T) {
 	tr := mustTree(t)
 	v := mustOpen(t, tr.home, Options{})
-	if v.fast == nil {
+	if b := newBeneath(v.root); b == nil {
 		t.Skip("openat2 is not available")
+	} else {
+		b.close()
 	}
 	for _, step := range []struct {
 		flag int
@@ -90,6 +93,9 @@ func TestBeneathCreates(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(tr.base, "outside", "planted.txt")); err == nil {
 		t.Error("planted.txt exists outside the root")
+	}
+	if v.fast == nil {
+		t.Fatal("three opens did not switch to openat2")
 	}
 	if err := v.Close(); err != nil {
 		t.Fatal(err)

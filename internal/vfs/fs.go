@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/afero"
 )
@@ -44,10 +45,16 @@ type Hooks struct {
 
 // Fs is an afero.Fs jailed in one directory. It is safe for concurrent use.
 type Fs struct {
-	root  *os.Root
-	fast  *beneath // nil: os.Root opens files (see beneath_linux.go)
-	opts  Options
-	boxes []string // cleaned DropBoxes
+	root *os.Root
+	// fast opens files below the root from the second open on (see
+	// beneath_linux.go): the root directory's own descriptor, which it
+	// needs, costs more than it saves on an Fs that opens one file (Web
+	// Disk opens an Fs per request).
+	fast     *beneath
+	fastOnce sync.Once
+	opens    atomic.Uint32
+	opts     Options
+	boxes    []string // cleaned DropBoxes
 
 	mu     sync.Mutex
 	files  map[*File]struct{} // open files, closed by Close
@@ -80,7 +87,7 @@ func OpenIn(base, rel string, opts Options) (*Fs, error) {
 }
 
 func newFs(root *os.Root, opts Options) *Fs {
-	v := &Fs{root: root, fast: newBeneath(root), opts: opts, files: make(map[*File]struct{})}
+	v := &Fs{root: root, opts: opts, files: make(map[*File]struct{})}
 	for _, b := range opts.DropBoxes {
 		v.boxes = append(v.boxes, Clean(b))
 	}
@@ -101,14 +108,31 @@ func (v *Fs) Close() error {
 	for f := range v.files {
 		files = append(files, f)
 	}
+	fast := v.fast
 	v.mu.Unlock()
 	for _, f := range files {
 		_ = f.Close() // the transfer owning f sees its own error
 	}
-	if v.fast != nil {
-		_ = v.fast.close()
+	if fast != nil {
+		_ = fast.close()
 	}
 	return v.root.Close()
+}
+
+// beneath returns the openat2 opener from the Fs's second open on, nil
+// before, on a closed Fs, or where openat2 is missing.
+func (v *Fs) beneath() *beneath {
+	if v.opens.Add(1) < 2 {
+		return nil
+	}
+	v.fastOnce.Do(func() {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		if !v.closed {
+			v.fast = newBeneath(v.root)
+		}
+	})
+	return v.fast
 }
 
 // track registers an open file; it refuses when the Fs is closed.

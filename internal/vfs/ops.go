@@ -139,11 +139,15 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 	return f, nil
 }
 
-// openIn opens relIn in root: with one openat2 when root is the Fs root and
-// the kernel has it, through os.Root otherwise.
+// openIn opens relIn in root: with one openat2 when root is the Fs root,
+// this is not the Fs's first open and the kernel has openat2; through
+// os.Root otherwise.
 func (v *Fs) openIn(root *os.Root, relIn string, flag int, perm os.FileMode) (*os.File, error) {
-	if root == v.root && v.fast != nil {
-		if f, ok, err := v.fast.open(relIn, flag, perm); ok {
+	if root != v.root {
+		return root.OpenFile(relIn, flag, perm)
+	}
+	if b := v.beneath(); b != nil {
+		if f, ok, err := b.open(relIn, flag, perm); ok {
 			return f, err
 		}
 	}
