@@ -129,7 +129,7 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 		return nil, err
 	}
 	f, err := v.wrap(osf, name, rel, flag, begun)
-	if err == nil && truncate {
+	if err == nil && truncate && f.size > 0 { // an empty or new file needs no ftruncate
 		err = f.Truncate(0)
 	}
 	if err != nil {
