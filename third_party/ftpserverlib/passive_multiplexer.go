@@ -1,6 +1,7 @@
 package ftpserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -131,14 +132,18 @@ type sharedPassiveListener struct {
 }
 
 func newSharedPassiveListener(port int, logger *slog.Logger) (*sharedPassiveListener, error) {
-	laddr, err := net.ResolveTCPAddr("tcp", fmt.Sprintf("0.0.0.0:%d", port))
-	if err != nil {
-		return nil, newNetworkError(fmt.Sprintf("could not resolve port %d", port), err)
-	}
+	lc := passiveListenConfig()
 
-	tcpListener, err := net.ListenTCP("tcp", laddr)
+	listener, err := lc.Listen(context.Background(), "tcp", fmt.Sprintf("0.0.0.0:%d", port))
 	if err != nil {
 		return nil, err
+	}
+
+	tcpListener, ok := listener.(*net.TCPListener)
+	if !ok {
+		_ = listener.Close()
+
+		return nil, newNetworkError(fmt.Sprintf("could not listen on port %d", port), net.UnknownNetworkError("tcp"))
 	}
 
 	result := &sharedPassiveListener{
