@@ -21,16 +21,12 @@ import (
 type beneath struct {
 	dir  *os.File // the root directory, whose descriptor openat2 starts from
 	name string   // the root's path, for the files' names as os.Root gives them
+	// missing is set once openat2 is refused as a whole (ENOSYS: a kernel
+	// before 5.6, or a seccomp filter): os.Root does every open after that.
+	missing atomic.Bool
 }
 
-// unsupported is set once openat2 is refused as a whole (a kernel before
-// 5.6, or a seccomp filter): os.Root does every open after that.
-var unsupported atomic.Bool
-
 func newBeneath(root *os.Root) *beneath {
-	if unsupported.Load() {
-		return nil
-	}
 	dir, err := root.Open(".")
 	if err != nil {
 		return nil
@@ -42,6 +38,9 @@ func newBeneath(root *os.Root) *beneath {
 // is false when openat2 is not available: the caller opens it through
 // os.Root instead.
 func (b *beneath) open(rel string, flag int, perm os.FileMode) (f *os.File, ok bool, err error) {
+	if b.missing.Load() {
+		return nil, false, nil
+	}
 	how := unix.OpenHow{Flags: uint64(flag | unix.O_CLOEXEC), Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS}
 	if flag&os.O_CREATE != 0 {
 		how.Mode = uint64(perm.Perm()) // openat2, unlike openat, refuses a mode it would not use
@@ -63,7 +62,7 @@ func (b *beneath) open(rel string, flag int, perm os.FileMode) (f *os.File, ok b
 	}
 	switch {
 	case errors.Is(err, unix.ENOSYS): // kernel before 5.6, or a seccomp filter
-		unsupported.Store(true)
+		b.missing.Store(true)
 		return nil, false, nil
 	case errors.Is(err, unix.EPERM): // a seccomp filter, or os.Root's answer too
 		return nil, false, nil
