@@ -115,11 +115,7 @@ func TestPassivePortRefusesOtherAddress(t *testing.T) {
 	a := f.mustAccount(t, "cpuser", "main-pass", "example.com")
 	f.mustFTPAccount(t, a, "bob", "example.com", "bob-pass", "bob", 0)
 	ctrl := mustRawLogin(t, f.addr, "bob@example.com", "bob-pass")
-	line := ctrl.cmd(t, 229, "EPSV")
-	var port int
-	if _, err := fmt.Sscanf(line[strings.Index(line, "(|||"):], "(|||%d|)", &port); err != nil {
-		t.Fatalf("EPSV reply %q: %v", line, err)
-	}
+	port := epsvPort(t, ctrl)
 	stranger := dialPortFrom(t, "127.0.0.2", port)
 	stranger.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if n, err := stranger.Read(make([]byte, 1)); err == nil || n > 0 {
