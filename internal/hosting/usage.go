@@ -46,6 +46,12 @@ type UsageChange struct {
 	// crash leaves it recorded, and the rescan that repairs the dead
 	// node's mark removes the file, so that no walk has to look for it.
 	TempFile string
+	// Epoch, when set, fences the change: it applies only while Node's
+	// mark on the account is still the one taken at Epoch (the Epoch of
+	// the grant that took it). A mark that another node reclaimed (it
+	// took Node for dead and rescanned the account) fails the change
+	// with ErrMarkReclaimed, and nothing of it is applied.
+	Epoch int64
 }
 
 // UsageGrant is what one UsageChange was granted.
@@ -56,6 +62,32 @@ type UsageGrant struct {
 	// a change that reserved some: math.MaxInt64 when no quota applies (no
 	// login, no quota, a deleted login); 0 when the change reserved none.
 	Room int64
+	// Epoch names the mark a change with Mark +1 took or joined; later
+	// changes under that mark pass it as UsageChange.Epoch.
+	Epoch int64
+}
+
+// ErrMarkReclaimed is returned by a fenced UsageChange whose mark is no
+// longer in the store: another node took this one for dead, rescanned the
+// account and removed the mark. Nothing of the change was applied.
+var ErrMarkReclaimed = &Error{Code: ECONFLICT, Message: "usage mark reclaimed by another node"}
+
+// ErrUsageMoved is returned by SetUsage when the rescan's counts may not
+// hold: a mark was taken on the account after its walk began, or a live
+// node other than the rescanning one holds a mark on it. Nothing was
+// stored; the rescan walks again later.
+var ErrUsageMoved = &Error{Code: ECONFLICT, Message: "usage of the account changed during the rescan"}
+
+// UsageFence is the point a rescan's walk began at, which SetUsage checks
+// in its transaction: the account's mark generation then (see
+// UsageStore.UsageHolders), the rescanning node (whose own changes the
+// rescan has waited for) and the oldest heartbeat of a live node; Clear
+// lists the marks of dead nodes that the rescan repairs.
+type UsageFence struct {
+	Generation int64
+	Self       int64
+	LiveSince  time.Time
+	Clear      []UsageMark
 }
 
 // UploadTempPrefix starts the base name of the temporary file a Web Disk
@@ -93,9 +125,18 @@ type UsageStore interface {
 	// UsageCounts returns the account's counters.
 	UsageCounts(ctx context.Context, accountID int64) (UsageCounts, error)
 	// SetUsage replaces the account's counters with a rescan's result
-	// (FTP logins missing from c keep their count) and removes marks,
-	// with the temporary files recorded with them.
-	SetUsage(ctx context.Context, accountID int64, c UsageCounts, clear []UsageMark) error
+	// (FTP logins missing from c keep their count) and removes f.Clear's
+	// marks, with the temporary files recorded with them, unless a mark
+	// was taken on the account since f.Generation or a live node other
+	// than f.Self holds one: then it returns ErrUsageMoved and changes
+	// nothing.
+	SetUsage(ctx context.Context, accountID int64, c UsageCounts, f UsageFence) error
+	// UsageHolders returns the account's mark generation, which every
+	// mark taken on it moves on, and then the live nodes (heartbeat at or
+	// after liveSince) other than self that hold a mark on it. A rescan
+	// walks only when none does, and stores only if the generation has
+	// not moved (SetUsage).
+	UsageHolders(ctx context.Context, accountID, self int64, liveSince time.Time) (generation int64, held []int64, err error)
 	// StaleUsageMarks returns the marks of nodes other than self whose
 	// heartbeat is older than liveSince (or that have no row in nodes).
 	StaleUsageMarks(ctx context.Context, self int64, liveSince time.Time) ([]UsageMark, error)

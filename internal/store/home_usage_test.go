@@ -23,7 +23,7 @@ func TestHomeUsage(t *testing.T) {
 			t.Fatal(err)
 		}
 		scanned := hosting.UsageCounts{Dirs: map[string]int64{hosting.UsageHome: 200, hosting.UsagePublicFTP: 5}, ScannedAt: time.Now()}
-		if err := db.SetUsage(ctx, bob.ID, scanned, nil); err != nil {
+		if err := db.SetUsage(ctx, bob.ID, scanned, hosting.UsageFence{}); err != nil {
 			t.Fatal(err)
 		}
 		amyU, bobU := hosting.HomeUsage{Used: 100}, hosting.HomeUsage{Used: 200, Scanned: true}

@@ -23,15 +23,30 @@ const maxReserveTries = 100
 func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (hosting.UsageGrant, error) {
 	var g hosting.UsageGrant
 	err := db.writeData(ctx, func(tx *tx) error {
+		if err := fenceMark(ctx, tx, c); err != nil {
+			return err
+		}
+		// Rows are locked in the order SetUsage locks them (generation,
+		// marks, counts), so that neither waits for the other forever: a
+		// mark taken before the counts change, a mark ended after.
+		var epoch int64
 		var err error
+		if c.Mark > 0 {
+			if epoch, err = markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark); err != nil {
+				return err
+			}
+		}
 		if g, err = reserveUsage(ctx, tx, c.Scope, c.Reserve); err != nil {
 			return err
 		}
+		g.Epoch = epoch
 		if err := releaseUsage(ctx, tx, c.Scope, c.Release); err != nil {
 			return err
 		}
-		if err := markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark); err != nil {
-			return err
+		if c.Mark < 0 {
+			if _, err := markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark); err != nil {
+				return err
+			}
 		}
 		return markTempFile(ctx, tx, c)
 	})
@@ -134,14 +149,14 @@ func releaseUsage(ctx context.Context, tx *tx, s hosting.UsageScope, n int64) er
 }
 
 // markUsage counts a change begun (+1) or ended (-1) by node in account.
-func markUsage(ctx context.Context, tx *tx, node, accountID int64, mark int) error {
+// A change begun moves the account's mark generation on and returns the
+// epoch of the node's mark: the generation at which its row was made.
+func markUsage(ctx context.Context, tx *tx, node, accountID int64, mark int) (int64, error) {
 	var err error
+	var epoch int64
 	switch {
 	case mark > 0:
-		_, err = tx.exec(ctx, `INSERT INTO usage_marks (node_id, account_id, changes)
-			SELECT CAST(? AS BIGINT), id, CAST(? AS INTEGER) FROM accounts WHERE id = ?
-			ON CONFLICT (node_id, account_id) DO UPDATE SET changes = usage_marks.changes + excluded.changes`,
-			node, mark, accountID)
+		epoch, err = addMark(ctx, tx, node, accountID, mark)
 	case mark < 0:
 		if _, err = tx.exec(ctx, `UPDATE usage_marks SET changes = changes + ? WHERE node_id = ? AND account_id = ?`,
 			mark, node, accountID); err == nil {
@@ -156,7 +171,7 @@ func markUsage(ctx context.Context, tx *tx, node, accountID int64, mark int) err
 				node, accountID, node, accountID)
 		}
 	}
-	return convert(err, fmt.Sprintf("mark usage change of account %d", accountID), on{})
+	return epoch, convert(err, fmt.Sprintf("mark usage change of account %d", accountID), on{})
 }
 
 // UsageCounts returns the account's counters. ScannedAt is the oldest
@@ -223,9 +238,18 @@ func ftpUsage(ctx context.Context, tx *tx, accountID int64, out map[int64]int64)
 }
 
 // SetUsage replaces the account's counts with a rescan's result, at
-// c.ScannedAt, and removes the marks in clear, in one transaction.
-func (db *DB) SetUsage(ctx context.Context, accountID int64, c hosting.UsageCounts, clear []hosting.UsageMark) error {
+// c.ScannedAt, and removes the marks in f.Clear, in one transaction, unless
+// checkFence refuses it (ErrUsageMoved).
+func (db *DB) SetUsage(ctx context.Context, accountID int64, c hosting.UsageCounts, f hosting.UsageFence) error {
 	return db.writeData(ctx, func(tx *tx) error {
+		if err := checkFence(ctx, tx, accountID, f); err != nil {
+			return err
+		}
+		// The marks go before the counts change: ChangeUsage locks a
+		// fenced change's mark before the counts too.
+		if err := clearMarks(ctx, tx, f.Clear); err != nil {
+			return err
+		}
 		for dir, used := range c.Dirs {
 			_, err := tx.exec(ctx, `INSERT INTO disk_usage (account_id, dir, used_bytes, scanned_at)
 				SELECT id, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM accounts WHERE id = ?
@@ -242,16 +266,21 @@ func (db *DB) SetUsage(ctx context.Context, accountID int64, c hosting.UsageCoun
 				return convert(err, fmt.Sprintf("set usage of ftp account %d", id), on{})
 			}
 		}
-		for _, m := range clear {
-			for _, table := range []string{"usage_marks", "usage_temp_files"} {
-				_, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE node_id = ? AND account_id = ?`, m.Node, m.AccountID)
-				if err != nil {
-					return convert(err, fmt.Sprintf("clear usage mark of account %d", m.AccountID), on{})
-				}
-			}
-		}
 		return nil
 	})
+}
+
+// clearMarks removes marks with the temporary files recorded under them.
+func clearMarks(ctx context.Context, tx *tx, marks []hosting.UsageMark) error {
+	for _, m := range marks {
+		for _, table := range []string{"usage_marks", "usage_temp_files"} {
+			_, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE node_id = ? AND account_id = ?`, m.Node, m.AccountID)
+			if err != nil {
+				return convert(err, fmt.Sprintf("clear usage mark of account %d", m.AccountID), on{})
+			}
+		}
+	}
+	return nil
 }
 
 // StaleUsageMarks returns the marks of the nodes other than self that are

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"sync"
@@ -139,7 +140,12 @@ func TestUsageMarks(t *testing.T) {
 			t.Errorf("with the live node taken for dead: %+v", got)
 		}
 		scanned := hosting.UsageCounts{Dirs: map[string]int64{hosting.UsageHome: 7, hosting.UsagePublicFTP: 2}, ScannedAt: now}
-		if err := db.SetUsage(ctx, alice.ID, scanned, got[:1]); err != nil {
+		gen, held, err := db.UsageHolders(ctx, alice.ID, self, now.Add(-time.Minute))
+		if err != nil || gen != 3 || len(held) != 0 {
+			t.Fatalf("alice's generation %d, held by %v, %v; want 3 (three marks taken), no live node", gen, held, err)
+		}
+		fence := hosting.UsageFence{Generation: gen, Self: self, LiveSince: now.Add(-time.Minute), Clear: got[:1]}
+		if err := db.SetUsage(ctx, alice.ID, scanned, fence); err != nil {
 			t.Fatal(err)
 		}
 		if left, _ := db.StaleUsageMarks(ctx, self, now.Add(-time.Minute)); len(left) != 0 {
@@ -187,7 +193,8 @@ func TestUsageTempFiles(t *testing.T) {
 		if got, _ := db.UsageTempFiles(ctx, marks[1:]); len(got) != 0 {
 			t.Errorf("left after the last unmark: %q", got)
 		}
-		if err := db.SetUsage(ctx, alice.ID, hosting.UsageCounts{ScannedAt: time.Now()}, marks[:1]); err != nil {
+		fence := hosting.UsageFence{Generation: 3, Self: self, LiveSince: time.Now(), Clear: marks[:1]}
+		if err := db.SetUsage(ctx, alice.ID, hosting.UsageCounts{ScannedAt: time.Now()}, fence); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.UsageTempFiles(ctx, marks); len(got) != 0 {
@@ -195,6 +202,74 @@ func TestUsageTempFiles(t *testing.T) {
 		}
 		if got, _ := db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: dead, AccountID: bob.ID}}); len(got) != 1 {
 			t.Errorf("another account's: %q, want its one file", got)
+		}
+	})
+}
+
+// TestUsageFence: a rescan's counts are refused while a live node other
+// than the rescanning one holds a mark on the account, or when a mark was
+// taken since the walk began; a change under a mark that a rescan removed,
+// or that was taken again since, is refused whole.
+func TestUsageFence(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice := mustAccount(t, db, "alice", "alice.example")
+		now := time.Now()
+		other, err := db.RegisterNode(ctx, "other", now, now.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const self = 8888
+		home := hosting.UsageScope{AccountID: alice.ID, Dirs: []string{hosting.UsageHome}}
+		change := func(c hosting.UsageChange) (hosting.UsageGrant, error) {
+			t.Helper()
+			c.Scope.AccountID = alice.ID
+			return db.ChangeUsage(ctx, c)
+		}
+		scanned := hosting.UsageCounts{Dirs: map[string]int64{hosting.UsageHome: 50, hosting.UsagePublicFTP: 0}, ScannedAt: now}
+		set := func(gen int64, liveSince time.Time, clear ...hosting.UsageMark) error {
+			return db.SetUsage(ctx, alice.ID, scanned, hosting.UsageFence{Generation: gen, Self: self, LiveSince: liveSince, Clear: clear})
+		}
+
+		g, err := change(hosting.UsageChange{Node: other, Mark: 1})
+		if err != nil || g.Epoch == 0 {
+			t.Fatalf("mark: %+v, %v; want an epoch", g, err)
+		}
+		if _, err := change(hosting.UsageChange{Scope: home, Node: other, Epoch: g.Epoch, Reserve: 1000}); err != nil {
+			t.Fatalf("a change under a held mark: %v", err)
+		}
+		gen, held, err := db.UsageHolders(ctx, alice.ID, self, now.Add(-time.Minute))
+		if err != nil || len(held) != 1 || held[0] != other {
+			t.Fatalf("holders %v, %v; want [%d]", held, err, other)
+		}
+		if err := set(gen, now.Add(-time.Minute)); !errors.Is(err, hosting.ErrUsageMoved) {
+			t.Errorf("SetUsage while a live node holds a mark: %v; want ErrUsageMoved", err)
+		}
+		if _, err := change(hosting.UsageChange{Node: self, Mark: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := set(gen, now.Add(time.Minute), hosting.UsageMark{Node: other, AccountID: alice.ID}); !errors.Is(err, hosting.ErrUsageMoved) {
+			t.Errorf("SetUsage after a mark was taken since the walk: %v; want ErrUsageMoved", err)
+		}
+		gen, _, _ = db.UsageHolders(ctx, alice.ID, self, now.Add(time.Minute))
+		if err := set(gen, now.Add(time.Minute), hosting.UsageMark{Node: other, AccountID: alice.ID}); err != nil {
+			t.Fatalf("SetUsage reclaiming the dead node's mark: %v", err)
+		}
+
+		stale := hosting.UsageChange{Scope: home, Node: other, Epoch: g.Epoch, Release: 1000}
+		if _, err := change(stale); !errors.Is(err, hosting.ErrMarkReclaimed) {
+			t.Errorf("a change under the reclaimed mark: %v; want ErrMarkReclaimed", err)
+		}
+		again, err := change(hosting.UsageChange{Node: other, Mark: 1})
+		if err != nil || again.Epoch == g.Epoch {
+			t.Fatalf("marked again: %+v, %v; want a new epoch", again, err)
+		}
+		if _, err := change(stale); !errors.Is(err, hosting.ErrMarkReclaimed) {
+			t.Errorf("a change under the old epoch of a mark taken again: %v; want ErrMarkReclaimed", err)
+		}
+		if c, err := db.UsageCounts(ctx, alice.ID); err != nil || c.Dirs[hosting.UsageHome] != 50 {
+			t.Errorf("counts %+v, %v; want the rescan's 50, untouched by the refused changes", c, err)
 		}
 	})
 }

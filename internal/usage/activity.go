@@ -3,6 +3,9 @@ package usage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -15,8 +18,9 @@ const (
 	// quietPoll is how often a rescan looks whether the account's changes
 	// on this node have ended.
 	quietPoll = 50 * time.Millisecond
-	// quietWait bounds how long one rescan waits for them, in all.
-	quietWait = 20 * time.Second
+	// markPoll is how often a rescan looks whether other nodes still
+	// hold marks on the account: a store read each time.
+	markPoll = 250 * time.Millisecond
 	// busyRetries and busyPause: a background rescan that found the
 	// account busy tries again this many times, this far apart.
 	busyRetries = 30
@@ -96,23 +100,44 @@ func (k *Keeper) quiet(accountID int64) (began uint64, ok bool) {
 }
 
 // waitQuiet waits until no change of the account is under way on this
-// node, until deadline; it returns the count of changes begun. A lease
-// counts as a change until it settles, so the idle ones are settled at
-// once rather than after SettleAfter.
-func (k *Keeper) waitQuiet(ctx context.Context, accountID int64, deadline time.Time) (uint64, error) {
+// node and no other live node holds a mark on it, until deadline; it
+// returns the count of changes begun here and the account's mark
+// generation (see hosting.UsageStore.UsageHolders). A lease counts as a
+// change until it settles, so this node's idle ones are settled at once
+// rather than after SettleAfter; another node's settle SettleAfter after
+// their last change.
+func (k *Keeper) waitQuiet(ctx context.Context, accountID int64, deadline time.Time, log *slog.Logger) (uint64, int64, error) {
+	var waited []int64
 	for {
 		k.Settle(accountID)
-		began, ok := k.quiet(accountID)
-		if ok {
-			return began, nil
+		pause := quietPoll
+		if began, ok := k.quiet(accountID); ok {
+			gen, held, err := k.store.UsageHolders(ctx, accountID, k.cfg.Node(), k.liveSince())
+			if err != nil {
+				return 0, 0, err
+			}
+			if len(held) == 0 {
+				return began, gen, nil
+			}
+			if k.onWait != nil {
+				k.onWait(held)
+			}
+			if !slices.Equal(held, waited) {
+				log.Info("usage rescan waits: other nodes hold marks on the account", "nodes", held)
+				waited = held
+			}
+			pause = markPoll
 		}
 		if time.Now().After(deadline) {
-			return 0, ErrBusy
+			if len(waited) > 0 {
+				return 0, 0, fmt.Errorf("%w: nodes %v kept marks on it", ErrBusy, waited)
+			}
+			return 0, 0, ErrBusy
 		}
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(quietPoll):
+			return 0, 0, ctx.Err()
+		case <-time.After(pause):
 		}
 	}
 }

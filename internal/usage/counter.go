@@ -60,14 +60,15 @@ func (c *counter) key() leaseKey { return leaseKey{account: c.acct.ID, ftp: c.ft
 // (the mark a crash leaves behind) before Begin returns.
 func (c *counter) Begin(rel string) error {
 	for {
-		ok, err := c.k.lease(c.key(), c.acct).begin()
+		l := c.k.lease(c.key(), c.acct)
+		ok, err := l.begin()
 		if !ok {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		return c.recordTemp(rel)
+		return c.recordTemp(l, rel)
 	}
 }
 
@@ -77,13 +78,12 @@ func (c *counter) Begin(rel string) error {
 // (see vfs.File.CloseThen), so a crash before leaves the record for the
 // repair. If it cannot be recorded the change ends and the file is not
 // made.
-func (c *counter) recordTemp(rel string) error {
+func (c *counter) recordTemp(l *lease, rel string) error {
 	temp := c.tempFile(rel)
 	if temp == "" {
 		return nil
 	}
-	_, err := c.k.change(c.acct, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: c.acct.ID},
-		Node: c.k.cfg.Node(), TempFile: temp})
+	err := l.record(temp)
 	if err != nil {
 		_ = c.End(rel, 0)
 	}

@@ -22,6 +22,7 @@ const (
 	DefaultRepairInterval = 5 * time.Minute
 	DefaultDeadAfter      = 15 * time.Second
 	DefaultSettleAfter    = time.Second
+	DefaultQuietWait      = 20 * time.Second
 	// backgroundScans bounds the rescans the Keeper runs on its own
 	// (unscanned accounts, marks, moved directories) at once.
 	backgroundScans = 2
@@ -49,6 +50,11 @@ type Config struct {
 	// SettleAfter is how long a login's lease (lease.go) keeps its mark
 	// and its pool of reserved bytes after its last change ends.
 	SettleAfter time.Duration
+	// QuietWait bounds how long one rescan waits for the account's
+	// changes under way, on this node and (their marks) on other live
+	// nodes, before it gives up with ErrBusy; a background rescan then
+	// tries again later.
+	QuietWait time.Duration
 	// OnWalk, if set, is called as a rescan starts walking an account's
 	// home: tests count walks with it.
 	OnWalk func(accountID int64)
@@ -68,6 +74,9 @@ func (c *Config) defaults() {
 	}
 	if c.SettleAfter <= 0 {
 		c.SettleAfter = DefaultSettleAfter
+	}
+	if c.QuietWait <= 0 {
+		c.QuietWait = DefaultQuietWait
 	}
 	if c.Node == nil {
 		c.Node = func() int64 { return 0 }
@@ -100,6 +109,7 @@ type Keeper struct {
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
 	slots  chan struct{} // backgroundScans
+	onWait func(nodes []int64)
 }
 
 // scan is one running rescan; callers that join it wait on done.
@@ -282,15 +292,9 @@ func (k *Keeper) rescan(ctx context.Context, acct *hosting.Account) (hosting.Usa
 		return hosting.UsageCounts{}, err
 	}
 	log.Info("usage rescan started", "marks", len(marks))
-	c, entries, release, err := k.quietWalk(ctx, acct, logins, log)
+	c, entries, err := k.walkAndStore(ctx, acct, logins, marks, log)
 	if err != nil {
 		log.Warn("usage rescan stopped", "entries", entries, "err", err)
-		return c, err
-	}
-	c.ScannedAt = started
-	err = k.store.SetUsage(ctx, acct.ID, c, marks)
-	release()
-	if err != nil {
 		return c, err
 	}
 	log.Info("usage rescan done", "entries", entries, "bytes", c.Dirs[hosting.UsageHome],
@@ -327,26 +331,49 @@ func (k *Keeper) removeTempFiles(ctx context.Context, acct *hosting.Account, mar
 	return nil
 }
 
-// quietWalk walks when no change of the account is under way on this node,
-// and again if one began meanwhile, within quietWait in all. It returns
-// with new changes of the account held until release is called, so that
-// the counts it found can be stored before any change moves them.
-func (k *Keeper) quietWalk(ctx context.Context, acct *hosting.Account, logins []*hosting.FTPAccount, log *slog.Logger) (hosting.UsageCounts, int, func(), error) {
-	deadline := time.Now().Add(quietWait)
+// walkAndStore walks when no change of the account is under way on this
+// node and no other live node holds a mark on it, and stores the counts
+// it found unless a change began meanwhile, here or on any node: then it
+// walks again, within Config.QuietWait in all. New changes of the account on this
+// node wait while the counts are stored; another node's wait for the
+// store's lock on the account's generation (see store.SetUsage), so the
+// counts hold as of a point where no lease anywhere held anything.
+func (k *Keeper) walkAndStore(ctx context.Context, acct *hosting.Account, logins []*hosting.FTPAccount, marks []hosting.UsageMark, log *slog.Logger) (hosting.UsageCounts, int, error) {
+	deadline := time.Now().Add(k.cfg.QuietWait)
 	for {
-		before, err := k.waitQuiet(ctx, acct.ID, deadline)
+		started := time.Now()
+		before, gen, err := k.waitQuiet(ctx, acct.ID, deadline, log)
 		if err != nil {
-			return hosting.UsageCounts{}, 0, nil, err
+			return hosting.UsageCounts{}, 0, err
 		}
 		c, entries, err := k.walk(ctx, acct, logins, log)
 		if err != nil {
-			return c, entries, nil, err
+			return c, entries, err
 		}
-		if release, ok := k.holdChanges(acct.ID, before); ok {
-			return c, entries, release, nil
+		c.ScannedAt = started
+		fence := hosting.UsageFence{Generation: gen, Self: k.cfg.Node(), Clear: marks}
+		if ok, err := k.storeCounts(ctx, acct.ID, c, before, fence); ok || err != nil {
+			return c, entries, err
 		}
 		log.Info("usage rescan again: the account changed while it was walked")
 	}
+}
+
+// storeCounts stores a walk's counts if no change of the account began on
+// this node since began, and the store finds none began on another
+// (fence); ok is false when one did.
+func (k *Keeper) storeCounts(ctx context.Context, accountID int64, c hosting.UsageCounts, began uint64, fence hosting.UsageFence) (ok bool, err error) {
+	release, ok := k.holdChanges(accountID, began)
+	if !ok {
+		return false, nil
+	}
+	defer release()
+	fence.LiveSince = k.liveSince()
+	err = k.store.SetUsage(ctx, accountID, c, fence)
+	if errors.Is(err, hosting.ErrUsageMoved) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // walk sums the account's counted directories and logins' homes.

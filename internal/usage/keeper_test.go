@@ -250,7 +250,9 @@ func TestSum(t *testing.T) {
 // TestRepairRemovesTempFiles: an upload's temporary file that a dead
 // process left is removed by the repair, found from its mark without a
 // search, and the counts leave it out; a live process's is kept, and a
-// change that ends cleanly leaves no record.
+// change that ends cleanly leaves no record. The repair stores its counts
+// only once the live process's change has ended: until then it is
+// deferred (ErrBusy), and the dead process's mark stays.
 func TestRepairRemovesTempFiles(t *testing.T) {
 	t.Parallel()
 	e := mustEnv(t)
@@ -264,7 +266,7 @@ func TestRepairRemovesTempFiles(t *testing.T) {
 	// Shared: nodes are told apart by their heartbeats (PostgreSQL).
 	dead := e.keeper(t, Config{Shared: true, Node: func() int64 { return gone }})
 	alive := e.keeper(t, Config{Shared: true, Node: func() int64 { return other }})
-	k := e.keeper(t, Config{Shared: true, Node: func() int64 { return self }})
+	k := e.keeper(t, Config{Shared: true, Node: func() int64 { return self }, QuietWait: 100 * time.Millisecond})
 	cut, live := hosting.UploadTempPrefix+"cut", hosting.UploadTempPrefix+"live"
 	for _, f := range []struct {
 		k    *Keeper
@@ -282,8 +284,8 @@ func TestRepairRemovesTempFiles(t *testing.T) {
 	if err := clean.End(hosting.UploadTempPrefix+"done", 0); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := k.Repair(ctx); n != 1 || err != nil {
-		t.Fatalf("Repair = %d, %v; want 1 account", n, err)
+	if n, err := k.Repair(ctx); n != 0 || !errors.Is(err, ErrBusy) {
+		t.Fatalf("Repair while a live node's change is under way = %d, %v; want it deferred (ErrBusy)", n, err)
 	}
 	for name, want := range map[string]bool{cut: false, "plain.txt": true, live: true} {
 		_, err := os.Stat(filepath.Join(e.acct.HomeDir, "site/deep", name))
@@ -291,12 +293,22 @@ func TestRepairRemovesTempFiles(t *testing.T) {
 			t.Errorf("%s: exists %v, want %v (%v)", name, err == nil, want, err)
 		}
 	}
+	left, err := e.db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: gone, AccountID: e.acct.ID},
+		{Node: other, AccountID: e.acct.ID}, {Node: self, AccountID: e.acct.ID}})
+	if err != nil || len(left) != 2 || left[1] != "site/deep/"+live {
+		t.Errorf("recorded temporary files %q, %v; want the dead process's left for the next repair, and the live upload's", left, err)
+	}
+
+	must(t, alive.Counter(e.acct, "site", e.login).End("deep/"+live, 0))
+	alive.Settle(e.acct.ID)
+	if n, err := k.Repair(ctx); n != 1 || err != nil {
+		t.Fatalf("Repair = %d, %v; want 1 account", n, err)
+	}
 	if c := e.counts(t); c.Dirs[hosting.UsageHome] != 127+2000 || c.FTP[e.login.ID] != 7+2000 {
 		t.Errorf("counts after repair %+v; want the files left on disk", c)
 	}
-	left, err := e.db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: gone, AccountID: e.acct.ID},
-		{Node: other, AccountID: e.acct.ID}, {Node: self, AccountID: e.acct.ID}})
-	if err != nil || len(left) != 1 || left[0] != "site/deep/"+live {
-		t.Errorf("recorded temporary files %q, %v; want only the live upload's", left, err)
+	if left, err := e.db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: gone, AccountID: e.acct.ID},
+		{Node: other, AccountID: e.acct.ID}}); err != nil || len(left) != 0 {
+		t.Errorf("recorded temporary files after the repair %q, %v", left, err)
 	}
 }

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -64,10 +65,15 @@ type lease struct {
 	marked bool  // the store holds this lease's mark
 	gone   bool  // settled and forgotten: callers look the login's lease up again
 	node   int64 // the node the mark belongs to
-	open   int   // changes between Begin and End
-	pool   [scopes]int64
-	roomy  bool // the quota leaves room for a pool (see poolRoom)
-	timer  *time.Timer
+	epoch  int64 // the mark's epoch, which fences the lease's writes (see write)
+	// recount is set once the store refused a write because another
+	// node reclaimed the mark: the account is rescanned when the lease
+	// settles.
+	recount bool
+	open    int // changes between Begin and End
+	pool    [scopes]int64
+	roomy   bool // the quota leaves room for a pool (see poolRoom)
+	timer   *time.Timer
 }
 
 // lease returns the login's lease, making one if it has none.
@@ -149,13 +155,58 @@ func (l *lease) begin() (ok bool, err error) {
 // mark writes the lease's durable mark. l.mu is held.
 func (l *lease) mark() error {
 	l.k.changeBegan(l.acct.ID)
-	node := l.k.cfg.Node()
-	if _, err := l.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: l.acct.ID}, Node: node, Mark: 1}); err != nil {
+	if err := l.takeMark(); err != nil {
 		l.k.changeEnded(l.acct.ID)
 		return err
 	}
-	l.marked, l.node = true, node
+	l.marked = true
 	return nil
+}
+
+// takeMark marks the account in the store for this node and keeps the
+// mark's epoch. l.mu is held.
+func (l *lease) takeMark() error {
+	node := l.k.cfg.Node()
+	g, err := l.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: l.acct.ID}, Node: node, Mark: 1})
+	if err != nil {
+		return err
+	}
+	l.node, l.epoch = node, g.Epoch
+	return nil
+}
+
+// write applies a change under the lease's mark, fenced by its epoch: the
+// store refuses it (hosting.ErrMarkReclaimed) once another node, taking
+// this one for dead, has rescanned the account and removed the mark.
+// l.mu is held.
+func (l *lease) write(ch hosting.UsageChange) (hosting.UsageGrant, error) {
+	ch.Node, ch.Epoch = l.node, l.epoch
+	return l.change(ch)
+}
+
+// reclaimed handles a write refused because the mark was reclaimed. The
+// rescan that reclaimed it counted the bytes on disk, not this pool: the
+// pool is dropped without being given back, and the account is recounted
+// once the lease settles, for what this node wrote since that rescan
+// walked. With again set the lease marks itself anew (its changes go on)
+// and reports whether the caller may retry its write. l.mu is held.
+func (l *lease) reclaimed(err error, again bool) (retry bool, _ error) {
+	if !errors.Is(err, hosting.ErrMarkReclaimed) {
+		return false, err
+	}
+	if !l.recount {
+		l.k.log.Warn("usage: another node reclaimed this node's mark on the account (it took this node for dead); "+
+			"the lease's pool is dropped and the account will be rescanned", "account", l.acct.Name,
+			"pool", l.pool[scopeHome]+l.pool[scopePublicFTP])
+	}
+	l.pool, l.recount = [scopes]int64{}, true
+	if !again {
+		return false, nil
+	}
+	if err := l.takeMark(); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // dropUnmarked forgets a lease that holds nothing. l.mu is held.
@@ -180,11 +231,13 @@ func (l *lease) reserve(s int, scope hosting.UsageScope, n int64) (granted int64
 		l.pool[s] -= n
 		return n, true, nil
 	}
-	ask := n - p
-	if l.roomy {
-		ask += vfs.ReserveChunk // a chunk more serves the next files
+	g, err := l.refill(scope, n-p)
+	if retry, rerr := l.reclaimed(err, true); retry {
+		p = 0 // dropped
+		g, err = l.refill(scope, n)
+	} else {
+		err = rerr
 	}
-	g, err := l.change(hosting.UsageChange{Scope: scope, Reserve: ask})
 	if err != nil {
 		return 0, true, err
 	}
@@ -193,6 +246,15 @@ func (l *lease) reserve(s int, scope hosting.UsageScope, n int64) (granted int64
 	granted = min(n, avail)
 	l.pool[s] = avail - granted
 	return granted, true, nil
+}
+
+// refill reserves n bytes in the store, and a chunk more when the quota
+// leaves room for a pool. l.mu is held.
+func (l *lease) refill(scope hosting.UsageScope, n int64) (hosting.UsageGrant, error) {
+	if l.roomy {
+		n += vfs.ReserveChunk // a chunk more serves the next files
+	}
+	return l.write(hosting.UsageChange{Scope: scope, Reserve: n})
 }
 
 // give takes n bytes counted in the store and no longer on disk (freed, or
@@ -227,7 +289,8 @@ func (l *lease) trim(s int, scope hosting.UsageScope) error {
 	if extra <= 0 {
 		return nil
 	}
-	if _, err := l.change(hosting.UsageChange{Scope: scope, Release: extra}); err != nil {
+	if _, err := l.write(hosting.UsageChange{Scope: scope, Release: extra}); err != nil {
+		_, err = l.reclaimed(err, true) // the pool went with the mark
 		return err
 	}
 	l.pool[s] -= extra
@@ -279,7 +342,12 @@ func (l *lease) settleLocked() {
 		if ch.Release == 0 && ch.Mark == 0 {
 			continue
 		}
-		if _, err := l.change(ch); err != nil {
+		_, err := l.write(ch)
+		if errors.Is(err, hosting.ErrMarkReclaimed) {
+			_, _ = l.reclaimed(err, false)
+			break // the mark and the pool went with the reclaim
+		}
+		if err != nil {
 			// The mark stays: should this process end first, the
 			// account is rescanned as after a crash.
 			if l.k.bg.Err() == nil {
@@ -295,6 +363,24 @@ func (l *lease) settleLocked() {
 	}
 	l.k.changeEnded(l.acct.ID)
 	l.k.forget(l)
+	if l.recount {
+		l.k.Schedule(l.acct)
+	}
+}
+
+// record records an upload's temporary file under the lease's mark,
+// marking the lease anew if its mark was reclaimed.
+func (l *lease) record(temp string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ch := hosting.UsageChange{Scope: hosting.UsageScope{AccountID: l.acct.ID}, TempFile: temp}
+	_, err := l.write(ch)
+	if retry, rerr := l.reclaimed(err, true); retry {
+		_, err = l.write(ch)
+	} else {
+		err = rerr
+	}
+	return err
 }
 
 // scope returns the counters that the pool of scope s is counted in.
@@ -317,7 +403,7 @@ func (k *Keeper) change(acct *hosting.Account, ch hosting.UsageChange) (hosting.
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	g, err := k.store.ChangeUsage(ctx, ch)
-	if err != nil {
+	if err != nil && !errors.Is(err, hosting.ErrMarkReclaimed) { // the lease logs that one
 		k.log.Error("usage: count change", "account", acct.Name, "err", err)
 	}
 	return g, err
