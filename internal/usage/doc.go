@@ -18,6 +18,14 @@
 // the next files until the login is idle, so that a small upload writes
 // nothing to the store.
 //
+// With several nodes, a rescan stores its counts only at a point where no
+// other live node holds a mark on the account and none was taken since
+// its walk began (the store checks the account's mark generation in the
+// same transaction), and a lease's writes are fenced by its mark's epoch:
+// once another node, taking this one for dead, has reclaimed the mark,
+// the lease drops its pool, marks anew and recounts the account (see
+// docs/cluster.md, "Rescans and fencing").
+//
 // A rescan is the one walk left: it sums an account's home once, bounded in
 // depth and entries, stops when its context ends, runs once at a time per
 // account (a second request joins the first) and logs its progress.
