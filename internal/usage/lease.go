@@ -364,7 +364,22 @@ func (l *lease) settleLocked() {
 	l.k.changeEnded(l.acct.ID)
 	l.k.forget(l)
 	if l.recount {
+		l.recountLater()
+	}
+}
+
+// recountLater rescans the account of a lease whose mark was reclaimed,
+// in the background. A keeper that is closing runs no more rescans: it
+// leaves a mark instead, so that the repair of this process's marks
+// (another node's, or the next start's) recounts the account. l.mu is
+// held.
+func (l *lease) recountLater() {
+	if l.k.bg.Err() == nil {
 		l.k.Schedule(l.acct)
+		return
+	}
+	if err := l.takeMark(); err != nil {
+		l.k.log.Error("usage: the account needs a rescan and no mark could be left for it", "account", l.acct.Name, "err", err)
 	}
 }
 

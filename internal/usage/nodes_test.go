@@ -213,3 +213,36 @@ func TestReclaimedNodeIsFenced(t *testing.T) {
 		t.Errorf("marks left: %+v", marks)
 	}
 }
+
+// A node that finds its mark reclaimed only as it shuts down cannot
+// recount the account itself: it leaves a mark, and the repair of its
+// marks by another node recounts the account once it is gone.
+func TestReclaimedNodeClosingLeavesAMark(t *testing.T) {
+	t.Parallel()
+	n := mustNodes(t)
+	ctx := context.Background()
+	vb := n.fs(t, n.b)
+	put(t, vb, "first.bin", 1<<20)
+	put(t, vb, "pool.bin", 4096)
+	_, err := n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now().Add(-time.Hour))
+	must(t, err)
+	if repaired, err := n.a.Repair(ctx); repaired != 1 || err != nil {
+		t.Fatalf("Repair on A = %d, %v; want B's account", repaired, err)
+	}
+	_, err = n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now())
+	must(t, err)
+	put(t, vb, "second.bin", 64<<10) // from the pool: B does not know yet
+	must(t, n.b.Close())
+	marks, err := n.db.StaleUsageMarks(ctx, -1, time.Now().Add(time.Hour))
+	must(t, err)
+	if len(marks) != 1 || marks[0].Node != n.idB {
+		t.Fatalf("marks after B closed: %+v; want B's, left for the repair", marks)
+	}
+	must(t, n.db.DeregisterNode(ctx, n.idB))
+	if repaired, err := n.a.Repair(ctx); repaired != 1 || err != nil {
+		t.Fatalf("Repair on A once B is gone = %d, %v", repaired, err)
+	}
+	if got, want := n.counted(t), n.onDisk(t); got != want {
+		t.Errorf("login counts %d after the repair; on disk %d", got, want)
+	}
+}
