@@ -109,6 +109,47 @@ func (n *nodes) onDisk(t *testing.T) int64 {
 	return used
 }
 
+// poolOnB makes B's lease of the login hold a pool (still counted) and
+// returns B's session.
+func (n *nodes) poolOnB(t *testing.T) *vfs.Fs {
+	t.Helper()
+	vb := n.fs(t, n.b)
+	put(t, vb, "first.bin", 1<<20)
+	put(t, vb, "pool.bin", 4096) // the lease keeps a chunk more, and what this file left of it
+	if held := n.counted(t) - n.onDisk(t); held <= 0 {
+		t.Fatalf("B's lease holds %d bytes (count %d); the test needs a pool", held, n.counted(t))
+	}
+	return vb
+}
+
+// mustReclaimedB gives nodes where B's lease held a pool when A, taking B
+// for dead, reclaimed its mark; B is awake again, and its session is
+// returned.
+func mustReclaimedB(t *testing.T) (*nodes, *vfs.Fs) {
+	t.Helper()
+	n := mustNodes(t)
+	vb := n.poolOnB(t)
+	n.reclaimB(t)
+	return n, vb
+}
+
+// reclaimB stalls node B past the heartbeat timeout, has A's repair
+// reclaim B's mark and recount the account, and wakes B up.
+func (n *nodes) reclaimB(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now().Add(-time.Hour))
+	must(t, err)
+	if repaired, err := n.a.Repair(ctx); repaired != 1 || err != nil {
+		t.Fatalf("Repair on A = %d, %v; want B's account", repaired, err)
+	}
+	if got, want := n.counted(t), n.onDisk(t); got != want {
+		t.Fatalf("after A's repair the login counts %d; on disk %d", got, want)
+	}
+	_, err = n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now())
+	must(t, err)
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -124,12 +165,7 @@ func TestRescanWaitsForOtherNodesMarks(t *testing.T) {
 	t.Parallel()
 	n := mustNodes(t)
 	ctx := context.Background()
-	vb := n.fs(t, n.b)
-	put(t, vb, "first.bin", 1<<20)
-	put(t, vb, "pool.bin", 4096) // the lease keeps a chunk more, and what this file left of it // B's lease keeps a pool, still counted
-	if held := n.counted(t) - n.onDisk(t); held <= 0 {
-		t.Fatalf("B's lease holds %d bytes (count %d); the test needs a pool", held, n.counted(t))
-	}
+	vb := n.poolOnB(t)
 
 	waiting := make(chan []int64, 1)
 	n.a.WaitingHook(func(nodes []int64) {
@@ -156,13 +192,15 @@ func TestRescanWaitsForOtherNodesMarks(t *testing.T) {
 	g, err := n.db.ChangeUsage(ctx, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: n.acct.ID,
 		FTPID: n.login.ID, Dirs: []string{hosting.UsageHome}}, Reserve: nodesQuotaMB << 20})
 	must(t, err)
-	n.b.Settle(n.acct.ID)
 	if total := n.onDisk(t) + g.Reserved; total > nodesQuotaMB<<20 {
 		t.Errorf("on disk %d and granted %d: %d bytes over the quota", n.onDisk(t), g.Reserved, total-nodesQuotaMB<<20)
 	}
+	// Given back before B settles, which lets A's rescan go on: the
+	// other writer's reservation holds no mark for the rescan to wait for.
 	_, err = n.db.ChangeUsage(ctx, hosting.UsageChange{Scope: hosting.UsageScope{AccountID: n.acct.ID,
 		FTPID: n.login.ID, Dirs: []string{hosting.UsageHome}}, Release: g.Reserved})
 	must(t, err)
+	n.b.Settle(n.acct.ID)
 	if err := <-done; err != nil {
 		t.Fatalf("rescan on A once B settled: %v", err)
 	}
@@ -178,32 +216,14 @@ func TestRescanWaitsForOtherNodesMarks(t *testing.T) {
 // twice.
 func TestReclaimedNodeIsFenced(t *testing.T) {
 	t.Parallel()
-	n := mustNodes(t)
+	n, vb := mustReclaimedB(t)
 	ctx := context.Background()
-	vb := n.fs(t, n.b)
-	put(t, vb, "first.bin", 1<<20)
-	put(t, vb, "pool.bin", 4096) // the lease keeps a chunk more, and what this file left of it
-	if held := n.counted(t) - n.onDisk(t); held <= 0 {
-		t.Fatalf("B's lease holds %d bytes (count %d); the test needs a pool", held, n.counted(t))
-	}
-
-	_, err := n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now().Add(-time.Hour)) // B stalls
-	must(t, err)
-	if repaired, err := n.a.Repair(ctx); repaired != 1 || err != nil {
-		t.Fatalf("Repair on A = %d, %v; want B's account", repaired, err)
-	}
-	if got, want := n.counted(t), n.onDisk(t); got != want {
-		t.Fatalf("after A's repair the login counts %d; on disk %d", got, want)
-	}
-
-	_, err = n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now()) // B wakes up
-	must(t, err)
 	put(t, vb, "second.bin", 64<<10)  // from the pool it held
 	put(t, vb, "third.bin", 3<<20)    // beyond it: a store write
 	put(t, n.fs(t, n.a), "a.bin", 10) // A writes meanwhile
 	n.a.Settle(n.acct.ID)
 	n.b.Settle(n.acct.ID)
-	n.b.WaitRescans()
+	n.b.WaitRescans(t)
 	if got, want := n.counted(t), n.onDisk(t); got != want {
 		t.Errorf("login counts %d once B settled; on disk %d (%+d)", got, want, got-want)
 	}
@@ -219,18 +239,8 @@ func TestReclaimedNodeIsFenced(t *testing.T) {
 // marks by another node recounts the account once it is gone.
 func TestReclaimedNodeClosingLeavesAMark(t *testing.T) {
 	t.Parallel()
-	n := mustNodes(t)
+	n, vb := mustReclaimedB(t)
 	ctx := context.Background()
-	vb := n.fs(t, n.b)
-	put(t, vb, "first.bin", 1<<20)
-	put(t, vb, "pool.bin", 4096)
-	_, err := n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now().Add(-time.Hour))
-	must(t, err)
-	if repaired, err := n.a.Repair(ctx); repaired != 1 || err != nil {
-		t.Fatalf("Repair on A = %d, %v; want B's account", repaired, err)
-	}
-	_, err = n.db.HeartbeatNode(ctx, n.idB, "node-b", time.Now())
-	must(t, err)
 	put(t, vb, "second.bin", 64<<10) // from the pool: B does not know yet
 	must(t, n.b.Close())
 	marks, err := n.db.StaleUsageMarks(ctx, -1, time.Now().Add(time.Hour))
