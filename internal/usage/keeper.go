@@ -252,7 +252,9 @@ func (k *Keeper) retryBusy(acct *hosting.Account) error {
 // to the bytes on disk, and removes the marks of dead processes on it. A
 // rescan of an account already being rescanned waits for that one and
 // returns its result. It stops when ctx ends and returns ErrTooLarge for a
-// tree beyond the bounds, leaving the counts as they were.
+// tree beyond the bounds, leaving the counts as they were; it returns
+// ErrBusy when changes of the account on this node, or marks other live
+// nodes hold on it, did not end within Config.QuietWait.
 func (k *Keeper) Rescan(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
 	k.mu.Lock()
 	if s := k.scans[acct.ID]; s != nil {
