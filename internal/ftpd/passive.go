@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"math/rand/v2"
+	"net"
 	"sync/atomic"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
@@ -53,3 +54,12 @@ func (p *passivePorts) FetchNext() (exposed, listened int, ok bool) {
 func (p *passivePorts) NumberAttempts() int { return p.size }
 
 var _ ftpserver.PasvPortGetter = (*passivePorts)(nil)
+
+// WrapPassiveListener implements ftpserver.MainDriverExtensionPassiveWrapper:
+// every passive data connection, on a shared port or a listener of its
+// own, is wrapped to gather small writes (see dataConn).
+func (d *driver) WrapPassiveListener(l net.Listener) (net.Listener, error) {
+	return dataListener{l}, nil
+}
+
+var _ ftpserver.MainDriverExtensionPassiveWrapper = (*driver)(nil)

@@ -45,7 +45,11 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.R
 	if err != nil {
 		return fmt.Errorf("STOR: %w", err)
 	}
-	list, err := o.prof.Timed(s.name, "list", s.pids, func() error { return listCount(c, dir, len(names)) })
+	var lists []time.Duration
+	listed, err := o.prof.Timed(s.name, "list", s.pids, func() error {
+		lists, err = listRepeated(c, dir, len(names), o.listReps)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("LIST: %w", err)
 	}
@@ -55,7 +59,8 @@ func measureSmallFiles(ctx context.Context, s *server, o options, rep *harness.R
 	}
 	n := float64(len(names))
 	rep.Set("**STOR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/up.Wall.Seconds()))
-	rep.Set("LIST of those files, ms", s.name, harness.MS(list.Wall))
+	rep.Set(fmt.Sprintf("LIST of those files, ms: median (min–max) of %d; server CPU per LIST", o.listReps), s.name,
+		fmt.Sprintf("%s; %s", spread(lists), harness.MS(listed.CPU/time.Duration(o.listReps))))
 	rep.Set("**RETR "+what+", files/s**", s.name, fmt.Sprintf("%.0f", n/down.Wall.Seconds()))
 	rep.Set("server CPU per file, STOR / RETR (ms)", s.name,
 		fmt.Sprintf("%.3f / %.3f", up.CPU.Seconds()*1e3/n, down.CPU.Seconds()*1e3/n))
@@ -98,6 +103,30 @@ func retrAll(ctx context.Context, c *ftp.ServerConn, names []string, size int64)
 		}
 	}
 	return nil
+}
+
+// listRepeated lists dir reps times and returns each LIST's wall time,
+// from the command to the end of the data connection and the 226.
+func listRepeated(c *ftp.ServerConn, dir string, want, reps int) ([]time.Duration, error) {
+	times := make([]time.Duration, 0, reps)
+	for range reps {
+		start := time.Now()
+		if err := listCount(c, dir, want); err != nil {
+			return nil, err
+		}
+		times = append(times, time.Since(start))
+	}
+	return times, nil
+}
+
+// spread formats durations as their median (min–max) in ms.
+func spread(times []time.Duration) string {
+	slices.Sort(times)
+	if len(times) == 1 {
+		return harness.MS(times[0])
+	}
+	return fmt.Sprintf("%s (%s–%s)", harness.MS(harness.Percentile(times, 50)), harness.MS(times[0]),
+		harness.MS(times[len(times)-1]))
 }
 
 func listCount(c *ftp.ServerConn, dir string, want int) error {

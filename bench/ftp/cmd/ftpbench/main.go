@@ -43,6 +43,7 @@ type options struct {
 	killReps     int              // single-session kills per server and method
 	killTimeout  time.Duration    // longest wait for a killed client's EOF
 	smallFiles   int              // files of the small-files measurement
+	listReps     int              // LISTs of the small-files directory
 	parallel     int              // concurrent uploads of the parallel measurement
 	parallelMiB  int              // size of each of them
 	prof         harness.Profiler // perf profiles of the servers around each step
@@ -69,6 +70,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
 	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")
+	flag.IntVar(&o.listReps, "list-reps", 1, "LISTs of the small-files directory (median reported)")
 	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -parallel-mib MiB each")
 	flag.IntVar(&o.parallelMiB, "parallel-mib", 384, "size of each parallel upload (all of them must fit the logins' 4 GiB quotas)")
 	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
@@ -79,8 +81,8 @@ func parseFlags() (options, error) {
 		return o, err
 	}
 	if o.clients < 1 || o.sessions < 1 || o.killReps < 1 || o.fileMiB < 1 || o.loginMax < 1 || o.transferReps < 1 ||
-		o.smallFiles < 1 || o.parallel < 1 || o.parallelMiB < 1 {
-		return o, fmt.Errorf("-clients, -sessions, -kill-reps, -file-mib, -transfer-reps, -login-max, -small-files and -parallel must be positive")
+		o.smallFiles < 1 || o.listReps < 1 || o.parallel < 1 || o.parallelMiB < 1 {
+		return o, fmt.Errorf("-clients, -sessions, -kill-reps, -file-mib, -transfer-reps, -login-max, -small-files, -list-reps and -parallel must be positive")
 	}
 	return o, nil
 }
