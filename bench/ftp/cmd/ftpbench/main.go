@@ -39,6 +39,7 @@ type options struct {
 	loginMax     int              // how many logins it makes at most
 	fileMiB      int              // size of the transferred file
 	transferReps int              // downloads and uploads per server
+	noDownloads  bool             // the transfer measurement uploads only
 	sessions     int              // idle sessions of the memory phase
 	killReps     int              // single-session kills per server and method
 	killTimeout  time.Duration    // longest wait for a killed client's EOF
@@ -67,6 +68,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.loginMax, "login-max", 100000, "most logins per server")
 	flag.IntVar(&o.fileMiB, "file-mib", 1024, "size of the transferred file in MiB")
 	flag.IntVar(&o.transferReps, "transfer-reps", 3, "downloads and uploads of the file per server")
+	flag.BoolVar(&o.noDownloads, "uploads-only", false, "the transfer measurement skips the downloads")
 	flag.IntVar(&o.sessions, "sessions", 1000, "idle logged-in sessions for memory and kill-all")
 	flag.IntVar(&o.killReps, "kill-reps", 200, "repetitions of the single-session kill")
 	flag.IntVar(&o.smallFiles, "small-files", 1000, "4 KiB files uploaded, listed and downloaded one by one")

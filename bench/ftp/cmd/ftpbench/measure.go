@@ -83,25 +83,40 @@ func measureTransfer(ctx context.Context, s *server, o options, rep *harness.Rep
 		return err
 	}
 	defer c.Quit()
-	down, err := downloads(c, s.root, size, o.transferReps)
-	if err != nil {
-		return fmt.Errorf("download: %w", err)
+	what := fmt.Sprintf("%d MiB file, one client, passive mode, MB/s: median (min–max) of %d", o.fileMiB, o.transferReps)
+	if !o.noDownloads {
+		down, err := downloads(c, s.root, size, o.transferReps)
+		if err != nil {
+			return fmt.Errorf("download: %w", err)
+		}
+		rep.Set("download, "+what, s.name, harness.Rates(size, down))
 	}
-	var up []time.Duration
+	var up, cpu []time.Duration
+	stop := o.prof.Start(s.name, "stor", s.pids())
+	defer stop()
 	for range o.transferReps {
+		cpu0 := harness.CPUTime(s.pids())
 		u, err := upload(ctx, c, s.root, size)
 		if err != nil {
 			return fmt.Errorf("upload: %w", err)
 		}
-		up = append(up, u)
+		up, cpu = append(up, u), append(cpu, harness.CPUTime(s.pids())-cpu0)
 	}
-	what := fmt.Sprintf("%d MiB file, one client, passive mode, MB/s: median (min–max) of %d", o.fileMiB, o.transferReps)
-	rep.Set("download, "+what, s.name, harness.Rates(size, down))
 	rep.Set("upload, "+what, s.name, harness.Rates(size, up))
+	rep.Set("upload, server CPU per GiB (ms): median (min–max)", s.name, spread(perGiB(cpu, size)))
 	after, _ := harness.FreeSpace(s.root)
 	rep.Note("%s: free space beside the files (df): %.1f GiB before the transfers, %.1f GiB after.", s.name,
 		float64(free)/(1<<30), float64(after)/(1<<30))
 	return nil
+}
+
+// perGiB scales CPU times of transfers of size bytes to one GiB.
+func perGiB(cpu []time.Duration, size int64) []time.Duration {
+	out := make([]time.Duration, len(cpu))
+	for i, d := range cpu {
+		out[i] = time.Duration(float64(d) * float64(1<<30) / float64(size))
+	}
+	return out
 }
 
 // downloads makes the file once and downloads it reps times.
