@@ -258,16 +258,24 @@ func (s *Service) SetPasswordHash(ctx context.Context, acct *hosting.Account, us
 // or unlimited when there is one, the maximum applies, as cPanel's
 // edit_pop_quota does. Returns EINVALID and ENOTFOUND.
 func (s *Service) SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) (int64, error) {
+	if quotaMB = s.AppliedQuota(quotaMB); quotaMB < 0 {
+		return 0, hosting.Errorf(hosting.EINVALID, "The quota must be a number or “unlimited”.")
+	}
+	return quotaMB, s.update(ctx, acct, user, domain, hosting.EmailAccountUpdate{QuotaMB: &quotaMB}, "email quota changed")
+}
+
+// AppliedQuota returns the quota SetQuota stores when asked for quotaMB:
+// the configured default for UseDefaultQuota, the maximum (when there is
+// one) for unlimited or more. A negative quota, which SetQuota refuses,
+// comes back unchanged.
+func (s *Service) AppliedQuota(quotaMB int64) int64 {
 	if quotaMB == UseDefaultQuota {
 		quotaMB = s.cfg.DefaultQuotaMB
 	}
-	if quotaMB < 0 {
-		return 0, hosting.Errorf(hosting.EINVALID, "The quota must be a number or “unlimited”.")
-	}
-	if max := s.cfg.MaxQuotaMB; max > 0 && (quotaMB == 0 || quotaMB > max) {
+	if max := s.cfg.MaxQuotaMB; max > 0 && quotaMB >= 0 && (quotaMB == 0 || quotaMB > max) {
 		quotaMB = max
 	}
-	return quotaMB, s.update(ctx, acct, user, domain, hosting.EmailAccountUpdate{QuotaMB: &quotaMB}, "email quota changed")
+	return quotaMB
 }
 
 // update applies upd to one mailbox, commits and publishes its domain.

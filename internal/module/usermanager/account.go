@@ -36,10 +36,7 @@ type state struct {
 	ID      int64  `json:"id"`
 	Hash    string `json:"hash"`
 	HA1     string `json:"ha1,omitempty"` // Web Disk Digest hash
-	QuotaMB int64  `json:"quota_mb,omitempty"`
-	HomeDir string `json:"homedir,omitempty"`
-	Perms   string `json:"perms,omitempty"`
-	Private bool   `json:"private,omitempty"`
+	settings
 	// Dir is the top-most directory (relative to the home) that the edit's
 	// change of home directory may make, removed when it is rolled back.
 	Dir string `json:"dir,omitempty"`
@@ -48,6 +45,46 @@ type state struct {
 	// service still holds it: a repair retried late must not undo a
 	// password changed since. nil in intents of earlier versions.
 	NewHash *string `json:"new_hash,omitempty"`
+	// After is what the edit leaves the settings at (those it does not
+	// change as they were), so that a roll-back puts a setting back only
+	// while the service still holds the edit's value, as NewHash does for
+	// the password. nil in intents of earlier versions.
+	After *settings `json:"after,omitempty"`
+}
+
+// settings are the service settings an edit may change besides the
+// password (those a service does not have stay zero).
+type settings struct {
+	QuotaMB int64  `json:"quota_mb,omitempty"`
+	HomeDir string `json:"homedir,omitempty"`
+	Perms   string `json:"perms,omitempty"`
+	Private bool   `json:"private,omitempty"`
+}
+
+// restoreTo returns the settings rolling the edit back gives a service
+// that holds cur now: each of was's own while the service still holds the
+// value the edit wrote (After), and cur's where it changed since, so that
+// a repair retried late never undoes a later change. Intents of earlier
+// versions did not record After: every setting goes back, as those
+// versions did.
+func (was state) restoreTo(cur settings) settings {
+	if was.After == nil {
+		return was.settings
+	}
+	to := cur
+	if cur.QuotaMB == was.After.QuotaMB {
+		to.QuotaMB = was.QuotaMB
+	}
+	if cur.HomeDir == was.After.HomeDir {
+		to.HomeDir = was.HomeDir
+	}
+	if cur.Perms == was.After.Perms {
+		to.Perms = was.Perms
+	}
+	if cur.Private == was.After.Private {
+		to.Private = was.Private
+	}
+	return to
 }
 
 // restoresCredentials reports whether rolling the edit back puts was's
@@ -87,14 +124,14 @@ func emailAccount(e *hosting.EmailAccount) *serviceAccount {
 	return &serviceAccount{service: hosting.ServiceEmail, user: e.User, domain: e.Domain, id: e.ID,
 		hash: e.PasswordHash, email: EmailInfo{Enabled: 1, Quota: &quota}, issues: []Issue{},
 		stored: state{Service: hosting.ServiceEmail, User: e.User, Domain: e.Domain, ID: e.ID, Hash: e.PasswordHash,
-			QuotaMB: e.QuotaMB}}
+			settings: settings{QuotaMB: e.QuotaMB}}}
 }
 
 func ftpAccount(f *hosting.FTPAccount) *serviceAccount {
 	sa := &serviceAccount{service: hosting.ServiceFTP, user: f.User, domain: f.Domain, id: f.ID,
 		hash: f.PasswordHash, ftp: ftpInfo(f.HomeDir, f.QuotaMB),
 		stored: state{Service: hosting.ServiceFTP, User: f.User, Domain: f.Domain, ID: f.ID, Hash: f.PasswordHash,
-			QuotaMB: f.QuotaMB, HomeDir: f.HomeDir}}
+			settings: settings{QuotaMB: f.QuotaMB, HomeDir: f.HomeDir}}}
 	sa.issues = ftpIssues(f.UsedBytes, f.QuotaMB)
 	return sa
 }
@@ -124,7 +161,7 @@ func webDiskAccount(w *hosting.WebDiskAccount) *serviceAccount {
 		hash: w.PasswordHash, issues: []Issue{},
 		webDisk: WebDiskInfo{Enabled: 1, EnableDigest: &digest, Homedir: &homedir, Perms: &perms, Private: &private},
 		stored: state{Service: hosting.ServiceWebDisk, User: w.User, Domain: w.Domain, ID: w.ID, Hash: w.PasswordHash,
-			HA1: w.DigestHA1, HomeDir: w.HomeDir, Perms: w.Perms, Private: w.Private}}
+			HA1: w.DigestHA1, settings: settings{HomeDir: w.HomeDir, Perms: w.Perms, Private: w.Private}}}
 }
 
 // Quota thresholds of the FTP issues list_users reports [IMPL].

@@ -25,8 +25,12 @@ type backend interface {
 	// update applies the options given and, when pw.plain is not "", the
 	// password.
 	update(ctx context.Context, acct *hosting.Account, sa *serviceAccount, opts options, pw newPassword) ([]string, error)
+	// after returns the settings sa has once update applied opts, as the
+	// service stores them, for the edit's intent (state.After).
+	after(sa *serviceAccount, opts options) settings
 	// restore puts back the settings of was (its earlier state) that sa
-	// no longer has, for rolling an interrupted edit back.
+	// no longer has, for rolling an interrupted edit back; a setting
+	// changed since the edit stays (state.restoreTo).
 	restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error
 	// remove deletes the service account; its files stay.
 	remove(ctx context.Context, acct *hosting.Account, sa *serviceAccount) ([]string, error)

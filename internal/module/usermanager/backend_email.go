@@ -70,9 +70,18 @@ func (b *emailBackend) update(ctx context.Context, acct *hosting.Account, sa *se
 	return nil, nil
 }
 
+// after applies the quota as the Email service does (its maximum).
+func (b *emailBackend) after(sa *serviceAccount, o options) settings {
+	s := sa.stored.settings
+	if o.quotaMB != nil && *o.quotaMB != s.QuotaMB {
+		s.QuotaMB = b.svc.AppliedQuota(*o.quotaMB)
+	}
+	return s
+}
+
 func (b *emailBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
-	if sa.stored.QuotaMB != was.QuotaMB {
-		if _, err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, was.QuotaMB); err != nil {
+	if to := was.restoreTo(sa.stored.settings); to.QuotaMB != sa.stored.QuotaMB {
+		if _, err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, to.QuotaMB); err != nil {
 			return err
 		}
 	}

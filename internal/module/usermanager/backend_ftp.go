@@ -77,14 +77,27 @@ func (b *ftpBackend) update(ctx context.Context, acct *hosting.Account, sa *serv
 	return nil, nil
 }
 
+func (b *ftpBackend) after(sa *serviceAccount, o options) settings {
+	s := sa.stored.settings
+	if o.quotaMB != nil {
+		s.QuotaMB = *o.quotaMB
+	}
+	if o.homedir != nil {
+		s.HomeDir = *o.homedir
+	}
+	return s
+}
+
 func (b *ftpBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
-	if sa.stored.QuotaMB != was.QuotaMB {
-		if err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, was.QuotaMB); err != nil {
+	cur := sa.stored.settings
+	to := was.restoreTo(cur)
+	if cur.QuotaMB != to.QuotaMB {
+		if err := b.svc.SetQuota(ctx, acct, sa.user, sa.domain, to.QuotaMB); err != nil {
 			return err
 		}
 	}
-	if sa.stored.HomeDir != was.HomeDir {
-		if err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, was.HomeDir); err != nil {
+	if cur.HomeDir != to.HomeDir {
+		if err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, to.HomeDir); err != nil {
 			return err
 		}
 	}

@@ -87,15 +87,30 @@ func (b *webDiskBackend) update(ctx context.Context, acct *hosting.Account, sa *
 	return warnings, nil
 }
 
+func (b *webDiskBackend) after(sa *serviceAccount, o options) settings {
+	s := sa.stored.settings
+	if o.perms != nil {
+		s.Perms = *o.perms
+	}
+	if o.homedir != nil {
+		s.HomeDir = *o.homedir
+	}
+	if o.private != nil {
+		s.Private = *o.private
+	}
+	return s
+}
+
 func (b *webDiskBackend) restore(ctx context.Context, acct *hosting.Account, sa *serviceAccount, was state) error {
 	cur := sa.stored
-	if cur.Perms != was.Perms {
-		if err := b.svc.SetPermissions(ctx, acct, sa.user, sa.domain, was.Perms); err != nil {
+	to := was.restoreTo(cur.settings)
+	if cur.Perms != to.Perms {
+		if err := b.svc.SetPermissions(ctx, acct, sa.user, sa.domain, to.Perms); err != nil {
 			return err
 		}
 	}
-	if cur.HomeDir != was.HomeDir || cur.Private != was.Private {
-		if _, err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, was.HomeDir, was.Private); err != nil {
+	if cur.HomeDir != to.HomeDir || cur.Private != to.Private {
+		if _, err := b.svc.SetHomedir(ctx, acct, sa.user, sa.domain, to.HomeDir, to.Private); err != nil {
 			return err
 		}
 	}

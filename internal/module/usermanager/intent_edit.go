@@ -11,8 +11,9 @@ import (
 
 // planEdit records in rec, before edit changes anything, what a repair
 // needs: each linked service the edit updates, as it is stored, with the
-// hash the edit gives it (newHash, "" for none) and the directory a new
-// home may make, and each linked service it disables.
+// hash the edit gives it (newHash, "" for none), the settings it leaves
+// it with, and the directory a new home may make, and each linked service
+// it disables.
 func (s *Service) planEdit(acct *hosting.Account, rec *steps, linked map[string]*serviceAccount, req *userRequest, newHash string) error {
 	for _, b := range s.backends {
 		sa, o := linked[b.service()], req.services[b.service()]
@@ -22,7 +23,8 @@ func (s *Service) planEdit(acct *hosting.Account, rec *steps, linked map[string]
 			rec.Removals = append(rec.Removals, accountRef{Service: sa.service, User: sa.user, Domain: sa.domain, ID: sa.id})
 		case o.changes() || req.plain != "":
 			was := sa.stored
-			was.NewHash = &newHash
+			after := b.after(sa, o)
+			was.NewHash, was.After = &newHash, &after
 			if o.homedir != nil && *o.homedir != was.HomeDir {
 				var err error
 				if was.Dir, err = firstMissing(acct, *o.homedir); err != nil {
@@ -71,11 +73,16 @@ func (s *Service) restore(ctx context.Context, acct *hosting.Account, was state)
 		s.log.InfoContext(ctx, "usermanager: roll-back keeps a password changed since the edit", "account", acct.Name,
 			"service", sa.service, "login", sa.name())
 	}
+	to := was.restoreTo(sa.stored.settings)
+	if to != was.settings {
+		s.log.InfoContext(ctx, "usermanager: roll-back keeps settings changed since the edit", "account", acct.Name,
+			"service", sa.service, "login", sa.name(), "settings", to)
+	}
 	if err := b.restore(ctx, acct, sa, was); err != nil {
 		return err
 	}
-	if was.Dir == "" || was.HomeDir == was.Dir || strings.HasPrefix(was.HomeDir, was.Dir+"/") {
-		return nil // the home it has again is in what was thought new: keep it
+	if was.Dir == "" || to.HomeDir == was.Dir || strings.HasPrefix(to.HomeDir, was.Dir+"/") {
+		return nil // the home it has now is in what was thought new: keep it
 	}
 	return s.removeDir(ctx, acct, was.Dir)
 }

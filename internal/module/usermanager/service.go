@@ -39,6 +39,7 @@ type EmailService interface {
 	SetPassword(ctx context.Context, acct *hosting.Account, user, domain, plain string) error
 	SetPasswordHash(ctx context.Context, acct *hosting.Account, user, domain, hash string) error
 	SetQuota(ctx context.Context, acct *hosting.Account, user, domain string, quotaMB int64) (int64, error)
+	AppliedQuota(quotaMB int64) int64
 	DeleteMailbox(ctx context.Context, acct *hosting.Account, user, domain string, keepMaildir bool) ([]string, error)
 }
 
