@@ -73,7 +73,8 @@ type Main struct {
 	usage    *diskusage.Keeper
 	users    *usermanager.Service
 	// dirLocks are the per-account locks the FTP, Web Disk and email
-	// services and UserManager share around their directory changes.
+	// services and UserManager share around their directory changes (on
+	// PostgreSQL held across nodes too).
 	dirLocks *svcacct.Locks
 	servers  []*http.Server
 	graces   map[*http.Server]time.Duration // shutdown grace of a server, when not the default
@@ -147,6 +148,12 @@ func (m *Main) build(ctx context.Context) error {
 		auth.Stores{Accounts: m.db, Tokens: m.db, Sessions: m.db, FTP: m.db, WebDisk: m.db, Versions: m.db}, lim, m.Log, nil)
 	m.auth.UseOperator(m.db, m.db)
 	m.dirLocks = svcacct.NewLocks()
+	if m.db.Dialect() == store.DialectPostgres {
+		// Every node's services take the account's lock in PostgreSQL
+		// too, so that a destroy here never takes a directory an add on
+		// another node has just made or adopted.
+		m.dirLocks = svcacct.Shared(m.db, svcacct.DefaultLockWait)
+	}
 	ftpSvc, err := m.startFTP(ctx)
 	if err != nil {
 		return err

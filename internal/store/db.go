@@ -56,6 +56,9 @@ type DB struct {
 	writer  chan struct{} // SQLite's one writer slot; nil on PostgreSQL
 	creds   atomic.Uint64 // bumped after each committed write that may change credentials
 	logins  *loginCache   // ListFTPLogins' answers while creds stays the same (SQLite)
+	// lockConns holds a slot per connection LockAccount holds or waits
+	// on (PostgreSQL only).
+	lockConns chan struct{}
 }
 
 // Open connects to the database named by dsn and migrates its schema. A dsn
@@ -70,6 +73,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = DialectPostgres
+		db.lockConns = make(chan struct{}, accountLockConns)
 		db.sql, err = openPostgres(dsn)
 	} else {
 		db.dialect = DialectSQLite

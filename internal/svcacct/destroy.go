@@ -85,8 +85,12 @@ func (x *Destroy) Finish(ctx context.Context) []string {
 // makes or adopts rel meanwhile either comes first and keeps it, or comes
 // after and finds it gone. Email's delete_pop uses it for the maildir.
 func (d *Dirs) RemoveUnlessUsed(ctx context.Context, acct *hosting.Account, rel string) (warning string, err error) {
-	defer d.lock(acct.ID)()
 	dir := filepath.Join(acct.HomeDir, rel)
+	unlock, err := d.lock(ctx, acct)
+	if err != nil {
+		return fmt.Sprintf("The system did not remove the directory “%s” yet because the account is busy: it will try again.", dir), err
+	}
+	defer unlock()
 	u, i, err := usedBy(ctx, acct.ID, rel, d.cfg.Users)
 	if err != nil {
 		other := ""

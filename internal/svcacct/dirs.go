@@ -93,9 +93,11 @@ func (d *Dirs) UseJournal(j *intent.Journal, accounts AccountFinder) {
 	}
 }
 
-// lock holds the lock of the hosting account id until the returned func
-// runs.
-func (d *Dirs) lock(id int64) func() { return d.cfg.Locks.Lock(id) }
+// lock holds the lock of the hosting account acct until the returned func
+// runs (see Locks.Lock).
+func (d *Dirs) lock(ctx context.Context, acct *hosting.Account) (func(), error) {
+	return d.cfg.Locks.Lock(ctx, acct)
+}
 
 // find returns the hosting account an intent names, or nil when it is
 // gone (its home went with it, so there is nothing left to repair).

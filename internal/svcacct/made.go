@@ -18,7 +18,11 @@ import (
 // returned), and only as far as it holds nothing but directories (kept
 // names what stays; see removeMade).
 func (l *Locks) RemoveMade(ctx context.Context, acct *hosting.Account, rel string, users []Users) (login, kept string, err error) {
-	defer l.Lock(acct.ID)()
+	unlock, err := l.Lock(ctx, acct)
+	if err != nil {
+		return "", "", err
+	}
+	defer unlock()
 	u, _, err := usedBy(ctx, acct.ID, rel, users)
 	if err != nil || u != nil {
 		if u != nil {

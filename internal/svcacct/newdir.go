@@ -56,7 +56,11 @@ func (c *Change) undo(root *os.Root) (kept string, err error) {
 // the repair remove it after a crash, and stays when the undo fails. It
 // returns the Change once committed.
 func (d *Dirs) WithNewDir(ctx context.Context, acct *hosting.Account, nd NewDir, commit func() error) (*Change, error) {
-	defer d.lock(acct.ID)()
+	unlock, err := d.lock(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	root, err := homedir.Open(acct)
 	if err != nil {
 		return nil, err
@@ -126,7 +130,11 @@ func (d *Dirs) repairNewDir(ctx context.Context, in *hosting.Intent) (string, er
 	} else if acct == nil {
 		return gone, nil
 	}
-	defer d.lock(acct.ID)()
+	unlock, err := d.lock(ctx, acct)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
 	outcome, err := d.keepOrRemove(ctx, acct, nd.Dir)
 	if err != nil {
 		return "", err

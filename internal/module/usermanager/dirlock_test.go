@@ -7,9 +7,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/webdisk"
+	"github.com/uapid/uapid/internal/store"
+	"github.com/uapid/uapid/internal/svcacct"
 )
 
 // raceRounds is how often each pair runs its add and its destroy at once:
@@ -60,42 +63,82 @@ var raceServices = map[string]loginOps{
 // login's directory, at once: whichever order they take, the added login's
 // directory must exist afterwards.
 func TestDestroyNeverTakesAConcurrentAdd(t *testing.T) {
-	tests := []struct {
-		name               string
-		dir                string // the directory both use
-		destroyer, adder   string // raceServices
-		oldUser, addedUser string
-	}{
-		{"FTP destroy, Web Disk add", "site/shared", "ftp", "webdisk", "old", "new"},
-		{"Web Disk destroy, FTP add", "site/shared", "webdisk", "ftp", "old", "new"},
-		{"FTP destroy, email add", "mail/example.com/bob", "ftp", "email", "old", "bob"},
-		{"email delete, FTP add", "mail/example.com/old", "email", "ftp", "old", "new"},
-	}
-	for _, tt := range tests {
+	for _, tt := range raceTests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := mustEnv(t)
-			ctx := context.Background()
-			destroyer, adder := raceServices[tt.destroyer], raceServices[tt.adder]
-			for round := range raceRounds {
-				if err := destroyer.add(ctx, e, tt.oldUser, tt.dir); err != nil {
-					t.Fatal(err)
-				}
-				var wg sync.WaitGroup
-				var destroyErr, addErr error
-				wg.Go(func() { destroyErr = destroyer.del(ctx, e, tt.oldUser, true) })
-				wg.Go(func() { addErr = adder.add(ctx, e, tt.addedUser, tt.dir) })
-				wg.Wait()
-				if destroyErr != nil || addErr != nil {
-					t.Fatalf("round %d: destroy: %v; add: %v", round, destroyErr, addErr)
-				}
-				if _, err := os.Stat(filepath.Join(e.a.HomeDir, tt.dir)); err != nil {
-					t.Fatalf("round %d: the added login's directory is gone: %v", round, err)
-				}
-				if err := adder.del(ctx, e, tt.addedUser, false); err != nil {
-					t.Fatal(err)
-				}
-			}
+			raceAddAndDestroy(t, tt, e, e)
 		})
+	}
+}
+
+// TestDestroyNeverTakesAConcurrentAddOnTwoNodes is the same race with the
+// destroy on one node and the add on another, sharing one PostgreSQL
+// database: the account's lock must hold across nodes (svcacct.Shared).
+func TestDestroyNeverTakesAConcurrentAddOnTwoNodes(t *testing.T) {
+	for _, tt := range raceTests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dsn := fixture.PostgresDSN(t, "the race of two nodes")
+			dbA, dbB := mustOpen(t, dsn), mustOpen(t, dsn)
+			a := mustEnvOn(t, dbA, svcacct.Shared(dbA, 0))
+			b := *a // the same accounts and homes, another node's services
+			b.db = dbB
+			b.wire(t, svcacct.Shared(dbB, 0))
+			raceAddAndDestroy(t, tt, a, &b)
+		})
+	}
+}
+
+func mustOpen(t *testing.T, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, fixture.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// raceTest is a destroy in one service and an add in another that reuse
+// one directory.
+type raceTest struct {
+	name               string
+	dir                string // the directory both use
+	destroyer, adder   string // raceServices
+	oldUser, addedUser string
+}
+
+var raceTests = []raceTest{
+	{"FTP destroy, Web Disk add", "site/shared", "ftp", "webdisk", "old", "new"},
+	{"Web Disk destroy, FTP add", "site/shared", "webdisk", "ftp", "old", "new"},
+	{"FTP destroy, email add", "mail/example.com/bob", "ftp", "email", "old", "bob"},
+	{"email delete, FTP add", "mail/example.com/old", "email", "ftp", "old", "new"},
+}
+
+// raceAddAndDestroy runs tt's destroy on node d and its add on node a at
+// once, raceRounds times (d and a are the same env on one node).
+func raceAddAndDestroy(t *testing.T, tt raceTest, d, a *env) {
+	t.Helper()
+	ctx := context.Background()
+	destroyer, adder := raceServices[tt.destroyer], raceServices[tt.adder]
+	for round := range raceRounds {
+		if err := destroyer.add(ctx, d, tt.oldUser, tt.dir); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var destroyErr, addErr error
+		wg.Go(func() { destroyErr = destroyer.del(ctx, d, tt.oldUser, true) })
+		wg.Go(func() { addErr = adder.add(ctx, a, tt.addedUser, tt.dir) })
+		wg.Wait()
+		if destroyErr != nil || addErr != nil {
+			t.Fatalf("round %d: destroy: %v; add: %v", round, destroyErr, addErr)
+		}
+		if _, err := os.Stat(filepath.Join(d.a.HomeDir, tt.dir)); err != nil {
+			t.Fatalf("round %d: the added login's directory is gone: %v", round, err)
+		}
+		if err := adder.del(ctx, a, tt.addedUser, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -45,7 +45,13 @@ type env struct {
 
 func mustEnv(tb testing.TB) *env {
 	tb.Helper()
-	e := &env{db: fixture.Store(tb), kills: &killRecorder{}, smtp: smtptest.Start(tb),
+	return mustEnvOn(tb, fixture.Store(tb), svcacct.NewLocks())
+}
+
+// mustEnvOn is mustEnv over db, whose services share locks.
+func mustEnvOn(tb testing.TB, db *store.DB, locks *svcacct.Locks) *env {
+	tb.Helper()
+	e := &env{db: db, kills: &killRecorder{}, smtp: smtptest.Start(tb),
 		clock: &clock{t: time.Unix(1_800_000_000, 0).UTC()}}
 	e.accounts = fixture.Accounts(tb, e.db)
 	fixture.Account(tb, e.accounts, "cpuser", "example.com", "cpuser-password")
@@ -54,15 +60,15 @@ func mustEnv(tb testing.TB) *env {
 	}
 	e.a = e.mustAccount(tb, "cpuser")
 	e.b = fixture.Account(tb, e.accounts, "other", "other.org", "other-password")
-	e.wire(tb)
+	e.wire(tb, locks)
 	return e
 }
 
-// wire builds the services over the env's store and registers them.
-func (e *env) wire(tb testing.TB) {
+// wire builds the services over the env's store, sharing locks as
+// cmd/uapid shares them, and registers them.
+func (e *env) wire(tb testing.TB, locks *svcacct.Locks) {
 	tb.Helper()
 	log := fixture.Logger(tb)
-	locks := svcacct.NewLocks() // shared, as cmd/uapid shares them
 	var err error
 	if e.ftp, err = ftp.New(ftp.Config{Locks: locks}, e.db, e.kills.ftp(), fixture.Usage(tb, e.db), log); err != nil {
 		tb.Fatal(err)
