@@ -14,7 +14,8 @@
 //     as it holds nothing but directories;
 //   - one lock per hosting account (Locks), shared by the three services
 //     and UserManager, held around every check of that rule and the act
-//     that follows.
+//     that follows; on PostgreSQL it holds across nodes (Shared, over the
+//     store's advisory lock), and a wait for it is bounded.
 //
 // Each service describes itself in a Config: its intent kinds and log
 // name, whose logins share the home, the shared Locks, what else to do
