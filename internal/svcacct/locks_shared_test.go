@@ -17,18 +17,8 @@ import (
 func nodes(t *testing.T) (a, b *svcacct.Locks, dbA, dbB *store.DB) {
 	t.Helper()
 	dsn := fixture.PostgresDSN(t, "account locks across nodes")
-	dbA, dbB = mustOpen(t, dsn), mustOpen(t, dsn)
+	dbA, dbB = fixture.StoreAt(t, dsn), fixture.StoreAt(t, dsn)
 	return svcacct.Shared(dbA, 0), svcacct.Shared(dbB, 0), dbA, dbB
-}
-
-func mustOpen(t *testing.T, dsn string) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), dsn, fixture.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 func acct(id int64) *hosting.Account {

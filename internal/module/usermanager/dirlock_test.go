@@ -11,7 +11,6 @@ import (
 	"github.com/uapid/uapid/internal/module/email"
 	"github.com/uapid/uapid/internal/module/ftp"
 	"github.com/uapid/uapid/internal/module/webdisk"
-	"github.com/uapid/uapid/internal/store"
 	"github.com/uapid/uapid/internal/svcacct"
 )
 
@@ -80,7 +79,7 @@ func TestDestroyNeverTakesAConcurrentAddOnTwoNodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dsn := fixture.PostgresDSN(t, "the race of two nodes")
-			dbA, dbB := mustOpen(t, dsn), mustOpen(t, dsn)
+			dbA, dbB := fixture.StoreAt(t, dsn), fixture.StoreAt(t, dsn)
 			a := mustEnvOn(t, dbA, svcacct.Shared(dbA, 0))
 			b := *a // the same accounts and homes, another node's services
 			b.db = dbB
@@ -88,16 +87,6 @@ func TestDestroyNeverTakesAConcurrentAddOnTwoNodes(t *testing.T) {
 			raceAddAndDestroy(t, tt, a, &b)
 		})
 	}
-}
-
-func mustOpen(t *testing.T, dsn string) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), dsn, fixture.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // raceTest is a destroy in one service and an add in another that reuse
