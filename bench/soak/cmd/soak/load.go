@@ -20,7 +20,7 @@ type results struct {
 	ops      map[string]int    // successful operations by kind
 	errs     map[string]int    // errors by kind
 	firstErr map[string]string // first error message by kind
-	apiLat   []sample          // every list_ftp latency, with when it ended
+	apiLat   []apiSample       // every list_ftp request's latency and phases, with when it ended
 	flood    map[string]int    // flood outcomes
 	floodMax time.Duration     // longest a flood connection was held
 	rss      []rssSample
@@ -29,13 +29,22 @@ type results struct {
 	warm     serverSample  // the same at the end of the warm-up
 	issued   int           // list_ftp arrivals the generator issued (or dropped) on time
 	cpu      time.Duration // the server's CPU time over the run
+	genCPU   time.Duration // the load generator's own CPU time over the run
 	load     [2]string     // /proc/loadavg at the start and the end
 	started  time.Time
 }
 
-type sample struct {
-	at  time.Duration // since start
-	lat time.Duration
+// apiSample is one list_ftp request: when it ended (since the start), its
+// latency from its planned arrival, and the phases within: lag (planned
+// arrival → handed to the HTTP client: the generator's own delay, waiting
+// for a CPU or a worker), conn (→ a connection to write on: a new one's
+// TCP and TLS handshakes, or none), server (request written → first byte
+// of the answer: the server's queues and handler), whether the request
+// needed a new connection.
+type apiSample struct {
+	at                     time.Duration
+	lat, lag, conn, server time.Duration
+	newConn                bool
 }
 
 type rssSample struct {
@@ -64,9 +73,10 @@ func (r *results) fail(kind string, err error) {
 	r.mu.Unlock()
 }
 
-func (r *results) latency(d time.Duration) {
+func (r *results) apiSample(s apiSample) {
 	r.mu.Lock()
-	r.apiLat = append(r.apiLat, sample{at: time.Since(r.started), lat: d})
+	s.at = time.Since(r.started)
+	r.apiLat = append(r.apiLat, s)
 	r.mu.Unlock()
 }
 
@@ -81,8 +91,11 @@ func (r *results) floodOutcome(what string, held time.Duration) {
 func drive(ctx context.Context, o options, s *server) *results {
 	r := newResults()
 	r.load[0] = loadAvg()
-	cpu0 := harness.CPUTime([]int{s.child.PID()})
-	defer func() { r.cpu, r.load[1] = harness.CPUTime([]int{s.child.PID()})-cpu0, loadAvg() }()
+	cpu0, gen0 := harness.CPUTime([]int{s.child.PID()}), harness.CPUTime([]int{os.Getpid()})
+	defer func() {
+		r.cpu, r.genCPU = harness.CPUTime([]int{s.child.PID()})-cpu0, harness.CPUTime([]int{os.Getpid()})-gen0
+		r.load[1] = loadAvg()
+	}()
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -121,7 +134,7 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 		for _, n := range r.errs {
 			errs += n
 		}
-		p99 := percentile(windowOf(r.apiLat, at-o.sample), 99)
+		p99 := percentile(latencies(windowOf(r.apiLat, at-o.sample)), 99)
 		r.mu.Unlock()
 		harness.Progress("%4.0fs RSS %6.1f MiB, %5d fds, list_ftp p99 %6.1f ms, errors %d",
 			at.Seconds(), float64(m.RSS)/(1<<20), len(fds), ms(p99), errs)
@@ -153,15 +166,24 @@ func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
 	}
 }
 
-// windowOf returns the latencies that ended after from.
-func windowOf(all []sample, from time.Duration) []time.Duration {
-	var w []time.Duration
+// windowOf returns the requests that ended after from.
+func windowOf(all []apiSample, from time.Duration) []apiSample {
+	var w []apiSample
 	for _, s := range all {
 		if s.at >= from {
-			w = append(w, s.lat)
+			w = append(w, s)
 		}
 	}
 	return w
+}
+
+// latencies returns the samples' latencies from their planned arrivals.
+func latencies(w []apiSample) []time.Duration {
+	l := make([]time.Duration, len(w))
+	for i, s := range w {
+		l[i] = s.lat
+	}
+	return l
 }
 
 func percentile(lat []time.Duration, p int) time.Duration {

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -45,6 +46,8 @@ type options struct {
 	flood        int
 	floodIPs     int
 	floodEvery   time.Duration
+	cpuProfile   string
+	apiSamples   string
 }
 
 func parseFlags() options {
@@ -63,6 +66,8 @@ func parseFlags() options {
 	flag.IntVar(&o.flood, "flood", 5000, "slow-body connections the flood tries to hold on POST /login/")
 	flag.IntVar(&o.floodIPs, "flood-ips", 1, "source addresses of the flood")
 	flag.DurationVar(&o.floodEvery, "flood-every", 5*time.Second, "interval between the flood's body bytes, and its pause after a refusal")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile of the run to this file")
+	flag.StringVar(&o.apiSamples, "api-samples", "", "write every list_ftp request's phases to this CSV file")
 	flag.Parse()
 	if o.warmup <= 0 {
 		o.warmup = o.duration / 5
@@ -98,7 +103,21 @@ func run(ctx context.Context, o options) error {
 	if err := srv.prepare(ctx, o); err != nil {
 		return err
 	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	res := drive(ctx, o, srv)
 	res.report(os.Stdout, o)
+	if o.apiSamples != "" {
+		return res.writeAPISamples(o.apiSamples)
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"time"
@@ -20,8 +21,8 @@ func (r *results) report(w io.Writer, o options) {
 		o.ftpSessions, o.ftpLogins, max(1, int(1/o.transferring+0.5)), o.fileKiB, o.apiRate, o.davClients, o.fileKiB,
 		o.flood, o.floodIPs, o.floodEvery)
 	fmt.Fprintf(w, "Machine: %d CPUs, load average %s at the start, %s at the end; uapid used %.0f CPU-seconds "+
-		"(%.0f %% of one CPU).\n\n", runtime.NumCPU(), r.load[0], r.load[1], r.cpu.Seconds(),
-		100*r.cpu.Seconds()/o.duration.Seconds())
+		"(%.0f %% of one CPU), the load generator %.0f (%.0f %%).\n\n", runtime.NumCPU(), r.load[0], r.load[1],
+		r.cpu.Seconds(), 100*r.cpu.Seconds()/o.duration.Seconds(), r.genCPU.Seconds(), 100*r.genCPU.Seconds()/o.duration.Seconds())
 	r.writeClients(w)
 	r.writeLatency(w, o)
 	r.writeRSS(w, o)
@@ -52,28 +53,6 @@ func (r *results) writeClients(w io.Writer) {
 	fmt.Fprintf(w, "\n**Errors of well-behaved clients: %d.**\n\n", total)
 }
 
-func (r *results) writeLatency(w io.Writer, o options) {
-	all := windowOf(r.apiLat, 0)
-	after := windowOf(r.apiLat, o.warmup)
-	fmt.Fprintf(w, "### Ftp/list_ftp latency\n\n")
-	planned := int(o.duration.Seconds() * float64(o.apiRate))
-	fmt.Fprintf(w, "Arrivals: %d planned (%d/s), %d issued", planned, o.apiRate, r.issued)
-	if r.issued < planned*99/100 {
-		fmt.Fprintf(w, " (**the load generator fell behind**: it was short of CPU, and its latencies below "+
-			"include its own waits)")
-	}
-	fmt.Fprintf(w, ".\n\nClient side (request sent → answer read):\n\n")
-	fmt.Fprintf(w, "| window | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n")
-	for _, row := range []struct {
-		name string
-		lat  []time.Duration
-	}{{"whole run", all}, {"after warm-up", after}} {
-		fmt.Fprintf(w, "| %s | %d | %.1f | %.1f | %.1f |\n", row.name, len(row.lat),
-			ms(percentile(row.lat, 50)), ms(percentile(row.lat, 99)), ms(percentile(row.lat, 100)))
-	}
-	writeServerLatency(w, r.warm, r.server)
-}
-
 // writeRSS lists the samples (about twenty rows) and says whether RSS
 // stayed within 10 % after the warm-up: max/min of those samples ≤ 1.10.
 func (r *results) writeRSS(w io.Writer, o options) {
@@ -88,16 +67,8 @@ func (r *results) writeRSS(w io.Writer, o options) {
 				s.server.mem[memMetrics[3]], s.fds)
 		}
 	}
-	var lo, hi int64
-	for _, s := range r.rss {
-		if s.at < o.warmup {
-			continue
-		}
-		if lo == 0 || s.rss < lo {
-			lo = s.rss
-		}
-		hi = max(hi, s.rss)
-	}
+	writeRSSMinutes(w, r.rss)
+	lo, hi := rssRange(r.rss, o.warmup)
 	if lo == 0 {
 		fmt.Fprintf(w, "\nNo sample after the warm-up: run longer than -warmup.\n")
 		return
@@ -109,4 +80,51 @@ func (r *results) writeRSS(w io.Writer, o options) {
 	}
 	fmt.Fprintf(w, "\nAfter warm-up: RSS %.1f–%.1f MiB, spread %.1f %%: **%s** (within 10 %%).\n",
 		float64(lo)/(1<<20), float64(hi)/(1<<20), spread*100, verdict)
+}
+
+// rssRange returns the lowest and highest RSS sampled from the end of the
+// warm-up on; 0, 0 without such samples.
+func rssRange(samples []rssSample, from time.Duration) (lo, hi int64) {
+	for _, s := range samples {
+		if s.at < from {
+			continue
+		}
+		if lo == 0 || s.rss < lo {
+			lo = s.rss
+		}
+		hi = max(hi, s.rss)
+	}
+	return lo, hi
+}
+
+// writeRSSMinutes writes each minute's trough and peak RSS (and heap in
+// use): a leak shows as troughs that climb minute after minute, the GC's
+// sawtooth as a gap between trough and peak that stays the same. The max/min
+// spread alone cannot tell them apart.
+func writeRSSMinutes(w io.Writer, samples []rssSample) {
+	fmt.Fprintf(w, "\nPer minute (samples ending in it):\n\n| minute | samples | RSS trough MiB | RSS peak MiB | "+
+		"peak/trough | heap in use trough–peak MiB |\n|---|---|---|---|---|---|\n")
+	for start := 0; start < len(samples); {
+		minute := int(samples[start].at / time.Minute)
+		end := start
+		var lo, hi int64
+		heapLo, heapHi := math.Inf(1), math.Inf(-1)
+		for ; end < len(samples) && int(samples[end].at/time.Minute) == minute; end++ {
+			s := samples[end]
+			if lo == 0 || s.rss < lo {
+				lo = s.rss
+			}
+			hi = max(hi, s.rss)
+			if h, ok := s.server.mem[memMetrics[0]]; ok {
+				heapLo, heapHi = math.Min(heapLo, h), math.Max(heapHi, h)
+			}
+		}
+		heap := "?"
+		if !math.IsInf(heapLo, 1) {
+			heap = fmt.Sprintf("%.1f–%.1f", heapLo/(1<<20), heapHi/(1<<20))
+		}
+		fmt.Fprintf(w, "| %d | %d | %.1f | %.1f | %.2f | %s |\n", minute, end-start, float64(lo)/(1<<20),
+			float64(hi)/(1<<20), float64(hi)/float64(lo), heap)
+		start = end
+	}
 }
