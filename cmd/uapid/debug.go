@@ -5,8 +5,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"regexp"
 	"runtime"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Sampling of the block and mutex profiles while debug_addr is set: one
@@ -52,4 +56,16 @@ func ignoreClosed(err error) error {
 		return nil
 	}
 	return err
+}
+
+// schedLatencies selects, beside the Go collector's default metrics, the
+// runtime's histogram of how long goroutines waited, runnable, for a CPU
+// (go_sched_latencies_seconds): the one measure that tells a server short of
+// CPU, whose requests queue before any handler runs, from a slow handler.
+var schedLatencies = collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/sched/latencies:seconds$`)}
+
+// newGoCollector is the Go collector of /metrics: the default metrics and
+// the scheduler's latencies.
+func newGoCollector() prometheus.Collector {
+	return collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(schedLatencies))
 }

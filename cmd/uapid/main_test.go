@@ -345,6 +345,11 @@ func (s *server) testHealthMetrics(t *testing.T) {
 	if !strings.Contains(string(b), `uapid_webdav_limit_hits_total{limit="locks_per_login"}`) {
 		t.Errorf("metrics lack the Web Disk limit counter")
 	}
+	for _, want := range []string{"go_sched_latencies_seconds_bucket{le=", "go_memstats_heap_inuse_bytes "} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
 
 func (s *server) testWebUI(t *testing.T) {

@@ -141,7 +141,7 @@ func (m *Main) loadTLS() (*tls.Config, error) {
 // rather than by init-time side effects.
 func (m *Main) build(ctx context.Context) error {
 	m.metrics = prometheus.NewRegistry()
-	m.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.metrics.MustRegister(newGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.netm = netlimit.NewMetrics(m.metrics)
 	lim := m.limiter(ctx)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle},

@@ -30,6 +30,7 @@ type results struct {
 	issued   int           // list_ftp arrivals the generator issued (or dropped) on time
 	cpu      time.Duration // the server's CPU time over the run
 	genCPU   time.Duration // the load generator's own CPU time over the run
+	genSched schedLatency  // the load generator's goroutines' waits for a CPU over the run
 	load     [2]string     // /proc/loadavg at the start and the end
 	started  time.Time
 }
@@ -92,7 +93,9 @@ func drive(ctx context.Context, o options, s *server) *results {
 	r := newResults()
 	r.load[0] = loadAvg()
 	cpu0, gen0 := harness.CPUTime([]int{s.child.PID()}), harness.CPUTime([]int{os.Getpid()})
+	sched0 := readSchedLatency()
 	defer func() {
+		r.genSched = readSchedLatency().since(sched0)
 		r.cpu, r.genCPU = harness.CPUTime([]int{s.child.PID()})-cpu0, harness.CPUTime([]int{os.Getpid()})-gen0
 		r.load[1] = loadAvg()
 	}()
@@ -146,7 +149,7 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 // of the warm-up.
 func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
 	for sleep(ctx, o.sample) {
-		lines := s.metrics(append([]string{"uapid_listener_", executeBucketPrefix}, memMetrics...)...)
+		lines := s.metrics(append([]string{"uapid_listener_", executeBucketPrefix, schedBucketPrefix}, memMetrics...)...)
 		if ctx.Err() != nil {
 			return // taken while the load stopped
 		}

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The server's own view of the run, from its /metrics: how long its
@@ -19,6 +21,10 @@ import (
 // executeBucketPrefix starts the lines of the execute route's histogram.
 const executeBucketPrefix = `uapid_http_request_duration_seconds_bucket{route="execute",le="`
 
+// schedBucketPrefix starts the lines of the server's scheduler latencies:
+// how long its goroutines waited, runnable, for a CPU.
+const schedBucketPrefix = `go_sched_latencies_seconds_bucket{le="`
+
 // memMetrics are the runtime gauges sampled beside RSS.
 var memMetrics = []string{"go_memstats_heap_inuse_bytes ", "go_memstats_stack_inuse_bytes ",
 	"go_memstats_next_gc_bytes ", "go_goroutines "}
@@ -26,20 +32,20 @@ var memMetrics = []string{"go_memstats_heap_inuse_bytes ", "go_memstats_stack_in
 // serverSample is one reading of the server's metrics.
 type serverSample struct {
 	buckets map[float64]float64 // upper bound (s) → cumulative count
+	sched   map[float64]float64 // the same, of the scheduler's latencies
 	mem     map[string]float64  // memMetrics → value
 }
 
 // parseServerSample reads the lines /metrics returned.
 func parseServerSample(lines []string) serverSample {
-	s := serverSample{buckets: map[float64]float64{}, mem: map[string]float64{}}
+	s := serverSample{buckets: map[float64]float64{}, sched: map[float64]float64{}, mem: map[string]float64{}}
 	for _, line := range lines {
 		if rest, ok := strings.CutPrefix(line, executeBucketPrefix); ok {
-			le, count, _ := strings.Cut(rest, `"} `)
-			bound, err1 := strconv.ParseFloat(le, 64)
-			n, err2 := strconv.ParseFloat(count, 64)
-			if err1 == nil && err2 == nil {
-				s.buckets[bound] = n
-			}
+			parseBucket(rest, s.buckets)
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, schedBucketPrefix); ok {
+			parseBucket(rest, s.sched)
 			continue
 		}
 		for _, m := range memMetrics {
@@ -49,6 +55,16 @@ func parseServerSample(lines []string) serverSample {
 		}
 	}
 	return s
+}
+
+// parseBucket reads `bound"} count`, the rest of a histogram bucket's line.
+func parseBucket(rest string, into map[float64]float64) {
+	le, count, _ := strings.Cut(rest, `"} `)
+	bound, err1 := strconv.ParseFloat(le, 64)
+	n, err2 := strconv.ParseFloat(count, 64)
+	if err1 == nil && err2 == nil {
+		into[bound] = n
+	}
 }
 
 // mib formats a byte gauge of the sample in MiB.
@@ -62,34 +78,48 @@ func (s serverSample) mib(metric string) string {
 
 // writeServerLatency writes the histogram's counts between the samples at
 // the end of the warm-up and the last: the share answered within 50 ms and
-// the buckets that hold the p50 and p99.
+// the buckets that hold the p50 and p99; then the scheduler's latencies
+// over the same time.
 func writeServerLatency(w io.Writer, from, to serverSample) {
-	bounds := slices.Sorted(func(yield func(float64) bool) {
-		for b := range to.buckets {
-			if !yield(b) {
-				return
-			}
-		}
-	})
-	total := to.buckets[math.Inf(1)] - from.buckets[math.Inf(1)]
+	h := histogramDelta(from.buckets, to.buckets)
 	fmt.Fprintf(w, "\nServer side (its handlers' time, `uapid_http_request_duration_seconds` of the execute route, "+
 		"after warm-up): ")
-	if total <= 0 || len(bounds) == 0 {
+	if h.total <= 0 {
 		fmt.Fprintf(w, "no requests counted.\n")
-		return
+	} else {
+		fmt.Fprintf(w, "%.0f requests, %.2f %% within 50 ms; p50 %s, p99 %s.\n",
+			h.total, 100*h.within(0.05), h.at(0.50), h.at(0.99))
 	}
-	within := func(bound float64) float64 { return (to.buckets[bound] - from.buckets[bound]) / total }
-	atPercentile := func(p float64) string {
-		for _, b := range bounds {
-			if within(b) >= p {
-				if math.IsInf(b, 1) {
-					return "over 10 s"
-				}
-				return fmt.Sprintf("≤ %g ms", b*1000)
+	if sh := histogramDelta(from.sched, to.sched); sh.total > 0 {
+		fmt.Fprintf(w, "\nThe server's goroutines waited for a CPU (`go_sched_latencies_seconds`, after warm-up): "+
+			"p50 %s, p99 %s, p99.9 %s.\n", sh.at(0.50), sh.at(0.99), sh.at(0.999))
+	}
+}
+
+// histogram is the counts of a cumulative histogram between two samples.
+type histogram struct {
+	from, to map[float64]float64
+	bounds   []float64
+	total    float64
+}
+
+func histogramDelta(from, to map[float64]float64) histogram {
+	bounds := slices.Sorted(maps.Keys(to))
+	return histogram{from: from, to: to, bounds: bounds, total: to[math.Inf(1)] - from[math.Inf(1)]}
+}
+
+// within returns the share of the counts at or under bound.
+func (h histogram) within(bound float64) float64 { return (h.to[bound] - h.from[bound]) / h.total }
+
+// at returns the bucket that holds the quantile p.
+func (h histogram) at(p float64) string {
+	for _, b := range h.bounds {
+		if h.within(b) >= p {
+			if math.IsInf(b, 1) {
+				return "over the last bucket"
 			}
+			return "≤ " + time.Duration(b*float64(time.Second)).String()
 		}
-		return "?"
 	}
-	fmt.Fprintf(w, "%.0f requests, %.2f %% within 50 ms; p50 %s, p99 %s.\n",
-		total, 100*within(0.05), atPercentile(0.50), atPercentile(0.99))
+	return "?"
 }
