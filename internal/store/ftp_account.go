@@ -70,11 +70,13 @@ func listFTPLogins(ctx context.Context, db *DB, accountID int64) ([]hosting.FTPL
 		defer rows.Close()
 		fs := []hosting.FTPLogin{}
 		for rows.Next() {
-			var f hosting.FTPLogin
+			// Scanned in place: a separate row variable escapes (Scan takes
+			// pointers), one more allocation per login on every list_ftp.
+			fs = append(fs, hosting.FTPLogin{})
+			f := &fs[len(fs)-1]
 			if err := rows.Scan(&f.ID, &f.User, &f.Domain, &f.HomeDir, &f.QuotaMB); err != nil {
 				return nil, convert(err, "scan ftp login", on{})
 			}
-			fs = append(fs, f)
 		}
 		if err := rows.Err(); err != nil {
 			return nil, convert(err, "list ftp logins", on{})
