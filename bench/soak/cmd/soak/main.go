@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -48,6 +49,20 @@ type options struct {
 	floodEvery   time.Duration
 	cpuProfile   string
 	apiSamples   string
+	serverEnv    envList
+}
+
+// envList is a repeatable KEY=VALUE flag.
+type envList []string
+
+func (e *envList) String() string { return strings.Join(*e, " ") }
+
+func (e *envList) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("%q is not KEY=VALUE", v)
+	}
+	*e = append(*e, v)
+	return nil
 }
 
 func parseFlags() options {
@@ -68,6 +83,7 @@ func parseFlags() options {
 	flag.DurationVar(&o.floodEvery, "flood-every", 5*time.Second, "interval between the flood's body bytes, and its pause after a refusal")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile of the run to this file")
 	flag.StringVar(&o.apiSamples, "api-samples", "", "write every list_ftp request's phases to this CSV file")
+	flag.Var(&o.serverEnv, "server-env", "KEY=VALUE set in uapid's environment only, not the generator's (e.g. GOGC=50); repeatable")
 	flag.Parse()
 	if o.warmup <= 0 {
 		o.warmup = o.duration / 5

@@ -20,6 +20,9 @@ func (r *results) report(w io.Writer, o options) {
 		"a flood of %d slow-body POST /login/ from %d address(es) (1 byte / %s).\n\n",
 		o.ftpSessions, o.ftpLogins, max(1, int(1/o.transferring+0.5)), o.fileKiB, o.apiRate, o.davClients, o.fileKiB,
 		o.flood, o.floodIPs, o.floodEvery)
+	if len(o.serverEnv) > 0 {
+		fmt.Fprintf(w, "uapid's environment also had: `%s`.\n\n", o.serverEnv.String())
+	}
 	fmt.Fprintf(w, "Machine: %d CPUs, load average %s at the start, %s at the end; uapid used %.0f CPU-seconds "+
 		"(%.0f %% of one CPU), the load generator %.0f (%.0f %%).\n\n", runtime.NumCPU(), r.load[0], r.load[1],
 		r.cpu.Seconds(), 100*r.cpu.Seconds()/o.duration.Seconds(), r.genCPU.Seconds(), 100*r.genCPU.Seconds()/o.duration.Seconds())

@@ -41,6 +41,7 @@ func startServer(ctx context.Context, o options, dir string) (*server, error) {
 	env := append(os.Environ(), "UAPID_DATA_DIR="+filepath.Join(dir, "data"), "UAPID_HTTPS_ADDR="+s.https,
 		"UAPID_FTP_ADDR="+s.ftp, "UAPID_WEBDAV_ADDR="+s.webdav, "UAPID_FTP_PASSIVE_PORTS=40000-44999",
 		"UAPID_WHM_ADDR=off", "UAPID_HOSTNAME=localhost", "UAPID_LOG_LEVEL=warn", "UAPID_MAIL_UID=65534", "UAPID_MAIL_GID=65534")
+	env = append(env, o.serverEnv...) // later entries win
 	log := filepath.Join(dir, "uapid.log")
 	if s.child, err = harness.StartChild(uapid, []string{"serve", "--demo"}, env, log); err != nil {
 		return nil, err

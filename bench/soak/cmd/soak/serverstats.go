@@ -113,13 +113,18 @@ func (h histogram) within(bound float64) float64 { return (h.to[bound] - h.from[
 
 // at returns the bucket that holds the quantile p.
 func (h histogram) at(p float64) string {
-	for _, b := range h.bounds {
+	for i, b := range h.bounds {
 		if h.within(b) >= p {
-			if math.IsInf(b, 1) {
-				return "over the last bucket"
+			if math.IsInf(b, 1) && i > 0 {
+				return "> " + seconds(h.bounds[i-1])
 			}
-			return "≤ " + time.Duration(b*float64(time.Second)).String()
+			return "≤ " + seconds(b)
 		}
 	}
 	return "?"
+}
+
+// seconds formats a bucket bound, rounded for reading.
+func seconds(b float64) string {
+	return time.Duration(b * float64(time.Second)).Round(time.Microsecond).String()
 }
