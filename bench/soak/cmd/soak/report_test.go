@@ -32,7 +32,9 @@ func TestRSSRange(t *testing.T) {
 // that a climbing trough (a leak) shows apart from a steady gap (the GC).
 func TestRSSMinutes(t *testing.T) {
 	mib := int64(1 << 20)
-	heap := func(v float64) serverSample { return serverSample{mem: map[string]float64{memMetrics[0]: v * (1 << 20)}} }
+	heap := func(v float64) serverSample {
+		return serverSample{mem: map[string]float64{memMetrics[0]: v * (1 << 20)}}
+	}
 	samples := []rssSample{
 		{at: 5 * time.Second, rss: 80 * mib, server: heap(30)}, {at: 30 * time.Second, rss: 100 * mib, server: heap(50)},
 		{at: 65 * time.Second, rss: 110 * mib, server: heap(40)}, {at: 90 * time.Second, rss: 121 * mib, server: heap(60)},
