@@ -240,11 +240,33 @@ func (f *File) spliceRound(r io.Reader, round int64) (n, granted int64, err erro
 	return n, granted, err
 }
 
-// copyFrom copies r to the file in large chunks through Write.
+// recordBufferSize is the copy buffer for readers that are not a socket
+// of their own: a TLS connection (Web Disk, FTPS) or an HTTP body over one
+// gives at most one TLS record, 16 KiB, per read, so a 512 KiB buffer is
+// 97 % unused. In the soak each Web Disk PUT held one (and refilled the
+// pool after every GC cycle emptied it): 2.4 MB/s of the server's
+// allocations and up to 50 × 512 KiB of live heap at the GC's marks.
+const recordBufferSize = 64 << 10
+
+var recordBuffers = sync.Pool{New: func() any { return new([recordBufferSize]byte) }}
+
+// copyFrom copies r to the file through Write, in chunks as large as r can
+// give: a socket's reads fill the 512 KiB buffer, other readers the 64 KiB
+// one.
 func (f *File) copyFrom(r io.Reader) (int64, error) {
-	b := copyBuffers.Get().(*[copyBufferSize]byte)
-	defer copyBuffers.Put(b)
-	buf := b[:]
+	if _, socket := r.(syscall.Conn); socket {
+		b := copyBuffers.Get().(*[copyBufferSize]byte)
+		defer copyBuffers.Put(b)
+		return f.copyThrough(r, b[:])
+	}
+	b := recordBuffers.Get().(*[recordBufferSize]byte)
+	defer recordBuffers.Put(b)
+	return f.copyThrough(r, b[:])
+}
+
+// copyThrough copies r to the file through Write, one read of buf at a
+// time.
+func (f *File) copyThrough(r io.Reader, buf []byte) (int64, error) {
 	var total int64
 	for {
 		// One read per write, never waiting to fill the buffer: a slow
