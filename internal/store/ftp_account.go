@@ -71,7 +71,8 @@ func listFTPLogins(ctx context.Context, db *DB, accountID int64) ([]hosting.FTPL
 		fs := []hosting.FTPLogin{}
 		for rows.Next() {
 			// Scanned in place: a separate row variable escapes (Scan takes
-			// pointers), one more allocation per login on every list_ftp.
+			// pointers): one more allocation per login on every read (PostgreSQL,
+			// or SQLite when the cache misses).
 			fs = append(fs, hosting.FTPLogin{})
 			f := &fs[len(fs)-1]
 			if err := rows.Scan(&f.ID, &f.User, &f.Domain, &f.HomeDir, &f.QuotaMB); err != nil {
