@@ -31,6 +31,7 @@ type results struct {
 	cpu      time.Duration // the server's CPU time over the run
 	genCPU   time.Duration // the load generator's own CPU time over the run
 	genSched schedLatency  // the load generator's goroutines' waits for a CPU over the run
+	floodCPU time.Duration // the flood process's CPU time, when it ran as one
 	load     [2]string     // /proc/loadavg at the start and the end
 	started  time.Time
 }
@@ -105,7 +106,7 @@ func drive(ctx context.Context, o options, s *server) *results {
 	wg.Go(func() { driveFTP(ctx, o, s, r) })
 	wg.Go(func() { driveAPI(ctx, o, s, r) })
 	wg.Go(func() { driveWebDAV(ctx, o, s, r) })
-	wg.Go(func() { driveFlood(ctx, o, s, r) })
+	wg.Go(func() { driveFloodProcess(ctx, o, s, r) })
 	// The metrics come over HTTPS from the loaded server: apart from the
 	// memory samples, which must not wait for them.
 	wg.Go(func() { sampleMetrics(ctx, o, s, r) })

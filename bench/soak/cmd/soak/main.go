@@ -50,6 +50,8 @@ type options struct {
 	cpuProfile   string
 	apiSamples   string
 	serverEnv    envList
+	floodNice    int
+	floodChild   string // set in the flood process: the HTTPS address to flood
 }
 
 // envList is a repeatable KEY=VALUE flag.
@@ -84,6 +86,8 @@ func parseFlags() options {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile of the run to this file")
 	flag.StringVar(&o.apiSamples, "api-samples", "", "write every list_ftp request's phases to this CSV file")
 	flag.Var(&o.serverEnv, "server-env", "KEY=VALUE set in uapid's environment only, not the generator's (e.g. GOGC=50); repeatable")
+	flag.IntVar(&o.floodNice, "flood-nice", 10, "run the flood as a process of its own at this nice(1) priority; -1: in the generator's process")
+	flag.StringVar(&o.floodChild, "flood-child", "", "internal: be the flood process against this HTTPS address")
 	flag.Parse()
 	if o.warmup <= 0 {
 		o.warmup = o.duration / 5
@@ -105,6 +109,9 @@ func main() {
 func run(ctx context.Context, o options) error {
 	if err := harness.RaiseFileLimit(); err != nil {
 		return err
+	}
+	if o.floodChild != "" {
+		return runFloodChild(ctx, o)
 	}
 	dir, err := os.MkdirTemp("", "uapid-soak-")
 	if err != nil {

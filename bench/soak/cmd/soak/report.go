@@ -26,6 +26,10 @@ func (r *results) report(w io.Writer, o options) {
 	fmt.Fprintf(w, "Machine: %d CPUs, load average %s at the start, %s at the end; uapid used %.0f CPU-seconds "+
 		"(%.0f %% of one CPU), the load generator %.0f (%.0f %%).\n\n", runtime.NumCPU(), r.load[0], r.load[1],
 		r.cpu.Seconds(), 100*r.cpu.Seconds()/o.duration.Seconds(), r.genCPU.Seconds(), 100*r.genCPU.Seconds()/o.duration.Seconds())
+	if o.floodNice >= 0 {
+		fmt.Fprintf(w, "The flood ran as a process of its own at nice %d: %.0f CPU-seconds (%.0f %%).\n\n", o.floodNice,
+			r.floodCPU.Seconds(), 100*r.floodCPU.Seconds()/o.duration.Seconds())
+	}
 	fmt.Fprintf(w, "The load generator's goroutines waited for a CPU (Go's /sched/latencies): p50 %s, p99 %s, p99.9 %s.\n\n",
 		r.genSched.quantile(0.5), r.genSched.quantile(0.99), r.genSched.quantile(0.999))
 	r.writeClients(w)
