@@ -26,6 +26,9 @@ type beneath struct {
 	missing atomic.Bool
 }
 
+// maxOpenTries bounds the openat2 calls of one open.
+const maxOpenTries = 8
+
 func newBeneath(root *os.Root) *beneath {
 	dir, err := root.Open(".")
 	if err != nil {
@@ -49,7 +52,10 @@ func (b *beneath) open(rel string, flag int, perm os.FileMode) (f *os.File, ok b
 	rc, err := b.dir.SyscallConn() // holds the descriptor open while in use
 	if err == nil {
 		cerr := rc.Control(func(dirfd uintptr) {
-			for { // EAGAIN: a rename raced the lookup of ".."
+			// EAGAIN: a rename raced the lookup of "..". A tenant renaming
+			// without pause must not keep this loop spinning: after a few
+			// tries os.Root, which walks without that check, does the open.
+			for range maxOpenTries {
 				fd, err = unix.Openat2(int(dirfd), rel, &how)
 				if err != unix.EINTR && err != unix.EAGAIN {
 					return
@@ -61,6 +67,8 @@ func (b *beneath) open(rel string, flag int, perm os.FileMode) (f *os.File, ok b
 		}
 	}
 	switch {
+	case errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR):
+		return nil, false, nil
 	case errors.Is(err, unix.ENOSYS): // kernel before 5.6, or a seccomp filter
 		b.missing.Store(true)
 		return nil, false, nil

@@ -104,3 +104,47 @@ func TestBeneathCreates(t *testing.T) {
 		t.Error("openat2 opened a file after the Fs was closed")
 	}
 }
+
+// FuzzBeneath opens any path with openat2 and through os.Root over the test
+// tree (with its symlinks out of the home, absolute, magic and ".."): the
+// two must agree on success, and neither may read the secret beside the
+// home.
+func FuzzBeneath(f *testing.F) {
+	for _, seed := range []string{"file.txt", "dir/sub.txt", "out", "abs", "up/secret.txt", "magic",
+		"indir/../file.txt", "dir/../../secret.txt", "/etc/passwd", "", ".", "a//b", "dir/./sub.txt"} {
+		f.Add(seed)
+	}
+	tr := mustTree(f)
+	if err := os.Symlink("/proc/self/root"+tr.secret, filepath.Join(tr.home, "magic")); err != nil {
+		f.Fatal(err)
+	}
+	root, err := os.OpenRoot(tr.home)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer root.Close()
+	b := newBeneath(root)
+	if b == nil {
+		f.Skip("openat2 is not available")
+	}
+	defer b.close()
+	f.Fuzz(func(t *testing.T, rel string) {
+		fast, ok, ferr := b.open(rel, os.O_RDONLY, 0)
+		if !ok {
+			return // os.Root opens it: nothing to compare
+		}
+		slow, serr := root.OpenFile(rel, os.O_RDONLY, 0)
+		if ferr == nil {
+			defer fast.Close()
+			if got, _ := io.ReadAll(fast); string(got) == secretText {
+				t.Fatalf("openat2 read the secret through %q", rel)
+			}
+		}
+		if serr == nil {
+			defer slow.Close()
+		}
+		if (ferr == nil) != (serr == nil) {
+			t.Fatalf("%q: openat2: %v; os.Root: %v", rel, ferr, serr)
+		}
+	})
+}
