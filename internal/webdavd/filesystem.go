@@ -31,6 +31,14 @@ type fileSystem struct {
 	readOnly bool
 	put      *upload          // the body of a PUT request; nil for other methods
 	cleanup  func(rel string) // removes a file through a fresh vfs.Fs, after a kill closed v
+	// statOnly makes read-only opens statFiles (a PROPFIND's), and last
+	// keeps the one stat they share: x/net/webdav asks for a resource's
+	// property names, properties and content type one after the other.
+	statOnly bool
+	last     struct {
+		name string
+		fi   os.FileInfo
+	}
 }
 
 // Mkdir creates a directory.
@@ -56,11 +64,28 @@ func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.
 	if flag == os.O_RDWR {
 		flag = os.O_RDONLY
 	}
+	if f.statOnly && flag == os.O_RDONLY {
+		return f.openStat(name)
+	}
 	af, err := f.v.OpenFile(name, flag, perm&fileMode)
 	if err != nil {
 		return nil, err
 	}
 	return &davFile{File: af, fs: f, name: vfs.Clean(name)}, nil
+}
+
+// openStat returns a statFile of name, stat'ed once for the calls that
+// follow each other on one resource.
+func (f *fileSystem) openStat(name string) (webdav.File, error) {
+	clean := vfs.Clean(name)
+	if f.last.fi == nil || f.last.name != clean {
+		fi, err := f.v.Stat(name)
+		if err != nil {
+			return nil, err
+		}
+		f.last.name, f.last.fi = clean, typedInfo{fi}
+	}
+	return &davFile{File: &statFile{v: f.v, name: name, fi: f.last.fi}, fs: f, name: clean}, nil
 }
 
 // RemoveAll removes a file or a tree and forgets its dead properties.

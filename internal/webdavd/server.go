@@ -323,6 +323,7 @@ func (s *Server) serveDAV(w http.ResponseWriter, r *http.Request, p *principal, 
 		r.Body, fsys.put = u, u
 		fsys.cleanup = func(rel string) { s.removeLeftover(p, rel, log) }
 	}
+	fsys.statOnly = r.Method == "PROPFIND"
 	locks := newCondLocks(r, table, fsys)
 	if locks.client {
 		w = &lockWriter{ResponseWriter: w, locks: locks}

@@ -1,0 +1,126 @@
+package webdavd
+
+import (
+	"context"
+	"mime"
+	"os"
+	"path"
+
+	"github.com/spf13/afero"
+	"github.com/uapid/uapid/internal/vfs"
+	"golang.org/x/net/webdav"
+)
+
+// statFile is a PROPFIND's read-only file: x/net/webdav opens every listed
+// resource three times (for its property names, its properties and its
+// content type) to Stat it and ask for its dead properties; each open was
+// an open, fcntl, fstat and close, and PROPFIND a third of the server's CPU
+// under the soak. A statFile holds the FileInfo of one stat and opens the
+// file only when it is read or listed.
+type statFile struct {
+	v    *vfs.Fs
+	name string
+	fi   os.FileInfo
+	f    afero.File // opened on first use
+}
+
+// file opens the file on first use.
+func (s *statFile) file() (afero.File, error) {
+	if s.f == nil {
+		f, err := s.v.OpenFile(s.name, os.O_RDONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		s.f = f
+	}
+	return s.f, nil
+}
+
+func (s *statFile) Close() error {
+	if s.f == nil {
+		return nil
+	}
+	return s.f.Close()
+}
+
+func (s *statFile) Name() string               { return s.name }
+func (s *statFile) Stat() (os.FileInfo, error) { return s.fi, nil }
+
+func (s *statFile) Read(p []byte) (int, error) {
+	f, err := s.file()
+	if err != nil {
+		return 0, err
+	}
+	return f.Read(p)
+}
+
+func (s *statFile) ReadAt(p []byte, off int64) (int, error) {
+	f, err := s.file()
+	if err != nil {
+		return 0, err
+	}
+	return f.ReadAt(p, off)
+}
+
+func (s *statFile) Seek(off int64, whence int) (int64, error) {
+	f, err := s.file()
+	if err != nil {
+		return 0, err
+	}
+	return f.Seek(off, whence)
+}
+
+func (s *statFile) Readdir(n int) ([]os.FileInfo, error) {
+	f, err := s.file()
+	if err != nil {
+		return nil, err
+	}
+	list, err := f.Readdir(n)
+	for i, fi := range list {
+		list[i] = typedInfo{fi}
+	}
+	return list, err
+}
+
+func (s *statFile) Readdirnames(n int) ([]string, error) {
+	f, err := s.file()
+	if err != nil {
+		return nil, err
+	}
+	return f.Readdirnames(n)
+}
+
+// The file is read-only: writes fail as they would on a file opened
+// O_RDONLY.
+func (s *statFile) Write([]byte) (int, error)          { return 0, s.readOnly("write") }
+func (s *statFile) WriteAt([]byte, int64) (int, error) { return 0, s.readOnly("write") }
+func (s *statFile) WriteString(string) (int, error)    { return 0, s.readOnly("write") }
+func (s *statFile) Truncate(int64) error               { return s.readOnly("truncate") }
+func (s *statFile) Sync() error                        { return nil }
+
+func (s *statFile) readOnly(op string) error {
+	return &os.PathError{Op: op, Path: s.name, Err: os.ErrPermission}
+}
+
+// typedInfo is a FileInfo that names its content type from its extension
+// (webdav.ContentTyper), as x/net/webdav would after opening the file:
+// only a regular file without a known extension is opened to sniff its
+// first bytes. Anything else that is not a regular file is opaque bytes,
+// never opened: opening a FIFO for reading would wait for a writer.
+type typedInfo struct{ os.FileInfo }
+
+func (t typedInfo) ContentType(context.Context) (string, error) {
+	if ctype := mime.TypeByExtension(path.Ext(t.Name())); ctype != "" {
+		return ctype, nil
+	}
+	if !t.Mode().IsRegular() {
+		return "application/octet-stream", nil
+	}
+	return "", webdav.ErrNotImplemented
+}
+
+// Interface guards.
+var (
+	_ afero.File          = (*statFile)(nil)
+	_ webdav.ContentTyper = typedInfo{}
+)
