@@ -30,7 +30,7 @@ type results struct {
 	issued   int           // list_ftp arrivals the generator issued (or dropped) on time
 	cpu      time.Duration // the server's CPU time over the run
 	genCPU   time.Duration // the load generator's own CPU time over the run
-	genSched schedLatency  // the load generator's goroutines' waits for a CPU over the run
+	genSched histogram     // the load generator's goroutines' waits for a CPU over the run
 	floodCPU time.Duration // the flood process's CPU time, when it ran as one
 	load     [2]string     // /proc/loadavg at the start and the end
 	started  time.Time
@@ -96,7 +96,7 @@ func drive(ctx context.Context, o options, s *server) *results {
 	cpu0, gen0 := harness.CPUTime([]int{s.child.PID()}), harness.CPUTime([]int{os.Getpid()})
 	sched0 := readSchedLatency()
 	defer func() {
-		r.genSched = readSchedLatency().since(sched0)
+		r.genSched = histogramDelta(sched0, readSchedLatency())
 		r.cpu, r.genCPU = harness.CPUTime([]int{s.child.PID()})-cpu0, harness.CPUTime([]int{os.Getpid()})-gen0
 		r.load[1] = loadAvg()
 	}()

@@ -31,7 +31,7 @@ func (r *results) report(w io.Writer, o options) {
 			r.floodCPU.Seconds(), 100*r.floodCPU.Seconds()/o.duration.Seconds())
 	}
 	fmt.Fprintf(w, "The load generator's goroutines waited for a CPU (Go's /sched/latencies): p50 %s, p99 %s, p99.9 %s.\n\n",
-		r.genSched.quantile(0.5), r.genSched.quantile(0.99), r.genSched.quantile(0.999))
+		r.genSched.at(0.5), r.genSched.at(0.99), r.genSched.at(0.999))
 	r.writeClients(w)
 	r.writeLatency(w, o)
 	r.writeRSS(w, o)

@@ -51,19 +51,18 @@ func TestRSSMinutes(t *testing.T) {
 }
 
 func TestSchedLatencyQuantile(t *testing.T) {
-	before := schedLatency{counts: []uint64{1, 0, 0}, buckets: []float64{0, 0.001, 0.1, math.Inf(1)}}
-	after := schedLatency{counts: []uint64{91, 9, 1}, buckets: before.buckets}
-	d := after.since(before)
+	buckets := []float64{0, 0.001, 0.1, math.Inf(1)}
+	d := histogramDelta(cumulative([]uint64{1, 0, 0}, buckets), cumulative([]uint64{91, 9, 1}, buckets))
 	for _, tc := range []struct {
 		q    float64
-		want time.Duration
-	}{{0.5, time.Millisecond}, {0.9, time.Millisecond}, {0.95, 100 * time.Millisecond}, {1, 100 * time.Millisecond}} {
-		if got := d.quantile(tc.q); got != tc.want {
-			t.Errorf("quantile(%g) = %s, want %s", tc.q, got, tc.want)
+		want string
+	}{{0.5, "≤ 1ms"}, {0.9, "≤ 1ms"}, {0.95, "≤ 100ms"}, {0.99, "≤ 100ms"}, {1, "> 100ms"}} {
+		if got := d.at(tc.q); got != tc.want {
+			t.Errorf("at(%g) = %s, want %s", tc.q, got, tc.want)
 		}
 	}
-	if got := (schedLatency{}).quantile(0.99); got != 0 {
-		t.Errorf("empty histogram: quantile = %s, want 0", got)
+	if got := histogramDelta(nil, nil).at(0.99); got != "?" {
+		t.Errorf("empty histogram: at = %s, want ?", got)
 	}
 }
 
