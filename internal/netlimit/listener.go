@@ -35,6 +35,40 @@ const maxRefusing = 64
 // refuseTimeout is the longest a refusal may take.
 const refuseTimeout = 2 * time.Second
 
+// An address over its own connection limit has its refusals answered at
+// most answerBurst at once and then one per answerEvery; the rest are
+// closed without a word. An answer over TLS costs the server a handshake
+// (about a third of a millisecond of CPU), so an address retrying in a
+// loop would otherwise choose how much of the server's CPU it spends; a
+// client that is merely over its limit still gets its 429 and Retry-After.
+const (
+	answerEvery = 200 * time.Millisecond
+	answerBurst = 8
+)
+
+// placesOf is what the listener keeps for one client address while it has
+// connections open.
+type placesOf struct {
+	open int
+	// nextAnswer is when the address's answer budget is full again
+	// (generic cell rate: each answer moves it answerEvery on).
+	nextAnswer time.Time
+}
+
+// mayAnswer reports whether a refusal of this address may be answered at
+// now, and takes it from the budget if so.
+func (p *placesOf) mayAnswer(now time.Time) bool {
+	next := p.nextAnswer
+	if next.Before(now) {
+		next = now
+	}
+	if next.Sub(now) > (answerBurst-1)*answerEvery {
+		return false
+	}
+	p.nextAnswer = next.Add(answerEvery)
+	return true
+}
+
 // Listener is a net.Listener that counts its connections and refuses those
 // over its Limits. Its connections release their place when closed.
 type Listener struct {
@@ -47,7 +81,7 @@ type Listener struct {
 
 	mu    sync.Mutex
 	total int
-	perIP map[string]int
+	perIP map[string]*placesOf
 }
 
 // Wrap returns ln with lim applied; name is the server label of the
@@ -58,7 +92,7 @@ func Wrap(ln net.Listener, name string, lim Limits, refuse Refuser, m *Metrics) 
 		m = NewMetrics(nil)
 	}
 	return &Listener{Listener: ln, name: name, lim: lim, refuse: refuse, m: m,
-		refusing: make(chan struct{}, maxRefusing), perIP: make(map[string]int)}
+		refusing: make(chan struct{}, maxRefusing), perIP: make(map[string]*placesOf)}
 }
 
 // Accept implements net.Listener: it returns the next connection within
@@ -70,8 +104,12 @@ func (l *Listener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ip := hostOf(c.RemoteAddr())
-		if reason := l.admit(ip); reason != "" {
+		if reason, answer := l.admit(ip); reason != "" {
 			l.m.refused.WithLabelValues(l.name, reason).Inc()
+			if !answer {
+				_ = c.Close()
+				continue
+			}
 			l.refuseConn(c, reason)
 			continue
 		}
@@ -80,26 +118,34 @@ func (l *Listener) Accept() (net.Conn, error) {
 	}
 }
 
-// admit takes a place for a connection from ip, or returns why it cannot.
-func (l *Listener) admit(ip string) string {
+// admit takes a place for a connection from ip, or returns why it cannot
+// and whether the refusal may be answered.
+func (l *Listener) admit(ip string) (reason string, answer bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	p := l.perIP[ip]
 	if l.lim.MaxConns > 0 && l.total >= l.lim.MaxConns {
-		return ReasonMaxConns
+		return ReasonMaxConns, true
 	}
-	if l.lim.MaxConnsPerIP > 0 && l.perIP[ip] >= l.lim.MaxConnsPerIP {
-		return ReasonMaxConnsPerIP
+	if l.lim.MaxConnsPerIP > 0 && p != nil && p.open >= l.lim.MaxConnsPerIP {
+		return ReasonMaxConnsPerIP, p.mayAnswer(time.Now())
+	}
+	if p == nil {
+		p = &placesOf{}
+		l.perIP[ip] = p
 	}
 	l.total++
-	l.perIP[ip]++
-	return ""
+	p.open++
+	return "", false
 }
 
 func (l *Listener) release(ip string) {
 	l.mu.Lock()
 	l.total--
-	if l.perIP[ip]--; l.perIP[ip] <= 0 {
-		delete(l.perIP, ip)
+	if p := l.perIP[ip]; p != nil {
+		if p.open--; p.open <= 0 {
+			delete(l.perIP, ip)
+		}
 	}
 	l.mu.Unlock()
 	l.m.conns.WithLabelValues(l.name).Dec()
@@ -130,7 +176,10 @@ func (l *Listener) refuseConn(c net.Conn, reason string) {
 func (l *Listener) Open(ip string) (total, fromIP int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.total, l.perIP[ip]
+	if p := l.perIP[ip]; p != nil {
+		fromIP = p.open
+	}
+	return l.total, fromIP
 }
 
 // conn is an accepted connection holding its place until closed.

@@ -222,3 +222,51 @@ func TestLineRefuser(t *testing.T) {
 		t.Errorf("second: %q", got)
 	}
 }
+
+// An address that keeps retrying over its own limit gets its first refusals
+// answered and the rest closed unanswered: answers cost a TLS handshake
+// each, and a flood must not decide how many the server makes. Another
+// address over its limit still gets its own answers.
+func TestListenerAnswersARetryingAddressSparingly(t *testing.T) {
+	s := mustServer(t, netlimit.Limits{MaxConnsPerIP: 1}, nil, hello)
+	mustHold(t, s, "127.0.0.1", nil)
+	answered, closed := 0, 0
+	const tries = 100 // answered one per 200 ms after a burst: far fewer than 100 in the test's time
+	for range tries {
+		if askOrClosed(t, s, "127.0.0.1") == http.StatusTooManyRequests {
+			answered++
+		} else {
+			closed++
+		}
+	}
+	if answered == 0 || closed == 0 {
+		t.Fatalf("%d tries over the limit: %d answered 429, %d closed unanswered; want both", tries, answered, closed)
+	}
+	mustHold(t, s, "127.0.0.2", nil)
+	if code := askOrClosed(t, s, "127.0.0.2"); code != http.StatusTooManyRequests {
+		t.Errorf("another address over its limit: %d, want 429", code)
+	}
+	if got := metricValue(t, s.reg, "uapid_listener_refused_total", "reason=max_conns_per_ip"); got != tries+1 {
+		t.Errorf("refused per IP = %v, want %d (answered or not, each refusal counts)", got, tries+1)
+	}
+}
+
+// askOrClosed opens a connection from ip and sends a request: the answer's
+// status, or 0 when the server closed the connection without one.
+func askOrClosed(tb testing.TB, s *server, ip string) int {
+	tb.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", s.addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return 0
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
