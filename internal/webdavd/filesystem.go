@@ -31,14 +31,10 @@ type fileSystem struct {
 	readOnly bool
 	put      *upload          // the body of a PUT request; nil for other methods
 	cleanup  func(rel string) // removes a file through a fresh vfs.Fs, after a kill closed v
-	// statOnly makes read-only opens statFiles (a PROPFIND's), and last
-	// keeps the one stat they share: x/net/webdav asks for a resource's
-	// property names, properties and content type one after the other.
+	// statOnly makes read-only opens statFiles (a PROPFIND's), and Stat
+	// and those opens share the stats in stats.
 	statOnly bool
-	last     struct {
-		name string
-		fi   os.FileInfo
-	}
+	stats    propStats
 }
 
 // Mkdir creates a directory.
@@ -74,18 +70,14 @@ func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.
 	return &davFile{File: af, fs: f, name: vfs.Clean(name)}, nil
 }
 
-// openStat returns a statFile of name, stat'ed once for the calls that
-// follow each other on one resource.
+// openStat returns a statFile of name, with the stat the PROPFIND shares.
 func (f *fileSystem) openStat(name string) (webdav.File, error) {
 	clean := vfs.Clean(name)
-	if f.last.fi == nil || f.last.name != clean {
-		fi, err := f.v.Stat(name)
-		if err != nil {
-			return nil, err
-		}
-		f.last.name, f.last.fi = clean, typedInfo{fi}
+	fi, err := f.stats.stat(f.v, name, clean)
+	if err != nil {
+		return nil, err
 	}
-	return &davFile{File: &statFile{v: f.v, name: name, fi: f.last.fi}, fs: f, name: clean}, nil
+	return &davFile{File: &statFile{v: f.v, name: name, fi: fi}, fs: f, name: clean}, nil
 }
 
 // RemoveAll removes a file or a tree and forgets its dead properties.
@@ -115,8 +107,12 @@ func (f *fileSystem) Rename(_ context.Context, oldName, newName string) error {
 // Stat returns a file's information, following symlinks that stay inside
 // the directory; one that leads out of it fails, so a listing skips it.
 func (f *fileSystem) Stat(_ context.Context, name string) (os.FileInfo, error) {
-	if hiddenName(vfs.Clean(name)) {
+	clean := vfs.Clean(name)
+	if hiddenName(clean) {
 		return nil, notFound("stat", name)
+	}
+	if f.statOnly {
+		return f.stats.stat(f.v, name, clean)
 	}
 	return f.v.Stat(name)
 }
@@ -128,10 +124,15 @@ type davFile struct {
 	name string // vfs.Clean form, the propStore key
 }
 
-// Readdir lists a directory without PUTs' temporary files.
+// Readdir lists a directory without PUTs' temporary files. A PROPFIND
+// keeps the listing for the stats of its entries that follow.
 func (d *davFile) Readdir(count int) ([]os.FileInfo, error) {
 	list, err := d.File.Readdir(count)
-	return slices.DeleteFunc(list, func(fi os.FileInfo) bool { return strings.HasPrefix(fi.Name(), putPrefix) }), err
+	list = slices.DeleteFunc(list, func(fi os.FileInfo) bool { return strings.HasPrefix(fi.Name(), putPrefix) })
+	if d.fs.statOnly {
+		d.fs.stats.listed(d.name, list)
+	}
+	return list, err
 }
 
 // DeadProps implements webdav.DeadPropsHolder.

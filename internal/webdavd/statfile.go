@@ -124,3 +124,57 @@ var (
 	_ afero.File          = (*statFile)(nil)
 	_ webdav.ContentTyper = typedInfo{}
 )
+
+// propStats holds the stats of one PROPFIND, which x/net/webdav asks for
+// again and again: it lists a directory, then Stats each entry it listed,
+// then opens each for its property names, its properties and its content
+// type. Each Stat was an os.Root walk of the path, two per entry: an
+// eighth of the server's CPU under the soak (docs/benchmarks.md).
+//
+// The listing's own FileInfos answer for its entries: os.File.Readdir
+// stats each entry with fstatat relative to the directory's descriptor,
+// opened inside the root, which is the step that ends os.Root's walk. A
+// symlink is left out: Stat follows it, and only inside the root.
+//
+// A propStats lives as long as its request's fileSystem, so a later
+// request, or another login, never sees these stats. It holds one
+// directory's entries, as many as the listing x/net/webdav holds itself.
+type propStats struct {
+	dir  map[string]os.FileInfo // entries of the last listing, by vfs.Clean path
+	last struct {
+		name string // vfs.Clean form
+		fi   os.FileInfo
+	}
+}
+
+// stat returns the FileInfo of name (clean is its vfs.Clean form): from
+// the listing or the last stat, else stat'ed through the jail.
+func (p *propStats) stat(v *vfs.Fs, name, clean string) (os.FileInfo, error) {
+	if fi, ok := p.dir[clean]; ok {
+		return fi, nil
+	}
+	if p.last.fi != nil && p.last.name == clean {
+		return p.last.fi, nil
+	}
+	fi, err := v.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	p.last.name, p.last.fi = clean, typedInfo{fi}
+	return p.last.fi, nil
+}
+
+// listed keeps the entries of the directory dir (vfs.Clean form) in place
+// of the previous listing's.
+func (p *propStats) listed(dir string, list []os.FileInfo) {
+	p.dir = make(map[string]os.FileInfo, len(list))
+	for _, fi := range list {
+		if fi.Mode()&os.ModeSymlink != 0 {
+			continue
+		}
+		if _, typed := fi.(typedInfo); !typed {
+			fi = typedInfo{fi}
+		}
+		p.dir[path.Join(dir, fi.Name())] = fi
+	}
+}
