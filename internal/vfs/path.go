@@ -10,8 +10,15 @@ import (
 // takes: "." for the root itself, otherwise a slash-separated path with no
 // leading slash and no "." or ".." components. ".." above the root stops at
 // the root, as it does at "/" on a real system.
+//
+// A name that is already clean and absolute ("/d/f.txt", as WebDAV and FTP
+// send them) costs no allocation: Clean runs several times on every name a
+// PROPFIND lists.
 func Clean(name string) string {
-	rel := strings.TrimPrefix(path.Clean("/"+name), "/")
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	rel := path.Clean(name)[1:]
 	if rel == "" {
 		return "."
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,6 +35,33 @@ func TestClean(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCleanAllocs: a clean absolute name, the form clients send, is
+// cleaned without allocating.
+func TestCleanAllocs(t *testing.T) {
+	for _, name := range []string{"/", "/d/f.txt", "/public_html/a/b"} {
+		if n := testing.AllocsPerRun(100, func() { _ = Clean(name) }); n != 0 {
+			t.Errorf("Clean(%q): %v allocations", name, n)
+		}
+	}
+}
+
+// FuzzClean: Clean gives what it gave before its allocation-free path,
+// trimming the slash of path.Clean("/"+name).
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", "/", "//", "/..", "a/../..", "/a/./b/", "//a", `\..`, "/a\x00b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		want := strings.TrimPrefix(path.Clean("/"+name), "/")
+		if want == "" {
+			want = "."
+		}
+		if got := Clean(name); got != want {
+			t.Fatalf("Clean(%q) = %q, want %q", name, got, want)
+		}
+	})
 }
 
 // TestTraversal tries to leave the root by every means os.Root has to stop.
