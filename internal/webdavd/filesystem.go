@@ -48,7 +48,8 @@ func (f *fileSystem) Mkdir(_ context.Context, name string, perm os.FileMode) err
 // OpenFile opens a file or directory. A PUT's file is written under a
 // temporary name and renamed into place when the upload completes.
 func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.FileMode) (webdav.File, error) {
-	if hiddenName(vfs.Clean(name)) {
+	clean := vfs.Clean(name)
+	if hiddenName(clean) {
 		return nil, notFound("open", name)
 	}
 	if f.put != nil && flag&os.O_CREATE != 0 && flag&os.O_TRUNC != 0 {
@@ -61,18 +62,18 @@ func (f *fileSystem) OpenFile(_ context.Context, name string, flag int, perm os.
 		flag = os.O_RDONLY
 	}
 	if f.statOnly && flag == os.O_RDONLY {
-		return f.openStat(name)
+		return f.openStat(name, clean)
 	}
 	af, err := f.v.OpenFile(name, flag, perm&fileMode)
 	if err != nil {
 		return nil, err
 	}
-	return &davFile{File: af, fs: f, name: vfs.Clean(name)}, nil
+	return &davFile{File: af, fs: f, name: clean}, nil
 }
 
-// openStat returns a statFile of name, with the stat the PROPFIND shares.
-func (f *fileSystem) openStat(name string) (webdav.File, error) {
-	clean := vfs.Clean(name)
+// openStat returns a statFile of name (clean is its vfs.Clean form), with
+// the stat the PROPFIND shares.
+func (f *fileSystem) openStat(name, clean string) (webdav.File, error) {
 	fi, err := f.stats.stat(f.v, name, clean)
 	if err != nil {
 		return nil, err

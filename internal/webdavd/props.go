@@ -37,10 +37,14 @@ func propSize(name string, p webdav.Property) int {
 	return len(name) + len(p.XMLName.Space) + len(p.XMLName.Local) + len(p.Lang) + len(p.InnerXML)
 }
 
-// get returns a copy of the properties of name.
+// get returns a copy of the properties of name, nil when it has none (a
+// PROPFIND asks twice for each entry it lists, and most have none).
 func (s *propStore) get(name string) map[xml.Name]webdav.Property {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.byPath[name]) == 0 {
+		return nil
+	}
 	out := make(map[xml.Name]webdav.Property, len(s.byPath[name]))
 	for k, v := range s.byPath[name] {
 		out[k] = v

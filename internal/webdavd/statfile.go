@@ -175,6 +175,15 @@ func (p *propStats) listed(dir string, list []os.FileInfo) {
 		if _, typed := fi.(typedInfo); !typed {
 			fi = typedInfo{fi}
 		}
-		p.dir[path.Join(dir, fi.Name())] = fi
+		p.dir[join(dir, fi.Name())] = fi
 	}
+}
+
+// join is path.Join of the clean dir and an entry's name, which holds no
+// slash and is never "." or "..".
+func join(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
 }
