@@ -34,6 +34,10 @@ type UsageChange struct {
 	// Release uncounts bytes freed or reserved and not written (never
 	// below zero).
 	Release int64
+	// More uncounts bytes in other scopes of the same account, in the
+	// same transaction: a lease settling gives back the pool of each of
+	// its scopes with its unmark in one write.
+	More []UsageRelease
 	// Node is the process whose change this is, and Mark +1 records that
 	// it begins a change (a durable mark that a crash leaves behind), -1
 	// that it ended one cleanly; 0 leaves the marks alone.
@@ -52,6 +56,12 @@ type UsageChange struct {
 	// took Node for dead and rescanned the account) fails the change
 	// with ErrMarkReclaimed, and nothing of it is applied.
 	Epoch int64
+}
+
+// UsageRelease uncounts N bytes in Scope (see UsageChange.More).
+type UsageRelease struct {
+	Scope UsageScope
+	N     int64
 }
 
 // UsageGrant is what one UsageChange was granted.

@@ -43,6 +43,14 @@ func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (hosting.U
 		if err := releaseUsage(ctx, tx, c.Scope, c.Release); err != nil {
 			return err
 		}
+		for _, r := range c.More {
+			if r.Scope.AccountID != c.Scope.AccountID { // the fence and the mark are the account's
+				return fmt.Errorf("store: usage change of account %d releases in account %d", c.Scope.AccountID, r.Scope.AccountID)
+			}
+			if err := releaseUsage(ctx, tx, r.Scope, r.N); err != nil {
+				return err
+			}
+		}
 		if c.Mark < 0 {
 			if _, err := markUsage(ctx, tx, c.Node, c.Scope.AccountID, c.Mark); err != nil {
 				return err

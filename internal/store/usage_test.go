@@ -42,6 +42,12 @@ func TestChangeUsage(t *testing.T) {
 			{"no login, no limit", hosting.UsageChange{Scope: pub, Reserve: 5 << 20}, hosting.UsageGrant{Reserved: 5 << 20, Room: none},
 				1000 << 10, 1000<<10 + 5<<20, 5 << 20},
 			{"release never below zero", hosting.UsageChange{Scope: pub, Release: 100 << 20}, hosting.UsageGrant{}, 1000 << 10, 0, 0},
+			{"reserve in two scopes", hosting.UsageChange{Scope: pub, Reserve: 3 << 20}, hosting.UsageGrant{Reserved: 3 << 20, Room: none},
+				1000 << 10, 3 << 20, 3 << 20},
+			{"release in several scopes at once", hosting.UsageChange{Scope: login, Release: 100 << 10,
+				More: []hosting.UsageRelease{{Scope: pub, N: 1 << 20}, {Scope: hosting.UsageScope{AccountID: alice.ID, FTPID: web.ID,
+					Dirs: []string{hosting.UsagePublicFTP}}, N: 200 << 10}}},
+				hosting.UsageGrant{}, 700 << 10, 2<<20 - 100<<10, 2<<20 - 200<<10},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -270,6 +276,30 @@ func TestUsageFence(t *testing.T) {
 		}
 		if c, err := db.UsageCounts(ctx, alice.ID); err != nil || c.Dirs[hosting.UsageHome] != 50 {
 			t.Errorf("counts %+v, %v; want the rescan's 50, untouched by the refused changes", c, err)
+		}
+	})
+}
+
+// A change releases only in its own account: its fence and its mark are
+// that account's.
+func TestChangeUsageMoreStaysInAccount(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alice := mustAccount(t, db, "alice", "alice.example")
+		bob := mustAccount(t, db, "bob", "bob.example")
+		home := func(id int64) hosting.UsageScope {
+			return hosting.UsageScope{AccountID: id, Dirs: []string{hosting.UsageHome}}
+		}
+		if _, err := db.ChangeUsage(ctx, hosting.UsageChange{Scope: home(bob.ID), Reserve: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.ChangeUsage(ctx, hosting.UsageChange{Scope: home(alice.ID), More: []hosting.UsageRelease{{Scope: home(bob.ID), N: 1000}}})
+		if err == nil {
+			t.Fatal("a change of alice's usage released bob's")
+		}
+		if c, err := db.UsageCounts(ctx, bob.ID); err != nil || c.Dirs[hosting.UsageHome] != 1000 {
+			t.Errorf("bob's counts %+v, %v; want 1000 in the home", c, err)
 		}
 	})
 }

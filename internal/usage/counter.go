@@ -59,9 +59,10 @@ func (c *counter) key() leaseKey { return leaseKey{account: c.acct.ID, ftp: c.ft
 // Begin implements vfs.Counter: the login's lease is marked in the store
 // (the mark a crash leaves behind) before Begin returns.
 func (c *counter) Begin(rel string) error {
+	s, pool := c.scope(rel)
 	for {
 		l := c.k.lease(c.key(), c.acct)
-		ok, err := l.begin()
+		ok, err := l.begin(pool, s)
 		if !ok {
 			continue
 		}

@@ -16,7 +16,8 @@ import (
 // file, a third of an FTP STOR's CPU.
 //
 // The lease takes the durable mark once, before the first change of a run
-// of changes, and keeps it until it settles; bytes reserved in the store
+// of changes (reserving a first chunk for its pool in the same
+// transaction), and keeps it until it settles; bytes reserved in the store
 // and not written (or freed by a truncation or removal) stay in its pool,
 // still counted, and the next writes take their reservations from there.
 // The store's counts are thus always the bytes on disk plus what the
@@ -24,7 +25,7 @@ import (
 // while a lease holds anything, its mark is in the store, so a crash still
 // leaves the mark behind and the account is rescanned.
 //
-// A lease settles (gives its pool back and unmarks, in one transaction)
+// A lease settles (gives its pools back and unmarks, in one transaction)
 // once no change has been under way for Config.SettleAfter, when a read of the
 // account's counts or a rescan needs them exact, and at Keeper.Close.
 const (
@@ -131,16 +132,17 @@ func (k *Keeper) settleLeases(keep func(accountID int64) bool) {
 }
 
 // begin counts a change that begins, marking the lease in the store first
-// if it is not marked yet. ok is false when the lease was settled
-// meanwhile: the caller takes the login's new lease.
-func (l *lease) begin() (ok bool, err error) {
+// if it is not marked yet (with a first reservation for the pool of scope
+// s). ok is false when the lease was settled meanwhile: the caller takes
+// the login's new lease.
+func (l *lease) begin(s int, scope hosting.UsageScope) (ok bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.gone {
 		return false, nil
 	}
 	if !l.marked {
-		if err := l.mark(); err != nil {
+		if err := l.mark(s, scope); err != nil {
 			l.dropUnmarked()
 			return true, err
 		}
@@ -152,27 +154,37 @@ func (l *lease) begin() (ok bool, err error) {
 	return true, nil
 }
 
-// mark writes the lease's durable mark. l.mu is held.
-func (l *lease) mark() error {
+// mark writes the lease's durable mark and, in the same transaction,
+// reserves a chunk for the pool of scope s, within the login's quota: the
+// change that begins is most often a file written, whose first
+// reservation the pool then serves, and the grant tells whether the quota
+// leaves room for a pool at all (a truncation's freed bytes then stay in
+// it). So a login's first upload after its lease settled costs the mark
+// and the settle, not also a refill and a trim (issue #11). l.mu is held.
+func (l *lease) mark(s int, scope hosting.UsageScope) error {
 	l.k.changeBegan(l.acct.ID)
-	if err := l.takeMark(); err != nil {
+	g, err := l.takeMark(scope, vfs.ReserveChunk)
+	if err != nil {
 		l.k.changeEnded(l.acct.ID)
 		return err
 	}
 	l.marked = true
+	l.roomy = g.Room >= poolRoom
+	l.pool[s] += g.Reserved
 	return nil
 }
 
-// takeMark marks the account in the store for this node and keeps the
-// mark's epoch. l.mu is held.
-func (l *lease) takeMark() error {
+// takeMark marks the account in the store for this node, reserving up to
+// reserve bytes in scope in the same transaction, and keeps the mark's
+// epoch. l.mu is held.
+func (l *lease) takeMark(scope hosting.UsageScope, reserve int64) (hosting.UsageGrant, error) {
 	node := l.k.cfg.Node()
-	g, err := l.change(hosting.UsageChange{Scope: hosting.UsageScope{AccountID: l.acct.ID}, Node: node, Mark: 1})
+	g, err := l.change(hosting.UsageChange{Scope: scope, Reserve: reserve, Node: node, Mark: 1})
 	if err != nil {
-		return err
+		return g, err
 	}
 	l.node, l.epoch = node, g.Epoch
-	return nil
+	return g, nil
 }
 
 // write applies a change under the lease's mark, fenced by its epoch: the
@@ -203,7 +215,7 @@ func (l *lease) reclaimed(err error, again bool) (retry bool, _ error) {
 	if !again {
 		return false, nil
 	}
-	if err := l.takeMark(); err != nil {
+	if _, err := l.takeMark(l.scope(scopeHome), 0); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -323,9 +335,9 @@ func (l *lease) settle() {
 	l.settleLocked()
 }
 
-// settleLocked is settle with l.mu held. The last store write unmarks the
-// lease with the release of the pool, in one transaction; a failure keeps
-// the mark and the pool, and tries again later.
+// settleLocked is settle with l.mu held. One store write gives back the
+// pool of each scope and unmarks the lease, in one transaction; a failure
+// keeps the mark and the pools, and tries again later.
 func (l *lease) settleLocked() {
 	if l.gone || l.open > 0 {
 		return
@@ -334,29 +346,20 @@ func (l *lease) settleLocked() {
 		l.dropUnmarked()
 		return
 	}
-	for s := scopeHome; s < scopes; s++ {
-		ch := hosting.UsageChange{Scope: l.scope(s), Release: l.pool[s]}
-		if s == scopes-1 {
-			ch.Node, ch.Mark = l.node, -1
+	ch := hosting.UsageChange{Scope: l.scope(scopeHome), Release: l.pool[scopeHome], Node: l.node, Mark: -1,
+		More: []hosting.UsageRelease{{Scope: l.scope(scopePublicFTP), N: l.pool[scopePublicFTP]}}}
+	_, err := l.write(ch)
+	if errors.Is(err, hosting.ErrMarkReclaimed) {
+		_, _ = l.reclaimed(err, false) // the mark and the pools went with the reclaim
+	} else if err != nil {
+		// The mark stays: should this process end first, the account
+		// is rescanned as after a crash.
+		if l.k.bg.Err() == nil {
+			l.after(retrySettle)
 		}
-		if ch.Release == 0 && ch.Mark == 0 {
-			continue
-		}
-		_, err := l.write(ch)
-		if errors.Is(err, hosting.ErrMarkReclaimed) {
-			_, _ = l.reclaimed(err, false)
-			break // the mark and the pool went with the reclaim
-		}
-		if err != nil {
-			// The mark stays: should this process end first, the
-			// account is rescanned as after a crash.
-			if l.k.bg.Err() == nil {
-				l.after(retrySettle)
-			}
-			return
-		}
-		l.pool[s] = 0
+		return
 	}
+	l.pool = [scopes]int64{}
 	l.marked, l.gone = false, true
 	if l.timer != nil {
 		l.timer.Stop()
@@ -378,7 +381,7 @@ func (l *lease) recountLater() {
 		l.k.Schedule(l.acct)
 		return
 	}
-	if err := l.takeMark(); err != nil {
+	if _, err := l.takeMark(l.scope(scopeHome), 0); err != nil {
 		l.k.log.Error("usage: the account needs a rescan and no mark could be left for it", "account", l.acct.Name, "err", err)
 	}
 }

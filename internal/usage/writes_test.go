@@ -1,0 +1,130 @@
+package usage
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/vfs"
+)
+
+// soakFile is the size bench/soak's clients upload and download.
+const soakFile = 256 << 10
+
+// ftpCycle is one round of a bench/soak FTP session: STOR over the
+// previous upload (a truncation, then the writes), then RETR.
+func ftpCycle(tb testing.TB, v *vfs.Fs, name string) {
+	tb.Helper()
+	put(tb, v, name, soakFile)
+	f, err := v.Open(name)
+	must(tb, err)
+	if n, err := io.Copy(io.Discard, f); n != soakFile || err != nil {
+		tb.Fatalf("read %d bytes of %s, %v", n, name, err)
+	}
+	must(tb, f.Close())
+}
+
+// davPut is a Web Disk PUT as internal/webdavd makes it: the body goes to
+// a new temporary file beside name, renamed over name once the file is
+// closed and before the counter's change ends (vfs.File.CloseThen).
+func davPut(tb testing.TB, v *vfs.Fs, name string, i int) {
+	tb.Helper()
+	tmp := path.Join(path.Dir(name), fmt.Sprintf("%s%016x", hosting.UploadTempPrefix, i+2)) // i from -2
+	af, err := v.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	must(tb, err)
+	if _, err := io.Copy(af, strings.NewReader(strings.Repeat("x", soakFile))); err != nil {
+		tb.Fatal(err)
+	}
+	var renameErr error
+	must(tb, af.(*vfs.File).CloseThen(func(error) { renameErr = v.Rename(tmp, name) }))
+	must(tb, renameErr)
+}
+
+// rounds is one client's work on a fresh keeper over a store that counts
+// its writes.
+type rounds struct {
+	k      *Keeper
+	w      *writeCounter
+	v      *vfs.Fs
+	acct   int64
+	settle bool
+	round  func(v *vfs.Fs, i int)
+}
+
+// newRounds makes the keeper and the client's file system (the virtual
+// login's when login is set), and runs two rounds that mark the lease and
+// fill its pool. settle makes each next round settle the lease first, as
+// its idle timer does when the client pauses longer than
+// Config.SettleAfter.
+func newRounds(tb testing.TB, login, settle bool, round func(v *vfs.Fs, i int)) *rounds {
+	e := mustEnv(tb)
+	r := &rounds{w: &writeCounter{DB: e.db}, acct: e.acct.ID, settle: settle, round: round}
+	r.k = mustKeeperOn(tb, r.w, Config{SettleAfter: time.Hour})
+	_, err := r.k.Rescan(tb.Context(), e.acct)
+	must(tb, err)
+	if login {
+		r.v = mustFs(tb, e, r.k, "site", e.login)
+	} else {
+		r.v = mustFs(tb, e, r.k, "", nil)
+	}
+	round(r.v, -2)
+	round(r.v, -1)
+	return r
+}
+
+// run runs round i.
+func (r *rounds) run(i int) {
+	if r.settle {
+		r.k.Settle(r.acct)
+	}
+	r.round(r.v, i)
+}
+
+// writesPerCycle returns the store writes per round over cycles rounds.
+func writesPerCycle(tb testing.TB, cycles int, login, settle bool, round func(v *vfs.Fs, i int)) float64 {
+	r := newRounds(tb, login, settle, round)
+	before := r.w.writes.Load()
+	for i := range cycles {
+		r.run(i)
+	}
+	return float64(r.w.writes.Load()-before) / float64(cycles)
+}
+
+// The store writes of bench/soak's uploads (issue #11): a login that
+// keeps uploading keeps its lease and writes nothing per file; one whose
+// lease settled between files pays the mark (with its first reservation)
+// and the settle (giving back every pool and unmarking in one write); a Web
+// Disk PUT records its temporary file; a download writes nothing.
+func TestWritesPerUpload(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		login  bool
+		settle bool
+		round  func(tb testing.TB, v *vfs.Fs, i int)
+		want   float64
+	}{
+		{"ftp STOR and RETR, lease held", true, false, func(tb testing.TB, v *vfs.Fs, _ int) { ftpCycle(tb, v, "soak.bin") }, 0},
+		{"ftp STOR and RETR, lease settled between", true, true, func(tb testing.TB, v *vfs.Fs, _ int) { ftpCycle(tb, v, "soak.bin") }, 2},
+		{"webdav PUT, lease held", false, false, func(tb testing.TB, v *vfs.Fs, i int) { davPut(tb, v, "c.bin", i) }, 1},
+		{"download only, lease settled between", true, true, func(tb testing.TB, v *vfs.Fs, _ int) {
+			f, err := v.Open("deep/s.txt")
+			must(tb, err)
+			must(tb, f.Close())
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := writesPerCycle(t, 20, tc.login, tc.settle, func(v *vfs.Fs, i int) { tc.round(t, v, i) })
+			t.Logf("%.2f store writes per round", got)
+			if got > tc.want {
+				t.Errorf("%.2f store writes per round; want at most %v", got, tc.want)
+			}
+		})
+	}
+}
