@@ -21,8 +21,13 @@ const (
 	DefaultMaxEntries     = 1_000_000
 	DefaultRepairInterval = 5 * time.Minute
 	DefaultDeadAfter      = 15 * time.Second
-	DefaultSettleAfter    = time.Second
-	DefaultQuietWait      = 20 * time.Second
+	// DefaultSettleAfter outlasts the pause of a client that uploads a
+	// file every second or so (bench/soak's sessions: STOR, RETR, 1 s),
+	// whose lease would otherwise settle and mark again for every file
+	// (issue #11), and stays well under DefaultQuietWait, so that another
+	// node's rescan still finds the account quiet once its clients pause.
+	DefaultSettleAfter = 5 * time.Second
+	DefaultQuietWait   = 20 * time.Second
 	// backgroundScans bounds the rescans the Keeper runs on its own
 	// (unscanned accounts, marks, moved directories) at once.
 	backgroundScans = 2

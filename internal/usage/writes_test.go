@@ -128,3 +128,22 @@ func TestWritesPerUpload(t *testing.T) {
 		})
 	}
 }
+
+// The default settle delay keeps the lease of a login whose client pauses
+// a second between files (bench/soak's FTP sessions), even when a round
+// takes another second on a loaded machine, so that the login's files
+// write nothing (TestWritesPerUpload's "lease held"); and it leaves a
+// rescan on another node, which waits for the lease to settle, most of
+// its QuietWait.
+func TestDefaultSettleAfter(t *testing.T) {
+	t.Parallel()
+	var c Config
+	c.defaults()
+	const soakPause, slowRound = time.Second, time.Second
+	if c.SettleAfter <= soakPause+slowRound {
+		t.Errorf("SettleAfter %v: a client pausing %v between rounds of up to %v would settle its lease every file", c.SettleAfter, soakPause, slowRound)
+	}
+	if c.SettleAfter > c.QuietWait/3 {
+		t.Errorf("SettleAfter %v leaves another node's rescan less than two thirds of its QuietWait %v", c.SettleAfter, c.QuietWait)
+	}
+}
