@@ -50,6 +50,11 @@ type UsageChange struct {
 	// crash leaves it recorded, and the rescan that repairs the dead
 	// node's mark removes the file, so that no walk has to look for it.
 	TempFile string
+	// ForgetTempFiles lists temporary files recorded under Node's mark
+	// that were since renamed into place or removed: their records go,
+	// so that a mark kept for long by a busy account does not keep a
+	// record of every upload it ever made.
+	ForgetTempFiles []string
 	// Epoch, when set, fences the change: it applies only while Node's
 	// mark on the account is still the one taken at Epoch (the Epoch of
 	// the grant that took it). A mark that another node reclaimed (it

@@ -56,7 +56,10 @@ func (db *DB) ChangeUsage(ctx context.Context, c hosting.UsageChange) (hosting.U
 				return err
 			}
 		}
-		return markTempFile(ctx, tx, c)
+		if err := markTempFile(ctx, tx, c); err != nil {
+			return err
+		}
+		return forgetTempFiles(ctx, tx, c)
 	})
 	if err != nil {
 		return hosting.UsageGrant{}, err
@@ -324,6 +327,19 @@ func markTempFile(ctx context.Context, tx *tx, c hosting.UsageChange) error {
 		SELECT CAST(? AS BIGINT), id, CAST(? AS TEXT) FROM accounts WHERE id = ?
 		ON CONFLICT (node_id, account_id, path) DO NOTHING`, c.Node, c.TempFile, c.Scope.AccountID)
 	return convert(err, fmt.Sprintf("record temporary file of account %d", c.Scope.AccountID), on{})
+}
+
+// forgetTempFiles removes the records of the change's finished temporary
+// files, one prepared statement each.
+func forgetTempFiles(ctx context.Context, tx *tx, c hosting.UsageChange) error {
+	for _, p := range c.ForgetTempFiles {
+		_, err := tx.exec(ctx, `DELETE FROM usage_temp_files WHERE node_id = ? AND account_id = ? AND path = ?`,
+			c.Node, c.Scope.AccountID, p)
+		if err != nil {
+			return convert(err, fmt.Sprintf("forget temporary file of account %d", c.Scope.AccountID), on{})
+		}
+	}
+	return nil
 }
 
 // UsageTempFiles returns the temporary files recorded with marks, in

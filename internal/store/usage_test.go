@@ -169,7 +169,7 @@ func TestUsageMarks(t *testing.T) {
 
 // TestUsageTempFiles: a temporary file is recorded under its node's mark
 // and forgotten when the mark goes, by the node's last unmark or by
-// SetUsage.
+// SetUsage, or before, when a change of its node names it finished.
 func TestUsageTempFiles(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *store.DB) {
@@ -186,6 +186,25 @@ func TestUsageTempFiles(t *testing.T) {
 		change(dead, alice, 1, "")
 		change(dead, alice, 0, "a/.uapid-put-1")
 		change(dead, alice, 0, "b/.uapid-put-2")
+		change(dead, alice, 0, "b/.uapid-put-5")
+		// A finished file's record goes with a later change; only its
+		// node's and account's.
+		for _, f := range []struct {
+			node int64
+			acct *hosting.Account
+		}{{self, alice}, {dead, bob}, {dead, alice}} {
+			forget := hosting.UsageChange{Scope: hosting.UsageScope{AccountID: f.acct.ID}, Node: f.node, ForgetTempFiles: []string{"b/.uapid-put-5"}}
+			if _, err := db.ChangeUsage(ctx, forget); err != nil {
+				t.Fatal(err)
+			}
+			want := 3
+			if f.node == dead && f.acct == alice {
+				want = 2
+			}
+			if got, _ := db.UsageTempFiles(ctx, []hosting.UsageMark{{Node: dead, AccountID: alice.ID}}); len(got) != want {
+				t.Errorf("after forgetting node %d's in %s: %q, want %d", f.node, f.acct.Name, got, want)
+			}
+		}
 		change(dead, bob, 1, ".uapid-put-3")
 		change(self, alice, 1, "")
 		change(self, alice, 1, ".uapid-put-4")

@@ -122,7 +122,7 @@ func (c *counter) End(rel string, n int64) error {
 func (c *counter) give(rel string, n int64, end bool) error {
 	s, pool := c.scope(rel)
 	if l := c.k.held(c.key()); l != nil {
-		if ok, err := l.give(pool, s, n, end); ok {
+		if ok, err := l.give(pool, s, n, end, c.tempFile(rel)); ok {
 			return err
 		}
 	}

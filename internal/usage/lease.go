@@ -40,6 +40,12 @@ const (
 	// idle leases (at most poolCap per node) can then not refuse another
 	// node an upload that the quota allows.
 	poolRoom = 16 * poolCap
+	// forgetBatch: a lease forgets the records of its finished temporary
+	// files (see lease.done) in its next store write once it holds this
+	// many, so that a lease kept marked for long by a busy account leaves
+	// at most this many stale records, and only one upload in this many
+	// pays for the deletes.
+	forgetBatch = 64
 )
 
 // leaseKey names the lease of one login: an account and its virtual FTP
@@ -74,7 +80,11 @@ type lease struct {
 	open    int // changes between Begin and End
 	pool    [scopes]int64
 	roomy   bool // the quota leaves room for a pool (see poolRoom)
-	timer   *time.Timer
+	// done lists the temporary files recorded under the mark whose
+	// change ended (renamed into place or removed): their records go
+	// with a later write (forgetBatch) or with the settle.
+	done  []string
+	timer *time.Timer
 }
 
 // lease returns the login's lease, making one if it has none.
@@ -193,7 +203,14 @@ func (l *lease) takeMark(scope hosting.UsageScope, reserve int64) (hosting.Usage
 // l.mu is held.
 func (l *lease) write(ch hosting.UsageChange) (hosting.UsageGrant, error) {
 	ch.Node, ch.Epoch = l.node, l.epoch
-	return l.change(ch)
+	if len(l.done) >= forgetBatch || ch.Mark < 0 {
+		ch.ForgetTempFiles = l.done
+	}
+	g, err := l.change(ch)
+	if err == nil && len(ch.ForgetTempFiles) > 0 || errors.Is(err, hosting.ErrMarkReclaimed) {
+		l.done = nil // forgotten, or cleared with the reclaimed mark
+	}
+	return g, err
 }
 
 // reclaimed handles a write refused because the mark was reclaimed. The
@@ -271,12 +288,16 @@ func (l *lease) refill(scope hosting.UsageScope, n int64) (hosting.UsageGrant, e
 
 // give takes n bytes counted in the store and no longer on disk (freed, or
 // reserved and not written) into the pool of scope s, and ends a change
-// when end is set. ok is false when the lease holds no mark.
-func (l *lease) give(s int, scope hosting.UsageScope, n int64, end bool) (ok bool, err error) {
+// when end is set: that of the temporary file temp, if not "", whose
+// record may then go. ok is false when the lease holds no mark.
+func (l *lease) give(s int, scope hosting.UsageScope, n int64, end bool, temp string) (ok bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.gone || !l.marked {
 		return false, nil
+	}
+	if end && temp != "" {
+		l.done = append(l.done, temp)
 	}
 	l.pool[s] += max(n, 0)
 	err = l.trim(s, scope)

@@ -147,3 +147,28 @@ func TestDefaultSettleAfter(t *testing.T) {
 		t.Errorf("SettleAfter %v leaves another node's rescan less than two thirds of its QuietWait %v", c.SettleAfter, c.QuietWait)
 	}
 }
+
+// A lease that a busy account keeps marked (here: held through 150 Web
+// Disk PUTs) keeps the records of fewer than forgetBatch finished
+// temporary files, not one per upload; the settle forgets the rest.
+func TestLeaseForgetsFinishedTempFiles(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	k := e.keeper(t, Config{SettleAfter: time.Hour})
+	v := mustFs(t, e, k, "", nil)
+	records := func() int {
+		files, err := e.db.UsageTempFiles(t.Context(), []hosting.UsageMark{{Node: 0, AccountID: e.acct.ID}})
+		must(t, err)
+		return len(files)
+	}
+	for i := range 150 {
+		davPut(t, v, "c.bin", i)
+	}
+	if n := records(); n >= forgetBatch {
+		t.Errorf("%d temporary files still recorded after 150 PUTs with the lease held; want fewer than %d", n, forgetBatch)
+	}
+	k.Settle(e.acct.ID)
+	if n := records(); n != 0 {
+		t.Errorf("%d temporary files recorded after the lease settled", n)
+	}
+}
