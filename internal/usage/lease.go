@@ -300,21 +300,24 @@ func (l *lease) give(s int, scope hosting.UsageScope, n int64, end bool, temp st
 		l.done = append(l.done, temp)
 	}
 	l.pool[s] += max(n, 0)
-	err = l.trim(s, scope)
 	if end {
 		l.open--
-		if l.open == 0 {
-			l.idle()
-		}
+	}
+	err = l.trim(s, scope)
+	if end && l.open == 0 {
+		l.idle()
 	}
 	return true, err
 }
 
 // trim gives back to the store what the pool of scope s holds beyond what
-// it may keep; a failure leaves it in the pool, to be given back when the
-// lease settles. l.mu is held.
+// it may keep: poolCap, and a chunk more for each change still under way,
+// which will likely take one soon (many Web Disk PUTs at once would
+// otherwise trim and refill the pool every few files); nothing near the
+// quota. A failure leaves it in the pool, to be given back when the lease
+// settles. l.mu is held.
 func (l *lease) trim(s int, scope hosting.UsageScope) error {
-	keep := int64(poolCap)
+	keep := int64(poolCap) + int64(l.open)*vfs.ReserveChunk
 	if !l.roomy {
 		keep = 0
 	}
