@@ -164,17 +164,22 @@ func measureParallel(ctx context.Context, s *server, o options, rep *harness.Rep
 		defer c.Quit()
 		clients[i] = c
 	}
-	var times []time.Duration
+	var times, cpu, client []time.Duration
 	for range o.transferReps {
+		cpu0, self0 := harness.CPUTime(s.pids()), harness.SelfCPUTime()
 		t, err := parallelUploads(ctx, s, o.prof, clients, size)
 		if err != nil {
 			return err
 		}
-		times = append(times, t)
+		times, cpu = append(times, t), append(cpu, harness.CPUTime(s.pids())-cpu0)
+		client = append(client, harness.SelfCPUTime()-self0)
 	}
 	what := fmt.Sprintf("**%d parallel uploads of %d MiB, aggregate MB/s: median (min–max) of %d**", o.parallel,
 		o.parallelMiB, o.transferReps)
-	rep.Set(what, s.name, harness.Rates(size*int64(o.parallel), times))
+	total := size * int64(o.parallel)
+	rep.Set(what, s.name, harness.Rates(total, times))
+	rep.Set("parallel uploads, server CPU per GiB (ms): median (min–max)", s.name, spread(perGiB(cpu, total)))
+	rep.Set("parallel uploads, client CPU per GiB (ms): median (min–max)", s.name, spread(perGiB(client, total)))
 	return nil
 }
 

@@ -38,7 +38,80 @@ func measureLoopback(ctx context.Context, o options, dir string, rep *harness.Re
 	}
 	rep.Note("plain loopback TCP copy of the same %d MiB file (sendfile → 1 MiB reads), MB/s: %s; the downloads "+
 		"above are measured the same way, from RETR to the 226.", o.fileMiB, harness.Rates(size, times))
+	return measureLoopbackUpload(ctx, o, dir, rep)
+}
+
+// measureLoopbackUpload is the ceiling of an upload: the FTP client's own
+// writes (io.Copy of the pattern) over 127.0.0.1 to a receiver that splices
+// the socket into a file beside the homes (os.File.ReadFrom), with no FTP
+// and no quota. The CPU is this process's, sender and receiver together:
+// the sum to compare with an upload's server plus client CPU per GiB, which
+// on 2 CPUs bounds the rate.
+func measureLoopbackUpload(ctx context.Context, o options, dir string, rep *harness.Report) error {
+	size := int64(o.fileMiB) << 20
+	path := filepath.Join(dir, "ftpbench-loopback-up.bin")
+	defer os.Remove(path)
+	var times, cpu []time.Duration
+	for range o.transferReps {
+		cpu0 := harness.SelfCPUTime()
+		t, err := loopbackUploadOnce(path, size)
+		if err != nil {
+			return err
+		}
+		times, cpu = append(times, t), append(cpu, harness.SelfCPUTime()-cpu0)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	rep.Note("plain loopback TCP upload of %d MiB into a file (the FTP client's writes → splice), MB/s: %s; "+
+		"CPU per GiB of sender and receiver together (ms): %s.", o.fileMiB, harness.Rates(size, times),
+		spread(perGiB(cpu, size)))
 	return nil
+}
+
+func loopbackUploadOnce(path string, size int64) (time.Duration, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	received := make(chan error, 1)
+	go func() { received <- receiveFile(ln, path, size) }()
+	start := time.Now()
+	c, err := net.DialTimeout("tcp", ln.Addr().String(), 10*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Minute))
+	_, err = io.Copy(c, harness.NewPattern(size)) // as ftp.ServerConn.Stor does
+	if cerr := c.Close(); err == nil {
+		err = cerr
+	}
+	if rerr := <-received; err == nil {
+		err = rerr
+	}
+	return time.Since(start), err
+}
+
+// receiveFile splices one connection of ln into a new file at path.
+func receiveFile(ln net.Listener, path string, size int64) error {
+	c, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	n, err := f.ReadFrom(c)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n != size {
+		err = fmt.Errorf("received %d of %d bytes", n, size)
+	}
+	return err
 }
 
 func loopbackOnce(path string, size int64) (time.Duration, error) {

@@ -91,19 +91,21 @@ func measureTransfer(ctx context.Context, s *server, o options, rep *harness.Rep
 		}
 		rep.Set("download, "+what, s.name, harness.Rates(size, down))
 	}
-	var up, cpu []time.Duration
+	var up, cpu, client []time.Duration
 	stop := o.prof.Start(s.name, "stor", s.pids())
 	defer stop()
 	for range o.transferReps {
-		cpu0 := harness.CPUTime(s.pids())
+		cpu0, self0 := harness.CPUTime(s.pids()), harness.SelfCPUTime()
 		u, err := upload(ctx, c, s.root, size)
 		if err != nil {
 			return fmt.Errorf("upload: %w", err)
 		}
 		up, cpu = append(up, u), append(cpu, harness.CPUTime(s.pids())-cpu0)
+		client = append(client, harness.SelfCPUTime()-self0)
 	}
 	rep.Set("upload, "+what, s.name, harness.Rates(size, up))
 	rep.Set("upload, server CPU per GiB (ms): median (min–max)", s.name, spread(perGiB(cpu, size)))
+	rep.Set("upload, client CPU per GiB (ms): median (min–max)", s.name, spread(perGiB(client, size)))
 	after, _ := harness.FreeSpace(s.root)
 	rep.Note("%s: free space beside the files (df): %.1f GiB before the transfers, %.1f GiB after.", s.name,
 		float64(free)/(1<<30), float64(after)/(1<<30))
