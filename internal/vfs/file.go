@@ -183,12 +183,18 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 
 // spliceRound is the most one splice round moves before its quota is
 // settled: small enough that a login near its limit is not over-reserved
-// for long, large enough that the settling costs nothing. The first round
-// moves ReserveChunk and each next one twice as much: a small upload then
-// reserves one chunk, which a Counter that keeps what files give back
-// (internal/usage's leases) serves without a store write, instead of a
-// whole round that it would have to give back to the store.
-const spliceRound = 16 << 20
+// for long (a Counter grants no more than the quota holds, and a round
+// lasts well under a second at loopback rates), large enough that the
+// settling costs nothing. The first round moves ReserveChunk and each next
+// one twice as much: a small upload then reserves one chunk, which a
+// Counter that keeps what files give back (internal/usage's leases) serves
+// without a store write, instead of a whole round that it would have to
+// give back to the store. A round past the lease's spare is a store write
+// transaction: with 16 MiB rounds they were 3.5 % of a 1 GiB upload's CPU
+// samples and a quarter of its thread sleeps (database/sql and the
+// driver's goroutines per transaction); 64 MiB rounds make 20 per GiB
+// instead of 68 (docs/benchmarks.md).
+const spliceRound = 64 << 20
 
 // spliceFrom moves r into the file through os.File.ReadFrom, which splices
 // a socket into a file without copying through user space: one copy fewer

@@ -20,11 +20,13 @@ type ledger struct {
 	open int
 	fail bool  // Begin fails, as a store that is down
 	most int64 // the largest Reserve asked for
+	asks int   // Reserve calls: each may be a store write
 }
 
 func (l *ledger) Reserve(rel string, n int64) (int64, error) {
 	l.mu.Lock()
 	l.most = max(l.most, n)
+	l.asks++
 	l.mu.Unlock()
 	return l.Quota.Reserve(rel, n)
 }
