@@ -70,36 +70,17 @@ func measureLoopbackUpload(ctx context.Context, o options, dir string, rep *harn
 }
 
 func loopbackUploadOnce(path string, size int64) (time.Duration, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	received := make(chan error, 1)
-	go func() { received <- receiveFile(ln, path, size) }()
-	start := time.Now()
-	c, err := net.DialTimeout("tcp", ln.Addr().String(), 10*time.Second)
-	if err != nil {
-		return 0, err
-	}
-	_ = c.SetDeadline(time.Now().Add(5 * time.Minute))
-	_, err = io.Copy(c, harness.NewPattern(size)) // as ftp.ServerConn.Stor does
-	if cerr := c.Close(); err == nil {
-		err = cerr
-	}
-	if rerr := <-received; err == nil {
-		err = rerr
-	}
-	return time.Since(start), err
+	return acrossLoopback(func(c net.Conn) error { return receiveFile(c, path, size) }, func(c net.Conn) error {
+		_, err := io.Copy(c, harness.NewPattern(size)) // as ftp.ServerConn.Stor does
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
 }
 
-// receiveFile splices one connection of ln into a new file at path.
-func receiveFile(ln net.Listener, path string, size int64) error {
-	c, err := ln.Accept()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+// receiveFile splices c into a new file at path.
+func receiveFile(c net.Conn, path string, size int64) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -115,13 +96,34 @@ func receiveFile(ln net.Listener, path string, size int64) error {
 }
 
 func loopbackOnce(path string, size int64) (time.Duration, error) {
+	return acrossLoopback(func(c net.Conn) error { return sendFile(c, path) }, func(c net.Conn) error {
+		n, err := harness.Drain(c)
+		if err == nil && n != size {
+			err = fmt.Errorf("received %d of %d bytes", n, size)
+		}
+		return err
+	})
+}
+
+// acrossLoopback times one connection over 127.0.0.1, from the dial until
+// both ends are done: serve runs on the accepted side, client on the dialled
+// one. Each side's first error is returned.
+func acrossLoopback(serve, client func(net.Conn) error) (time.Duration, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
 	defer ln.Close()
-	sent := make(chan error, 1)
-	go func() { sent <- sendFile(ln, path) }()
+	served := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			served <- err
+			return
+		}
+		defer c.Close()
+		served <- serve(c)
+	}()
 	start := time.Now()
 	c, err := net.DialTimeout("tcp", ln.Addr().String(), 10*time.Second)
 	if err != nil {
@@ -129,23 +131,14 @@ func loopbackOnce(path string, size int64) (time.Duration, error) {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Minute))
-	n, err := harness.Drain(c)
-	elapsed := time.Since(start)
-	if serr := <-sent; err == nil {
+	err = client(c)
+	if serr := <-served; err == nil {
 		err = serr
 	}
-	if err == nil && n != size {
-		err = fmt.Errorf("received %d of %d bytes", n, size)
-	}
-	return elapsed, err
+	return time.Since(start), err
 }
 
-func sendFile(ln net.Listener, path string) error {
-	c, err := ln.Accept()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+func sendFile(c net.Conn, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -154,5 +147,5 @@ func sendFile(ln net.Listener, path string) error {
 	if _, err := io.Copy(c, f); err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
-	return nil
+	return c.Close() // the end of the file: the client's Drain sees EOF
 }

@@ -30,3 +30,19 @@ func TestLoopbackUploadOnce(t *testing.T) {
 		t.Errorf("stored %d bytes, not the %d sent", len(got), len(want))
 	}
 }
+
+// TestLoopbackOnce: the download ceiling reads the whole file, and a file
+// shorter than announced is an error, not a rate.
+func TestLoopbackOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "down.bin")
+	const size = 3<<20 + 123
+	if err := harness.WriteFile(path, size); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loopbackOnce(path, size); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loopbackOnce(path, size+1); err == nil {
+		t.Error("a short transfer gave no error")
+	}
+}
