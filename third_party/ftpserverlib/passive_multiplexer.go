@@ -123,11 +123,20 @@ func (m *passiveListenersManager) getOrCreate(port int) (*sharedPassiveListener,
 	return listener, nil
 }
 
+// sharedPassiveListener is one passive port shared by every client
+// address, each holding at most one reservation of it. There is no
+// goroutine of its own: the Accept of a waiting reservation accepts on the
+// port itself and hands a connection meant for another reservation to
+// that one (patch 5 in PATCHES.md). An accept goroutine woke up for every
+// data connection and handed it over through a channel, a second wake-up
+// per transfer.
 type sharedPassiveListener struct {
 	logger       *slog.Logger
 	listener     *net.TCPListener
+	acceptor     chan struct{} // full while a reservation's Accept accepts on listener
 	mu           sync.Mutex
 	reservations map[string]*passiveReservationListener
+	accepting    *passiveReservationListener // the reservation accepting on listener, under mu
 	closed       bool
 }
 
@@ -146,40 +155,130 @@ func newSharedPassiveListener(port int, logger *slog.Logger) (*sharedPassiveList
 		return nil, newNetworkError(fmt.Sprintf("could not listen on port %d", port), net.UnknownNetworkError("tcp"))
 	}
 
-	result := &sharedPassiveListener{
+	return &sharedPassiveListener{
 		logger:       logger,
 		listener:     tcpListener,
+		acceptor:     make(chan struct{}, 1),
 		reservations: make(map[string]*passiveReservationListener),
-	}
-
-	go result.serve()
-
-	return result, nil
+	}, nil
 }
 
-func (l *sharedPassiveListener) serve() {
+// acceptFor accepts on the port for r, which holds the acceptor token,
+// until r's own connection comes (returned), r's deadline passes, r is
+// closed or the listener fails. Connections of other reservations are
+// handed to them, others closed.
+func (l *sharedPassiveListener) acceptFor(r *passiveReservationListener, deadline time.Time) (net.Conn, error) {
+	l.setAccepting(r)
+	defer l.setAccepting(nil)
+
+	for {
+		// The deadline is set before closedCh is checked: a Close of r
+		// closes closedCh, then sets a past deadline to end this Accept.
+		if err := l.listener.SetDeadline(deadline); err != nil {
+			return nil, err
+		}
+
+		select {
+		case <-r.closedCh:
+			return nil, r.getFailure()
+		default:
+		}
+
+		conn, err := l.listener.Accept()
+		if err == nil {
+			if l.dispatch(conn, r) {
+				return conn, nil
+			}
+
+			continue
+		}
+
+		if retry, errAccept := l.acceptError(r, deadline, err); !retry {
+			return nil, errAccept
+		}
+	}
+}
+
+// acceptError tells whether the Accept of r that failed with err should
+// be tried again, and otherwise what r's Accept returns.
+func (l *sharedPassiveListener) acceptError(r *passiveReservationListener, deadline time.Time, err error) (bool, error) {
+	if isClosedListenerError(err) {
+		l.failAll(net.ErrClosed)
+
+		return false, r.getFailure()
+	}
+
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		// r's deadline, or its Close (closedCh is checked before the next Accept)
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			return false, newPassiveAcceptTimeoutError()
+		}
+
+		return true, nil
+	}
+
+	if errors.As(err, &netErr) && netErr.Temporary() { //nolint:staticcheck
+		l.logger.Warn("Temporary passive accept error", "err", err)
+
+		return true, nil
+	}
+
+	l.failAll(err)
+
+	return false, r.getFailure()
+}
+
+func (l *sharedPassiveListener) setAccepting(r *passiveReservationListener) {
+	l.mu.Lock()
+	l.accepting = r
+	l.mu.Unlock()
+}
+
+// interrupt ends the Accept that r may be making on the port.
+func (l *sharedPassiveListener) interrupt(r *passiveReservationListener) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	if l.accepting == r {
+		_ = l.listener.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+// drainWait bounds the accept that drain makes: connections already
+// queued are accepted at once, and nothing waits longer than this.
+const drainWait = 50 * time.Microsecond
+
+// drain accepts the connections already queued on the port and dispatches
+// them, when no reservation is accepting. A reservation that closes
+// without its data connection (a RETR answered 550 before the transfer
+// opened, a second PASV) calls it, so that a connection its client made
+// does not stay queued until a later reservation of the same client
+// address takes it for its own. An accept goroutine took every connection
+// as it came, and a reservation's close closed it.
+func (l *sharedPassiveListener) drain() {
+	select {
+	case l.acceptor <- struct{}{}:
+	default:
+		return // the reservation accepting dispatches the queue
+	}
+	defer func() { <-l.acceptor }()
+
+	if err := l.listener.SetDeadline(time.Now().Add(drainWait)); err != nil {
+		return
+	}
+
 	for {
 		conn, err := l.listener.Accept()
 		if err != nil {
 			if isClosedListenerError(err) {
 				l.failAll(net.ErrClosed)
-
-				return
 			}
-
-			var netErr net.Error
-			if errors.As(err, &netErr) && netErr.Temporary() { //nolint:staticcheck
-				l.logger.Warn("Temporary passive accept error", "err", err)
-
-				continue
-			}
-
-			l.failAll(err)
 
 			return
 		}
 
-		l.dispatch(conn)
+		l.dispatch(conn, nil)
 	}
 }
 
@@ -207,13 +306,16 @@ func (l *sharedPassiveListener) reserve(remoteIP net.IP) (*passiveReservationLis
 	return reservation, nil
 }
 
-func (l *sharedPassiveListener) dispatch(conn net.Conn) {
+// dispatch hands conn to the reservation of its client address and
+// reports whether that is self (then conn is returned to self's Accept,
+// not sent); a connection without a reservation is closed.
+func (l *sharedPassiveListener) dispatch(conn net.Conn, self *passiveReservationListener) bool {
 	ipAddress, err := getIPFromRemoteAddr(conn.RemoteAddr())
 	if err != nil {
 		l.logger.Warn("Could not parse passive data connection IP", "err", err)
 		_ = conn.Close()
 
-		return
+		return false
 	}
 
 	key := ipAddress.String()
@@ -225,9 +327,17 @@ func (l *sharedPassiveListener) dispatch(conn net.Conn) {
 	}
 	l.mu.Unlock()
 
+	if reservation != nil && reservation == self {
+		self.markReleased()
+
+		return true
+	}
+
 	if reservation == nil || !reservation.deliver(conn) {
 		_ = conn.Close()
 	}
+
+	return false
 }
 
 // release removes reservation from the port's table if it is still there.
@@ -284,39 +394,90 @@ type passiveReservationListener struct {
 	failureErr error
 }
 
+// Accept returns the reservation's data connection: it accepts on the
+// port itself when no other reservation does, and otherwise waits for the
+// accepting one to hand the connection over or to finish.
 func (l *passiveReservationListener) Accept() (net.Conn, error) {
-	timeout := l.getDeadline()
-	var timerCh <-chan time.Time
+	deadline := l.getDeadline()
 	var timer *time.Timer
+	var timerCh <-chan time.Time
 
-	if !timeout.IsZero() {
-		wait := time.Until(timeout)
-		if wait <= 0 {
+	for {
+		// a connection handed over, or a close, first
+		select {
+		case conn := <-l.connCh:
+			return l.received(conn)
+		case <-l.closedCh:
+			return nil, l.getFailure()
+		default:
+		}
+
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
 			return nil, newPassiveAcceptTimeoutError()
 		}
 
-		timer = time.NewTimer(wait)
-		timerCh = timer.C
-		defer timer.Stop()
+		select {
+		case l.parent.acceptor <- struct{}{}:
+			conn, err := l.acceptAsAcceptor(deadline)
+			if conn != nil || err != nil {
+				return conn, err
+			}
+
+			continue
+		default:
+		}
+
+		if timer == nil && !deadline.IsZero() {
+			timer = time.NewTimer(time.Until(deadline))
+			timerCh = timer.C
+			defer timer.Stop()
+		}
+
+		select {
+		case conn := <-l.connCh:
+			return l.received(conn)
+		case <-l.closedCh:
+			return nil, l.getFailure()
+		case <-timerCh:
+			return nil, newPassiveAcceptTimeoutError()
+		case l.parent.acceptor <- struct{}{}:
+			conn, err := l.acceptAsAcceptor(deadline)
+			if conn != nil || err != nil {
+				return conn, err
+			}
+		}
 	}
+}
+
+// acceptAsAcceptor accepts on the port while holding the acceptor token
+// (taken by the caller). A connection handed over before the token was
+// taken comes first. It returns nil, nil when Accept should look again.
+func (l *passiveReservationListener) acceptAsAcceptor(deadline time.Time) (net.Conn, error) {
+	defer func() { <-l.parent.acceptor }()
 
 	select {
 	case conn := <-l.connCh:
-		if conn == nil {
-			return nil, l.getFailure()
-		}
-
-		return conn, nil
-	case <-l.closedCh:
-		return nil, l.getFailure()
-	case <-timerCh:
-		return nil, newPassiveAcceptTimeoutError()
+		return l.received(conn)
+	default:
 	}
+
+	return l.parent.acceptFor(l, deadline)
+}
+
+// received returns a connection handed over by dispatch; nil is a
+// failure of the port.
+func (l *passiveReservationListener) received(conn net.Conn) (net.Conn, error) {
+	if conn == nil {
+		return nil, l.getFailure()
+	}
+
+	return conn, nil
 }
 
 func (l *passiveReservationListener) Close() error {
 	l.closeOnce.Do(func() {
 		l.parent.release(l)
+		delivered := l.isReleased()
 		l.markReleased()
 
 		select {
@@ -328,6 +489,11 @@ func (l *passiveReservationListener) Close() error {
 		}
 
 		close(l.closedCh)
+		l.parent.interrupt(l)
+
+		if !delivered {
+			l.parent.drain()
+		}
 	})
 
 	return nil
@@ -378,6 +544,13 @@ func (l *passiveReservationListener) markReleased() {
 	defer l.stateMu.Unlock()
 
 	l.released = true
+}
+
+func (l *passiveReservationListener) isReleased() bool {
+	l.stateMu.Lock()
+	defer l.stateMu.Unlock()
+
+	return l.released
 }
 
 func (l *passiveReservationListener) getDeadline() time.Time {
