@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -135,7 +136,7 @@ type sharedPassiveListener struct {
 	listener     *net.TCPListener
 	acceptor     chan struct{} // full while a reservation's Accept accepts on listener
 	mu           sync.Mutex
-	reservations map[string]*passiveReservationListener
+	reservations map[netip.Addr]*passiveReservationListener
 	accepting    *passiveReservationListener // the reservation accepting on listener, under mu
 	closed       bool
 }
@@ -159,7 +160,7 @@ func newSharedPassiveListener(port int, logger *slog.Logger) (*sharedPassiveList
 		logger:       logger,
 		listener:     tcpListener,
 		acceptor:     make(chan struct{}, 1),
-		reservations: make(map[string]*passiveReservationListener),
+		reservations: make(map[netip.Addr]*passiveReservationListener),
 	}, nil
 }
 
@@ -283,7 +284,7 @@ func (l *sharedPassiveListener) drain() {
 }
 
 func (l *sharedPassiveListener) reserve(remoteIP net.IP) (*passiveReservationListener, error) {
-	key := remoteIP.String()
+	key := reservationKey(remoteIP)
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -318,7 +319,7 @@ func (l *sharedPassiveListener) dispatch(conn net.Conn, self *passiveReservation
 		return false
 	}
 
-	key := ipAddress.String()
+	key := reservationKey(ipAddress)
 
 	l.mu.Lock()
 	reservation := l.reservations[key]
@@ -345,6 +346,15 @@ func (l *sharedPassiveListener) dispatch(conn net.Conn, self *passiveReservation
 // data connection has come, dispatch has removed it and the same IP may
 // hold a new reservation of the port (another session behind the same
 // address), which closing the first one must leave alone.
+// reservationKey is the key of a client address in a port's reservations:
+// an IPv4 address and its IPv4-mapped IPv6 form are one client, as their
+// IP.String keys were (a netip.Addr key is made without allocating).
+func reservationKey(ip net.IP) netip.Addr {
+	addr, _ := netip.AddrFromSlice(ip)
+
+	return addr.Unmap()
+}
+
 func (l *sharedPassiveListener) release(reservation *passiveReservationListener) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -384,7 +394,7 @@ func (l *sharedPassiveListener) close() error {
 
 type passiveReservationListener struct {
 	parent     *sharedPassiveListener
-	remoteIP   string
+	remoteIP   netip.Addr
 	connCh     chan net.Conn
 	closedCh   chan struct{}
 	closeOnce  sync.Once
