@@ -117,9 +117,16 @@ func (c *ctrlConn) cap(t time.Time) time.Time {
 // Read implements net.Conn and reports connections the login timeout cut.
 func (c *ctrlConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	var ne net.Error
-	if err != nil && !c.loggedIn.Load() && errors.As(err, &ne) && ne.Timeout() && c.onLoginTimeout != nil {
+	if err != nil && !c.loggedIn.Load() && isTimeout(err) && c.onLoginTimeout != nil {
 		c.onLoginTimeout()
 	}
 	return n, err
+}
+
+// isTimeout reports whether err is a deadline's; a function of its own so
+// that the net.Error errors.As fills is allocated only when a read failed,
+// not on every command's read.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -270,3 +270,37 @@ func askOrClosed(tb testing.TB, s *server, ip string) int {
 	_ = resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestConnReadNoAlloc: a read that succeeds allocates nothing (the
+// net.Error its timeout count fills escaped to the heap on every read).
+func TestConnReadNoAlloc(t *testing.T) {
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := netlimit.Wrap(raw, "ftp", netlimit.Limits{}, nil, netlimit.NewMetrics(prometheus.NewRegistry()))
+	t.Cleanup(func() { _ = ln.Close() })
+	client, err := net.Dial("tcp", raw.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = server.Close() })
+	const runs = 100
+	if _, err := client.Write([]byte(strings.Repeat("x", runs+1))); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1)
+	allocs := testing.AllocsPerRun(runs, func() {
+		if _, err := server.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per read, want 0", allocs)
+	}
+}
