@@ -422,30 +422,45 @@ func (c *clientHandler) isCommandAborted() bool {
 
 // HandleCommands reads the stream of commands
 func (c *clientHandler) HandleCommands() {
-	defer c.end()
-
 	if msg, err := c.server.driver.ClientConnected(c); err == nil {
 		c.writeMessage(StatusServiceReady, msg)
 	} else {
 		c.writeMessage(StatusSyntaxErrorNotRecognised, msg)
+		c.end()
 
 		return
 	}
 
+	c.commandLoop()
+}
+
+// commandLoop reads and runs commands until the client leaves, then ends
+// the session, or until a transfer command that ran on this goroutine has
+// handed the loop over to another one (runTransferCommand), then returns.
+func (c *clientHandler) commandLoop() {
 	for {
-		if c.readCommand() {
+		disconnect, handedOver := c.readCommand()
+		if handedOver {
+			return
+		}
+
+		if disconnect {
+			c.end()
+
 			return
 		}
 	}
 }
 
-func (c *clientHandler) readCommand() bool {
+// readCommand reads and runs one command. It reports whether the client
+// is gone, and whether the command loop now runs on another goroutine.
+func (c *clientHandler) readCommand() (bool, bool) {
 	if c.reader == nil {
 		if c.debug {
 			c.logger.Debug("Client disconnected", "clean", true)
 		}
 
-		return true
+		return true, false
 	}
 
 	// florent(2018-01-14): #58: IDLE timeout: Preparing the deadline before we read
@@ -458,7 +473,7 @@ func (c *clientHandler) readCommand() bool {
 					c.logger.Debug("Client disconnected before first command")
 				}
 
-				return true
+				return true, false
 			}
 
 			c.logger.Error("Network error", "err", err)
@@ -473,13 +488,13 @@ func (c *clientHandler) readCommand() bool {
 				"size", len(lineSlice))
 		}
 
-		return true
+		return true, false
 	}
 
 	if err != nil {
 		shouldDisconnect := c.handleCommandsStreamError(err)
 
-		return shouldDisconnect
+		return shouldDisconnect, false
 	}
 
 	line := string(lineSlice)
@@ -488,9 +503,7 @@ func (c *clientHandler) readCommand() bool {
 		c.logger.Debug("Received line", "line", line)
 	}
 
-	c.handleCommand(line)
-
-	return false
+	return false, c.handleCommand(line)
 }
 
 func (c *clientHandler) handleCommandsStreamError(err error) bool {
@@ -569,8 +582,9 @@ func (c *clientHandler) handleCommandsStreamError(err error) bool {
 	return true
 }
 
-// handleCommand takes care of executing the received line
-func (c *clientHandler) handleCommand(line string) {
+// handleCommand takes care of executing the received line. It reports
+// whether the command loop has been handed over to another goroutine.
+func (c *clientHandler) handleCommand(line string) bool {
 	command, param := parseLine(line)
 	command = strings.ToUpper(command)
 
@@ -595,14 +609,14 @@ func (c *clientHandler) handleCommand(line string) {
 			c.setLastCommand(command)
 			c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Unknown command %#v", command))
 
-			return
+			return false
 		}
 	}
 
 	if c.driver == nil && !cmdDesc.Open {
 		c.writeMessage(StatusNotLoggedIn, "Please login with USER and PASS")
 
-		return
+		return false
 	}
 
 	// All commands are serialized except the ones that require special action.
@@ -617,8 +631,8 @@ func (c *clientHandler) handleCommand(line string) {
 	c.setLastCommand(command)
 
 	if cmdDesc.TransferRelated {
-		// these commands will be started in a separate goroutine so
-		// they can be aborted.
+		// these commands can be aborted: the command loop goes on reading
+		// on another goroutine while they run (runTransferCommand).
 		// We cannot have two concurrent transfers so also set isTransferAborted
 		// to false here.
 		// isTransferAborted could remain to true if the previous command is
@@ -631,14 +645,35 @@ func (c *clientHandler) handleCommand(line string) {
 
 		c.transferWg.Add(1)
 
-		go func(cmd, param string) {
-			defer c.transferWg.Done()
-
-			c.executeCommandFn(cmdDesc, cmd, param)
-		}(command, param)
-	} else {
-		c.executeCommandFn(cmdDesc, command, param)
+		return c.runTransferCommand(cmdDesc, command, param)
 	}
+
+	c.executeCommandFn(cmdDesc, command, param)
+
+	return false
+}
+
+// transferReaderDelay is how long a transfer command runs before the
+// command loop goes on reading (ABOR, STAT, QUIT) on another goroutine.
+var transferReaderDelay = 10 * time.Millisecond //nolint:gochecknoglobals // tests set it
+
+// runTransferCommand runs a transfer command on the command loop's
+// goroutine. If it is still running after transferReaderDelay, a new
+// goroutine takes over the loop and reads the commands sent meanwhile;
+// the caller then leaves the loop once the command is done (reported
+// true). Starting a goroutine for every transfer command (v0.32.0) woke a
+// second thread each time, a measurable share of the CPU of a small file,
+// which is done long before the delay.
+func (c *clientHandler) runTransferCommand(cmdDesc *CommandDescription, command, param string) bool {
+	reader := time.AfterFunc(transferReaderDelay, c.commandLoop)
+
+	func() {
+		defer c.transferWg.Done()
+
+		c.executeCommandFn(cmdDesc, command, param)
+	}()
+
+	return !reader.Stop()
 }
 
 func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, param string) {
