@@ -106,7 +106,7 @@ func TestTransferRunsOnCommandLoop(t *testing.T) {
 	for i := range 3 {
 		data := c.epsv()
 		c.cmd(StatusFileStatusOK, "STOR f"+strconv.Itoa(i))
-		if during := runtime.NumGoroutine(); during != idle {
+		if during := runtime.NumGoroutine(); during > idle { // earlier tests' goroutines may still be ending
 			t.Errorf("STOR %d: %d goroutines during the transfer, %d idle", i, during, idle)
 		}
 		if _, err := data.Write([]byte(strings.Repeat("x", 4096))); err != nil {
