@@ -64,8 +64,17 @@ func ignoreClosed(err error) error {
 // CPU, whose requests queue before any handler runs, from a slow handler.
 var schedLatencies = collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/sched/latencies:seconds$`)}
 
-// newGoCollector is the Go collector of /metrics: the default metrics and
-// the scheduler's latencies.
+// memoryClasses selects the runtime's split of the memory it mapped
+// (go_memory_classes_*_bytes: heap objects, free and released heap pages,
+// stacks, metadata, the profiling buckets, other, and their total). The
+// go_memstats_* gauges say what the heap holds; these also say what the
+// runtime holds beside it and what it has already given back to the OS, so
+// that the process's RSS minus total-minus-released is the memory Go does
+// not manage (SQLite's allocations in modernc's libc).
+var memoryClasses = collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/memory/classes/`)}
+
+// newGoCollector is the Go collector of /metrics: the default metrics, the
+// scheduler's latencies and the memory classes.
 func newGoCollector() prometheus.Collector {
-	return collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(schedLatencies))
+	return collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(schedLatencies, memoryClasses))
 }

@@ -345,7 +345,9 @@ func (s *server) testHealthMetrics(t *testing.T) {
 	if !strings.Contains(string(b), `uapid_webdav_limit_hits_total{limit="locks_per_login"}`) {
 		t.Errorf("metrics lack the Web Disk limit counter")
 	}
-	for _, want := range []string{"go_sched_latencies_seconds_bucket{le=", "go_memstats_heap_inuse_bytes "} {
+	for _, want := range []string{"go_sched_latencies_seconds_bucket{le=", "go_memstats_heap_inuse_bytes ",
+		"go_memory_classes_total_bytes ", "go_memory_classes_heap_released_bytes ", "go_memory_classes_heap_free_bytes ",
+		`go_sql_open_connections{db_name="sqlite"} `} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s", want)
 		}

@@ -141,7 +141,11 @@ func (m *Main) loadTLS() (*tls.Config, error) {
 // rather than by init-time side effects.
 func (m *Main) build(ctx context.Context) error {
 	m.metrics = prometheus.NewRegistry()
-	m.metrics.MustRegister(newGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The pool's connections (go_sql_open_connections and its waits): with
+	// SQLite each holds its own page cache, schema and statements outside
+	// the Go heap, so their number is part of the server's memory.
+	m.metrics.MustRegister(newGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(m.db.SQL(), m.db.Dialect()))
 	m.netm = netlimit.NewMetrics(m.metrics)
 	lim := m.limiter(ctx)
 	m.auth = auth.New(auth.Config{SessionIdle: m.Config.SessionIdle},
