@@ -50,9 +50,10 @@ type apiSample struct {
 }
 
 type rssSample struct {
-	at       time.Duration
-	rss, fds int64
-	server   serverSample // the server's gauges sampled last before
+	at         time.Duration
+	rss, fds   int64
+	anon, file int64        // RssAnon and RssFile; 0 when not read
+	server     serverSample // the server's gauges sampled last before
 }
 
 func newResults() *results {
@@ -131,9 +132,11 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 		}
 		m := harness.MeasureMemory([]int{s.child.PID()})
 		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.child.PID()))
+		pm, _ := readProcMemory(s.child.PID())
 		r.mu.Lock()
 		at := time.Since(r.started)
-		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds)), server: r.server})
+		r.rss = append(r.rss, rssSample{at: at, rss: m.RSS, fds: int64(len(fds)), anon: pm.anon, file: pm.file,
+			server: r.server})
 		errs := 0
 		for _, n := range r.errs {
 			errs += n
@@ -150,7 +153,9 @@ func sampleMemory(ctx context.Context, o options, s *server, r *results) {
 // of the warm-up.
 func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
 	for sleep(ctx, o.sample) {
-		lines := s.metrics(append([]string{"uapid_listener_", executeBucketPrefix, schedBucketPrefix}, memMetrics...)...)
+		lines := s.metrics(append([]string{"uapid_listener_", executeBucketPrefix, schedBucketPrefix, classPrefix,
+			sqlConnsPrefix},
+			memMetrics...)...)
 		if ctx.Err() != nil {
 			return // taken while the load stopped
 		}
@@ -161,6 +166,11 @@ func sampleMetrics(ctx context.Context, o options, s *server, r *results) {
 			}
 		}
 		sample := parseServerSample(lines)
+		// RssAnon read as the runtime's numbers arrive, not at the next RSS
+		// sample seconds later, so that RssAnon − Go held compares one moment.
+		if pm, err := readProcMemory(s.child.PID()); err == nil {
+			sample.anon = pm.anon
+		}
 		r.mu.Lock()
 		r.metrics, r.server = listener, sample
 		if r.warm.buckets == nil && time.Since(r.started) >= o.warmup {

@@ -66,14 +66,19 @@ func (r *results) writeClients(w io.Writer) {
 // stayed within 10 % after the warm-up: max/min of those samples ≤ 1.10.
 func (r *results) writeRSS(w io.Writer, o options) {
 	fmt.Fprintf(w, "\n### Server RSS over time\n\nHeap in use, goroutine stacks, the next GC's heap goal and "+
-		"goroutines are the server's Go runtime gauges (`/metrics`) sampled last before each RSS sample.\n\n"+
-		"| time | RSS MiB | heap in use MiB | stacks MiB | next GC MiB | goroutines | open fds |\n|---|---|---|---|---|---|---|\n")
+		"goroutines are the server's Go runtime gauges (`/metrics`) sampled last before each RSS sample. "+
+		"RssAnon and RssFile are the kernel's split of RSS (`/proc/PID/status`). Go held is what the Go runtime "+
+		"mapped minus the heap pages it gave back (`go_memory_classes_total_bytes` − `heap_released`); of it, "+
+		"heap free is free pages it keeps and runtime other its metadata, thread stacks and buffers "+
+		"(total − released − heap objects, free, unused and stacks). Non-Go is RssAnon − Go held, both read at the metrics sample: "+
+		"SQLite's memory in modernc's libc, which SQL conns (the pool's open connections) hold.\n\n"+
+		"| time | RSS MiB | heap in use MiB | stacks MiB | next GC MiB | goroutines | open fds "+
+		"| RssAnon MiB | RssFile MiB | Go held MiB | heap free MiB | heap released MiB | runtime other MiB | non-Go MiB | SQL conns |\n"+
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	step := max(1, len(r.rss)/20)
 	for i, s := range r.rss {
 		if i%step == 0 || i == len(r.rss)-1 {
-			fmt.Fprintf(w, "| %.0fs | %.1f | %s | %s | %s | %.0f | %d |\n", s.at.Seconds(), float64(s.rss)/(1<<20),
-				s.server.mib(memMetrics[0]), s.server.mib(memMetrics[1]), s.server.mib(memMetrics[2]),
-				s.server.mem[memMetrics[3]], s.fds)
+			writeRSSRow(w, s)
 		}
 	}
 	writeRSSMinutes(w, r.rss)
@@ -89,6 +94,22 @@ func (r *results) writeRSS(w io.Writer, o options) {
 	}
 	fmt.Fprintf(w, "\nAfter warm-up: RSS %.1f–%.1f MiB, spread %.1f %%: **%s** (within 10 %%).\n",
 		float64(lo)/(1<<20), float64(hi)/(1<<20), spread*100, verdict)
+	writeTroughGrowth(w, r.rss, o.warmup)
+}
+
+// writeRSSRow writes one sample's row of the RSS table.
+func writeRSSRow(w io.Writer, s rssSample) {
+	goHeld, okHeld := s.server.goMapped()
+	other, okOther := s.server.runtimeOther()
+	nonGo, okNonGo := s.nonGo()
+	_, okClasses := s.server.mem[classFree]
+	conns, okConns := s.server.mem[sqlConnsPrefix]
+	fmt.Fprintf(w, "| %.0fs | %.1f | %s | %s | %s | %.0f | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		s.at.Seconds(), float64(s.rss)/(1<<20), s.server.mib(memMetrics[0]), s.server.mib(memMetrics[1]),
+		s.server.mib(memMetrics[2]), s.server.mem[memMetrics[3]], s.fds,
+		mibOr(float64(s.anon), s.anon > 0), mibOr(float64(s.file), s.file > 0), mibOr(goHeld, okHeld),
+		mibOr(s.server.mem[classFree], okClasses), mibOr(s.server.mem[classReleased], okClasses),
+		mibOr(other, okOther), mibOr(nonGo, okNonGo), countOr(conns, okConns))
 }
 
 // rssRange returns the lowest and highest RSS sampled from the end of the
@@ -107,33 +128,96 @@ func rssRange(samples []rssSample, from time.Duration) (lo, hi int64) {
 }
 
 // writeRSSMinutes writes each minute's trough and peak RSS (and heap in
-// use): a leak shows as troughs that climb minute after minute, the GC's
-// sawtooth as a gap between trough and peak that stays the same. The max/min
-// spread alone cannot tell them apart.
+// use, Go held and non-Go memory): a leak shows as troughs that climb minute
+// after minute, the GC's sawtooth as a gap between trough and peak that
+// stays the same. The max/min spread alone cannot tell them apart.
 func writeRSSMinutes(w io.Writer, samples []rssSample) {
 	fmt.Fprintf(w, "\nPer minute (samples ending in it):\n\n| minute | samples | RSS trough MiB | RSS peak MiB | "+
-		"peak/trough | heap in use trough–peak MiB |\n|---|---|---|---|---|---|\n")
-	for start := 0; start < len(samples); {
-		minute := int(samples[start].at / time.Minute)
-		end := start
-		var lo, hi int64
-		heapLo, heapHi := math.Inf(1), math.Inf(-1)
-		for ; end < len(samples) && int(samples[end].at/time.Minute) == minute; end++ {
-			s := samples[end]
-			if lo == 0 || s.rss < lo {
-				lo = s.rss
-			}
-			hi = max(hi, s.rss)
-			if h, ok := s.server.mem[memMetrics[0]]; ok {
-				heapLo, heapHi = math.Min(heapLo, h), math.Max(heapHi, h)
-			}
-		}
-		heap := "?"
-		if !math.IsInf(heapLo, 1) {
-			heap = fmt.Sprintf("%.1f–%.1f", heapLo/(1<<20), heapHi/(1<<20))
-		}
-		fmt.Fprintf(w, "| %d | %d | %.1f | %.1f | %.2f | %s |\n", minute, end-start, float64(lo)/(1<<20),
-			float64(hi)/(1<<20), float64(hi)/float64(lo), heap)
-		start = end
+		"peak/trough | heap in use trough–peak MiB | Go held trough–peak MiB | non-Go trough–peak MiB |\n"+
+		"|---|---|---|---|---|---|---|---|\n")
+	for _, m := range rssMinutes(samples) {
+		fmt.Fprintf(w, "| %d | %d | %.1f | %.1f | %.2f | %s | %s | %s |\n", m.minute, m.samples, m.rss.lo/(1<<20),
+			m.rss.hi/(1<<20), m.rss.hi/m.rss.lo, m.heap, m.goHeld, m.nonGo)
 	}
+}
+
+// minuteStats is one minute's troughs and peaks.
+type minuteStats struct {
+	minute, samples     int
+	rss                 span
+	heap, goHeld, nonGo span
+}
+
+// span is the lowest and highest of some samples; empty until added to.
+type span struct {
+	lo, hi float64
+	n      int
+}
+
+func (s *span) add(v float64) {
+	if s.n == 0 {
+		s.lo, s.hi = v, v
+	}
+	s.lo, s.hi, s.n = math.Min(s.lo, v), math.Max(s.hi, v), s.n+1
+}
+
+// String formats the span in MiB as "lo–hi", or "?" when empty.
+func (s span) String() string {
+	if s.n == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.1f–%.1f", s.lo/(1<<20), s.hi/(1<<20))
+}
+
+// rssMinutes groups the samples by the minute they were taken in.
+func rssMinutes(samples []rssSample) []minuteStats {
+	var out []minuteStats
+	for _, s := range samples {
+		minute := int(s.at / time.Minute)
+		if len(out) == 0 || out[len(out)-1].minute != minute {
+			out = append(out, minuteStats{minute: minute})
+		}
+		m := &out[len(out)-1]
+		m.samples++
+		m.rss.add(float64(s.rss))
+		if h, ok := s.server.mem[memMetrics[0]]; ok {
+			m.heap.add(h)
+		}
+		if v, ok := s.server.goMapped(); ok {
+			m.goHeld.add(v)
+		}
+		if v, ok := s.nonGo(); ok {
+			m.nonGo.add(v)
+		}
+	}
+	return out
+}
+
+// writeTroughGrowth says how far each trough moved from the first minute
+// after the warm-up to the last: which of Go's memory and the rest grew.
+func writeTroughGrowth(w io.Writer, samples []rssSample, warmup time.Duration) {
+	// The run's last minute may hold a sample or two taken as the load
+	// stopped: it counts only with at least half the first one's samples.
+	var after []minuteStats
+	for _, m := range rssMinutes(samples) {
+		if time.Duration(m.minute)*time.Minute >= warmup && (len(after) == 0 || 2*m.samples >= after[0].samples) {
+			after = append(after, m)
+		}
+	}
+	if len(after) < 2 {
+		return
+	}
+	first, last := after[0], after[len(after)-1]
+	fmt.Fprintf(w, "\nTroughs from minute %d to minute %d: RSS %s MiB, heap in use %s, Go held %s, non-Go %s.\n",
+		first.minute, last.minute, troughMove(first.rss, last.rss), troughMove(first.heap, last.heap),
+		troughMove(first.goHeld, last.goHeld), troughMove(first.nonGo, last.nonGo))
+}
+
+// troughMove formats how far the trough moved from one span to another in
+// MiB, signed; "?" when either is empty.
+func troughMove(from, to span) string {
+	if from.n == 0 || to.n == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%+.1f", (to.lo-from.lo)/(1<<20))
 }

@@ -33,7 +33,8 @@ var memMetrics = []string{"go_memstats_heap_inuse_bytes ", "go_memstats_stack_in
 type serverSample struct {
 	buckets map[float64]float64 // upper bound (s) → cumulative count
 	sched   map[float64]float64 // the same, of the scheduler's latencies
-	mem     map[string]float64  // memMetrics → value
+	mem     map[string]float64  // memMetrics and the memory classes (name and a space) → value
+	anon    int64               // the server's RssAnon read as the answer arrived; 0 when not read
 }
 
 // parseServerSample reads the lines /metrics returned.
@@ -46,6 +47,16 @@ func parseServerSample(lines []string) serverSample {
 		}
 		if rest, ok := strings.CutPrefix(line, schedBucketPrefix); ok {
 			parseBucket(rest, s.sched)
+			continue
+		}
+		if strings.HasPrefix(line, sqlConnsPrefix) {
+			v := line[strings.LastIndexByte(line, ' ')+1:]
+			s.mem[sqlConnsPrefix], _ = strconv.ParseFloat(v, 64)
+			continue
+		}
+		if strings.HasPrefix(line, classPrefix) {
+			name, v, _ := strings.Cut(line, " ")
+			s.mem[name+" "], _ = strconv.ParseFloat(v, 64)
 			continue
 		}
 		for _, m := range memMetrics {
