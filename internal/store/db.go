@@ -41,8 +41,20 @@ const sqliteBusyWait = 10 * time.Second
 // bounded pool cannot deadlock.
 const sqliteConns = 16
 
+// sqliteCacheKiB bounds each pooled connection's page cache (PRAGMA
+// cache_size, SQLite's default is 2000 KiB; the literal in sqliteParams is
+// this number). In WAL mode a connection empties its cache whenever another
+// one has committed since its last read, and usage and session writes
+// commit every second, so a large cache serves few transactions. What it
+// does do is leave its high-water mark resident: modernc's libc allocator
+// keeps the 64 KiB slabs of freed pages for reuse, so the sum of the 16
+// caches' peaks, which rose with the database, stayed in RSS and made it
+// climb for minutes (docs/benchmarks.md, "Where the soak's RSS goes").
+// 128 KiB (32 pages) holds what one store read touches at the soak's size.
+const sqliteCacheKiB = 128
+
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-128)&_txlock=immediate"
 
 // DB is the store: one *sql.DB for SQLite or PostgreSQL with the schema
 // migrated. It implements hosting.AccountStore, hosting.TokenStore,

@@ -1,6 +1,11 @@
 package store
 
-import "testing"
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
 
 func TestRebind(t *testing.T) {
 	t.Parallel()
@@ -16,6 +21,34 @@ func TestRebind(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := rebind(tt.dialect, tt.in); got != tt.want {
 				t.Fatalf("rebind(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSQLitePragmas checks the settings every pooled SQLite connection gets
+// from sqliteParams, on a connection of the pool.
+func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "uapid.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "1"}, // NORMAL
+		{"busy_timeout", "10000"},
+		{"cache_size", strconv.Itoa(-sqliteCacheKiB)}, // negative: KiB, not pages
+	} {
+		t.Run(tc.pragma, func(t *testing.T) {
+			var got string
+			if err := db.sql.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("PRAGMA %s = %s, want %s", tc.pragma, got, tc.want)
 			}
 		})
 	}
