@@ -120,11 +120,7 @@ func roundTrip(tb testing.TB, c net.Conn) *http.Response {
 // one request on it.
 func dialAndAsk(tb testing.TB, s *server, ip string, tlsCfg *tls.Config) (int, string, string) {
 	tb.Helper()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
-	c, err := d.Dial("tcp", s.addr)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	c := dialFrom(tb, s, ip)
 	defer c.Close()
 	if tlsCfg != nil {
 		c = tls.Client(c, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // test certificate
@@ -255,11 +251,7 @@ func TestListenerAnswersARetryingAddressSparingly(t *testing.T) {
 // status, or 0 when the server closed the connection without one.
 func askOrClosed(tb testing.TB, s *server, ip string) int {
 	tb.Helper()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
-	c, err := d.Dial("tcp", s.addr)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	c := dialFrom(tb, s, ip)
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: test\r\n\r\n")
@@ -303,4 +295,15 @@ func TestConnReadNoAlloc(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("%v allocations per read, want 0", allocs)
 	}
+}
+
+// dialFrom opens a connection to s from the local address ip.
+func dialFrom(tb testing.TB, s *server, ip string) net.Conn {
+	tb.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", s.addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
