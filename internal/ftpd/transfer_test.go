@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/jlaffaye/ftp"
@@ -261,5 +262,28 @@ func TestReservedUploadNames(t *testing.T) {
 	}
 	if got := mustRetr(t, c, "a.txt"); got != "hello" {
 		t.Errorf("a.txt = %q after the refused rename", got)
+	}
+}
+
+// TestSpecialFilesAreRefused: a FIFO in a home (placed by a plugin or a
+// shell) answers RETR and STOR with an error at once instead of holding
+// the session until a writer or reader appears.
+func TestSpecialFilesAreRefused(t *testing.T) {
+	t.Parallel()
+	f := mustServer(t, ftpd.Config{}, lenientLimits())
+	a := f.mustAccount(t, "cpuser", "main-pass", "example.com")
+	f.mustFTPAccount(t, a, "bob", "example.com", "bob-pass", "bob", 0)
+	if err := syscall.Mkfifo(filepath.Join(a.HomeDir, "bob", "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := mustLogin(t, f.addr, "bob@example.com", "bob-pass")
+	if _, err := retr(c, "fifo"); replyCode(err) != 550 {
+		t.Errorf("RETR of a FIFO: %v, want 550", err)
+	}
+	if err := c.Stor("fifo", strings.NewReader("x")); replyCode(err) != 550 {
+		t.Errorf("STOR onto a FIFO: %v, want 550", err)
+	}
+	if got := mustRetr(t, c, "marker.txt"); got == "" {
+		t.Error("the session no longer reads its files")
 	}
 }

@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +15,11 @@ import (
 
 // writeFlags are the open flags that can change a file.
 const writeFlags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREATE | os.O_TRUNC
+
+// ErrSpecialFile is the error of opening a FIFO, device or socket: a home
+// holds them only if placed by other means (a plugin, a shell), and reading
+// one would hold a transfer, and its session, without end.
+var ErrSpecialFile = fmt.Errorf("not a regular file or directory: %w", fs.ErrPermission)
 
 // denied is the error for an operation the Fs's rules refuse.
 func denied(op, rel string) error {
@@ -121,8 +127,13 @@ func (v *Fs) open(root *os.Root, name, rel, relIn string, flag int, perm os.File
 	if truncate {
 		flag &^= os.O_TRUNC // truncated below, once the freed size is known
 	}
-	osf, err := v.openIn(root, relIn, flag, perm)
+	// O_NONBLOCK: opening a FIFO must not wait for a writer or a reader
+	// (wrap then refuses it); regular files and directories ignore it.
+	osf, err := v.openIn(root, relIn, flag|syscall.O_NONBLOCK, perm)
 	if err != nil {
+		if errors.Is(err, syscall.ENXIO) { // a FIFO opened to write, no reader
+			err = &fs.PathError{Op: "open", Path: rel, Err: ErrSpecialFile}
+		}
 		if begun {
 			_ = c.End(rel, 0)
 		}
@@ -165,6 +176,9 @@ func (v *Fs) wrap(osf *os.File, name, rel string, flag int, begun bool) (*File, 
 		return f, err
 	}
 	f.size = fi.Size()
+	if !fi.Mode().IsRegular() && !fi.IsDir() {
+		return f, &fs.PathError{Op: "open", Path: rel, Err: ErrSpecialFile}
+	}
 	if begun && !fi.Mode().IsRegular() {
 		f.begun = false
 		_ = v.opts.Usage.End(rel, 0)

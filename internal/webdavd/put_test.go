@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,6 +154,33 @@ func TestPutReplaces(t *testing.T) {
 	}
 	if code, _, _ := c.do(t, "PUT", "/", "x", nil); code == http.StatusCreated {
 		t.Errorf("PUT on a collection succeeded")
+	}
+}
+
+// TestSpecialFileRefused: a FIFO in a Web Disk (placed by a plugin or a
+// shell) answers GET with an error at once instead of holding the request
+// until a writer appears; a PUT replaces it with a regular file.
+func TestSpecialFileRefused(t *testing.T) {
+	t.Parallel()
+	e := mustEnvWith(t, envOptions{basicWithoutTLS: true})
+	e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
+	mustWrite(t, e.a, "public_html/bob/file.txt", "hello")
+	fifo := filepath.Join(e.a.HomeDir, "public_html/bob/fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newRawClient(e, "bob@example.com", "bob-pass")
+	if code, _, _ := c.do(t, "GET", "/fifo", "", nil); code < 400 {
+		t.Errorf("GET of a FIFO: %d, want an error", code)
+	}
+	if code, _, body := c.do(t, "GET", "/file.txt", "", nil); code != http.StatusOK || body != "hello" {
+		t.Errorf("GET of a file next to it: %d %q", code, body)
+	}
+	if code, _, _ := c.do(t, "PUT", "/fifo", "data", nil); code != http.StatusCreated && code != http.StatusNoContent {
+		t.Fatalf("PUT over the FIFO: %d", code)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("after PUT: %v %v, want a regular file", fi, err)
 	}
 }
 
