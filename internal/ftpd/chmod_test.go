@@ -112,3 +112,38 @@ func TestSiteChmodProtectsLayout(t *testing.T) {
 		t.Errorf("own directory mode %v, want 0777", got)
 	}
 }
+
+// The rename detour is closed too: a protected directory cannot be renamed
+// away, chmodded and renamed back, nor replaced by one of the tenant's.
+func TestSiteChmodRenameDetour(t *testing.T) {
+	f := mustServer(t, ftpd.Config{}, lenientLimits())
+	a := f.mustAccount(t, "alice", "alice-pass", "alice.example")
+	home := a.HomeDir
+	before := modeOf(t, filepath.Join(home, "public_html"))
+	c := rawLogin(t, f.addr, "alice", "alice-pass")
+	steps := []struct {
+		cmd  string
+		want int
+	}{
+		{"RNFR public_html", 350},
+		{"RNTO away", 550},
+		{"MKD mine", 257},
+		{"SITE CHMOD 777 mine", 200},
+		{"RNFR mine", 350},
+		{"RNTO public_html", 550},
+		{"RMD public_html", 550},
+		{"RNFR mine", 350},
+		{"RNTO mine2", 250},
+	}
+	for _, s := range steps {
+		if err := c.PrintfLine("%s", s.cmd); err != nil {
+			t.Fatal(err)
+		}
+		if code, msg, _ := c.ReadResponse(0); code != s.want {
+			t.Errorf("%s: %d %s, want %d", s.cmd, code, msg, s.want)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(home, "public_html")); err != nil || st.Mode().Perm() != before {
+		t.Errorf("public_html: %v, %v; want mode %v kept", st, err, before)
+	}
+}

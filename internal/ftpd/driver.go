@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strings"
 	"time"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
@@ -137,7 +136,7 @@ func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slo
 		counter = d.usage.Counter(p.account, p.dir, p.ftp)
 	}
 	fsys, err := vfs.OpenIn(p.account.HomeDir, p.dir, vfs.Options{ReadOnly: p.readOnly, DropBoxes: p.dropBoxes,
-		Usage: counter, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: protectedBelow(p.dir),
+		Usage: counter, Hooks: vfs.Hooks{Transfer: s.transfer}, Protected: homedir.ProtectedBelow(p.dir),
 		Reserved: hosting.UploadTempPrefix})
 	if err != nil {
 		return nil, err
@@ -154,28 +153,6 @@ func (d *driver) startSession(cc ftpserver.ClientContext, p *principal, log *slo
 	d.conns.loggedIn(cc.RemoteAddr().String())
 	log.Info("ftp login", "type", p.kind)
 	return &clientDriver{Fs: fsys}, nil
-}
-
-// protectedBelow returns the home's protected directories that lie in the
-// login's root dir (relative to the home), relative to that root: SITE
-// CHMOD must not change them, nor the root itself.
-func protectedBelow(dir string) []string {
-	dir = strings.Trim(dir, "/")
-	var rels []string
-	for _, p := range homedir.ProtectedDirs() {
-		if rel, ok := relBelow(p, dir); ok {
-			rels = append(rels, rel)
-		}
-	}
-	return rels
-}
-
-// relBelow returns p relative to dir when p lies strictly below dir.
-func relBelow(p, dir string) (string, bool) {
-	if dir == "" || dir == "." {
-		return p, true
-	}
-	return strings.CutPrefix(p, dir+"/")
 }
 
 // connLog returns the logger for one connection.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/textproto"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -40,31 +41,52 @@ func TestPassiveRangeSkipsBusyPorts(t *testing.T) {
 
 // freeConsecutivePorts finds n consecutive ports that are free now, from a
 // random start, so that tests running in parallel (whose servers bind
-// their passive ports later) do not pick the same ones.
+// their passive ports later) do not pick the same ones. The ports lie
+// below the kernel's ephemeral range: inside it, any test's outgoing
+// connection could take one as its local port before the server binds it.
 func freeConsecutivePorts(tb testing.TB, n int) []int {
 	tb.Helper()
-	for base := 42000 + rand.IntN(150)*97; base < 60000; base += 97 {
-		var lns []net.Listener
-		for p := base; p < base+n; p++ {
-			ln, err := net.Listen("tcp", fmt.Sprintf("0.0.0.0:%d", p))
-			if err != nil {
-				break
-			}
-			lns = append(lns, ln)
-		}
-		for _, ln := range lns {
-			ln.Close()
-		}
-		if len(lns) == n {
-			ports := make([]int, n)
-			for i := range ports {
-				ports[i] = base + i
-			}
+	low, high := 10000, ephemeralStart()-n
+	if high-low < 100*n { // an unusual range: fall back to above 10000
+		high = 60000
+	}
+	span, start := high-low, rand.IntN(high-low)
+	for i := range 200 {
+		if ports, ok := listenConsecutive(low+(start+i*97)%span, n); ok {
 			return ports
 		}
 	}
 	tb.Fatal("no free consecutive ports")
 	return nil
+}
+
+// listenConsecutive reports whether ports base..base+n-1 can all be
+// listened on now, and returns them.
+func listenConsecutive(base, n int) ([]int, bool) {
+	var ports []int
+	for p := base; p < base+n; p++ {
+		ln, err := net.Listen("tcp", fmt.Sprintf("0.0.0.0:%d", p))
+		if err != nil {
+			break
+		}
+		defer ln.Close()
+		ports = append(ports, p)
+	}
+	return ports, len(ports) == n
+}
+
+// ephemeralStart is the first port of the kernel's ephemeral range (Linux's
+// default when it cannot be read).
+func ephemeralStart() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	var lo, hi int
+	if _, err := fmt.Sscan(string(b), &lo, &hi); err != nil {
+		return 32768
+	}
+	return lo
 }
 
 // TestPassivePortsShared runs transfers of four sessions from one address at

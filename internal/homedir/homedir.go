@@ -71,6 +71,22 @@ func ProtectedDirs() []string {
 	return out
 }
 
+// ProtectedBelow returns the protected directories that lie strictly below
+// dir (relative to the home), relative to dir: the part of the layout a
+// login rooted at dir reaches, which it may neither chmod, remove nor move.
+func ProtectedBelow(dir string) []string {
+	dir = strings.Trim(dir, "/")
+	var rels []string
+	for _, p := range ProtectedDirs() {
+		if dir == "" || dir == "." {
+			rels = append(rels, p)
+		} else if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
+			rels = append(rels, rel)
+		}
+	}
+	return rels
+}
+
 // Within reports whether the slash-separated relative path rel is dir or
 // lies below it ("" holds everything): a prefix test alone would put
 // "public_html2" below "public_html".

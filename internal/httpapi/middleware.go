@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uapid/uapid/internal/tlscert"
 	"github.com/uapid/uapid/internal/uapi"
 )
 
@@ -32,11 +33,6 @@ func infoFrom(ctx context.Context) *requestInfo {
 	return &requestInfo{}
 }
 
-// hstsValue is the Strict-Transport-Security header of HTTPS answers: a
-// year, the HSTS preload list's minimum. No includeSubDomains: the server's
-// host name may share a parent domain with sites uapid does not serve.
-const hstsValue = "max-age=31536000"
-
 // observe wraps every request: a fresh request id in the context (the engine
 // quotes it in internal errors) and in X-Request-Id, security headers, panic
 // recovery, the access log and the request metrics.
@@ -54,9 +50,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		if r.TLS != nil {
-			// Browsers that once reached us over TLS never try plain HTTP
-			// again for a year, so a network attacker cannot strip TLS.
-			h.Set("Strict-Transport-Security", hstsValue)
+			h.Set("Strict-Transport-Security", tlscert.HSTS)
 		}
 		defer func() {
 			abort := s.recoverPanic(sw, r, recover())

@@ -21,6 +21,14 @@ import (
 	"github.com/uapid/uapid/internal/atomicfile"
 )
 
+// HSTS is the Strict-Transport-Security header of every HTTPS answer
+// (the UAPI and web UI listener, WHM): a year, the HSTS preload list's
+// minimum, so that a browser that once reached the server over TLS never
+// tries plain HTTP again and a network attacker cannot strip TLS. No
+// includeSubDomains: the server's host name may share a parent domain with
+// sites uapid does not serve.
+const HSTS = "max-age=31536000"
+
 // Load returns a TLS configuration for the given PEM files.
 func Load(certFile, keyFile string) (*tls.Config, error) {
 	pair, err := tls.LoadX509KeyPair(certFile, keyFile)

@@ -261,15 +261,29 @@ func (k *Keeper) retryBusy(acct *hosting.Account) error {
 // ErrBusy when changes of the account on this node, or marks other live
 // nodes hold on it, did not end within Config.QuietWait.
 func (k *Keeper) Rescan(ctx context.Context, acct *hosting.Account) (hosting.UsageCounts, error) {
+	for {
+		counts, joined, err := k.rescanOrJoin(ctx, acct)
+		// A joined walk stops with the context of the caller that started
+		// it (an abandoned request); a waiter still wanting the result
+		// starts, or joins, the next one.
+		if joined && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			continue
+		}
+		return counts, err
+	}
+}
+
+// rescanOrJoin waits for the account's running rescan (joined) or runs one.
+func (k *Keeper) rescanOrJoin(ctx context.Context, acct *hosting.Account) (counts hosting.UsageCounts, joined bool, err error) {
 	k.mu.Lock()
 	if s := k.scans[acct.ID]; s != nil {
 		s.waiters++
 		k.mu.Unlock()
 		select {
 		case <-s.done:
-			return s.counts, s.err
+			return s.counts, true, s.err
 		case <-ctx.Done():
-			return hosting.UsageCounts{}, ctx.Err()
+			return hosting.UsageCounts{}, true, ctx.Err()
 		}
 	}
 	s := &scan{done: make(chan struct{})}
@@ -280,7 +294,7 @@ func (k *Keeper) Rescan(ctx context.Context, acct *hosting.Account) (hosting.Usa
 	delete(k.scans, acct.ID)
 	k.mu.Unlock()
 	close(s.done)
-	return s.counts, s.err
+	return s.counts, false, s.err
 }
 
 // rescan walks the home once and stores what it found.

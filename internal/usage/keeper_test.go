@@ -312,3 +312,42 @@ func TestRepairRemovesTempFiles(t *testing.T) {
 		t.Errorf("recorded temporary files after the repair %q, %v", left, err)
 	}
 }
+
+// A rescan joined by a second caller and then abandoned by the caller that
+// started it (its request cancelled) does not fail the second: that one
+// walks again and gets the counts.
+func TestRescanJoinerOutlivesStarter(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	var walks atomic.Int64
+	k := e.keeper(t, Config{OnWalk: func(int64) {
+		if walks.Add(1) == 1 {
+			close(started)
+			<-release
+		}
+	}})
+	first, cancel := context.WithCancel(context.Background())
+	var firstErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { _, firstErr = k.Rescan(first, e.acct) })
+	<-started
+	var got hosting.UsageCounts
+	var err error
+	wg.Go(func() { got, err = k.Rescan(context.Background(), e.acct) })
+	for k.joined(e.acct.ID) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	close(release)
+	wg.Wait()
+	if !errors.Is(firstErr, context.Canceled) {
+		t.Errorf("the abandoned rescan = %v, want context.Canceled", firstErr)
+	}
+	if err != nil || got.Dirs[hosting.UsageHome] != 127 {
+		t.Errorf("the joined rescan = %+v, %v; want the counts", got, err)
+	}
+	if n := walks.Load(); n != 2 {
+		t.Errorf("%d walks, want 2", n)
+	}
+}

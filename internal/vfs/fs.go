@@ -24,8 +24,9 @@ type Options struct {
 	Usage Counter
 	// Hooks let the protocol adapter follow transfers.
 	Hooks Hooks
-	// Protected are root-relative directories whose mode Chmod never
-	// changes (the home's standard layout); the root itself is always
+	// Protected are root-relative directories (the home's standard
+	// layout) that Chmod never changes and that are never removed,
+	// renamed or replaced by a rename; the root itself is always
 	// protected.
 	Protected []string
 	// Reserved, if set, is a base-name prefix of files this Fs's client may

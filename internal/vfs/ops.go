@@ -54,12 +54,43 @@ func (v *Fs) reserved(op, rel string) error {
 }
 
 // changeEntry is change for operations that remove or move rel, which the
-// root itself never allows.
+// root and Options.Protected never allow, whatever name (a symlinked
+// parent, "..") reaches them: a protected directory renamed away could be
+// changed there (SITE CHMOD's rule undone) and renamed back.
 func (v *Fs) changeEntry(op, rel string) error {
 	if rel == "." {
 		return denied(op, rel)
 	}
+	if st, err := v.root.Lstat(rel); err == nil && v.isProtected(st) {
+		return denied(op, rel)
+	}
 	return v.change(op, rel)
+}
+
+// intoPlace is changeEntry for a rename's target: nothing may be moved
+// onto a protected directory's place, even while it is missing, or the
+// tenant's own directory (any mode) would stand in for it.
+func (v *Fs) intoPlace(rel string) error {
+	if err := v.changeEntry("rename", rel); err != nil {
+		return err
+	}
+	base := path.Base(rel)
+	for _, p := range v.opts.Protected {
+		if path.Base(p) == base && v.sameDir(path.Dir(rel), path.Dir(p)) {
+			return denied("rename", rel)
+		}
+	}
+	return nil
+}
+
+// sameDir reports whether a and b name the same existing directory.
+func (v *Fs) sameDir(a, b string) bool {
+	sa, err := v.root.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := v.root.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // Create creates or truncates the named file for reading and writing.
@@ -246,7 +277,7 @@ func (v *Fs) Rename(oldname, newname string) error {
 	if err := v.changeEntry("rename", from); err != nil {
 		return err
 	}
-	if err := v.changeEntry("rename", to); err != nil {
+	if err := v.intoPlace(to); err != nil {
 		return err
 	}
 	if err := v.reserved("rename", to); err != nil {

@@ -321,3 +321,37 @@ func TestPutUsage(t *testing.T) {
 		t.Errorf("a.bin holds %d bytes", len(got))
 	}
 }
+
+// TestLayoutKept: the account's own Web Disk login (the whole home) can
+// neither delete nor move the home's standard directories, nor move its
+// own directory into their place; its own directories still go.
+func TestLayoutKept(t *testing.T) {
+	t.Parallel()
+	e := mustEnvWith(t, envOptions{basicWithoutTLS: true})
+	mustWrite(t, e.a, "public_html/index.html", "site")
+	mustWrite(t, e.a, "mine/a.txt", "a")
+	c := newRawClient(e, "cpuser", "cpuser-password")
+	dest := func(p string) map[string]string { return map[string]string{"Destination": c.base + p} }
+	for _, tc := range []struct {
+		method, path string
+		hdr          map[string]string
+	}{
+		{"DELETE", "/public_html/", nil},
+		{"DELETE", "/mail/", nil},
+		{"MOVE", "/public_html/", dest("/away/")},
+		{"MOVE", "/mine/", map[string]string{"Destination": c.base + "/etc/", "Overwrite": "T"}},
+	} {
+		if code, _, _ := c.do(t, tc.method, tc.path, "", tc.hdr); code < 400 {
+			t.Errorf("%s %s: %d, want refused", tc.method, tc.path, code)
+		}
+	}
+	if got := mustRead(t, e.a, "public_html/index.html"); got != "site" {
+		t.Errorf("public_html/index.html holds %q", got)
+	}
+	if code, _, _ := c.do(t, "MOVE", "/mine/", "", dest("/mine2/")); code != http.StatusCreated {
+		t.Errorf("MOVE of an own directory: %d", code)
+	}
+	if code, _, _ := c.do(t, "DELETE", "/mine2/", "", nil); code != http.StatusNoContent {
+		t.Errorf("DELETE of an own directory: %d", code)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/uapid/uapid/internal/auth"
+	"github.com/uapid/uapid/internal/homedir"
 	"github.com/uapid/uapid/internal/hosting"
 	"github.com/uapid/uapid/internal/netlimit"
 	"github.com/uapid/uapid/internal/vfs"
@@ -76,7 +77,7 @@ type Timeouts struct {
 
 // DefaultTimeouts are the defaults of Config.Timeouts.
 func DefaultTimeouts() Timeouts {
-	return Timeouts{ReadHeader: 30 * time.Second, Idle: 2 * time.Minute,
+	return Timeouts{ReadHeader: 30 * time.Second, Idle: 60 * time.Second,
 		Rate: netlimit.Rate{Stall: 30 * time.Second, MinBytesPerSec: 1024}}
 }
 
@@ -404,6 +405,7 @@ func (s *Server) open(p *principal) (*vfs.Fs, error) {
 	if s.cfg.Usage != nil {
 		opts.Usage = s.cfg.Usage.Counter(p.account, base, nil)
 	}
+	opts.Protected = homedir.ProtectedBelow(base)
 	return vfs.OpenIn(p.account.HomeDir, base, opts)
 }
 

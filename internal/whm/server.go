@@ -15,6 +15,7 @@ import (
 	"github.com/uapid/uapid/internal/account"
 	"github.com/uapid/uapid/internal/auth"
 	"github.com/uapid/uapid/internal/hosting"
+	"github.com/uapid/uapid/internal/tlscert"
 )
 
 // Config is what the WHM server needs to know about its node.
@@ -60,7 +61,21 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeResult(w, http.StatusNotFound, failure("", "Not found: WHM API 1 is served at /json-api/FUNCTION."))
 	})
-	return mux
+	return secure(mux)
+}
+
+// secure sets the headers every WHM answer carries: HSTS over TLS (an
+// operator's browser or billing system must not be led to plain HTTP) and
+// no MIME sniffing of the JSON.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", tlscert.HSTS)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // serveCall authenticates the operator, reads the arguments, runs the

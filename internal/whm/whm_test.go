@@ -189,3 +189,32 @@ func TestSavePackageUndoneWithTheAccount(t *testing.T) {
 		t.Fatalf("packages after a failed createacct: %s", b)
 	}
 }
+
+// WHM's answers over TLS carry HSTS (every path, failures included), and
+// over plain HTTP they do not.
+func TestHSTSOverTLS(t *testing.T) {
+	srv := whm.New(whm.Config{Hostname: "host.test", CPanelURL: func() string { return "https://host.test:2083" },
+		Version: "test", MaxBodyBytes: 4096}, nil, nil, fixture.Logger(t))
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	plain := httptest.NewServer(srv.Handler())
+	t.Cleanup(plain.Close)
+	for _, tc := range []struct {
+		client *http.Client
+		url    string
+		want   string
+	}{
+		{ts.Client(), ts.URL + "/no/such/page", "max-age=31536000"},
+		{ts.Client(), ts.URL + "/json-api/listaccts?api.version=1", "max-age=31536000"},
+		{http.DefaultClient, plain.URL + "/no/such/page", ""},
+	} {
+		resp, err := tc.client.Get(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if got := resp.Header.Get("Strict-Transport-Security"); got != tc.want {
+			t.Errorf("%s: Strict-Transport-Security = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
