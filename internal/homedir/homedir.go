@@ -76,11 +76,12 @@ func ProtectedDirs() []string {
 // login rooted at dir reaches, which it may neither chmod, remove nor move.
 func ProtectedBelow(dir string) []string {
 	dir = strings.Trim(dir, "/")
+	if dir == "" || dir == "." {
+		return ProtectedDirs()
+	}
 	var rels []string
 	for _, p := range ProtectedDirs() {
-		if dir == "" || dir == "." {
-			rels = append(rels, p)
-		} else if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
+		if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
 			rels = append(rels, rel)
 		}
 	}
