@@ -24,10 +24,11 @@ func (e *QuotaError) Unwrap() error {
 	return &hosting.Error{Code: hosting.EQUOTA, Message: "The disk quota is exceeded."}
 }
 
-// ReserveChunk is how many bytes a file being written asks its Counter for
-// at a time: one reservation per MiB, not per write, keeps the counters'
-// store out of the data path, and at most this much per open file is
-// counted ahead of the disk.
+// ReserveChunk is how many bytes a file being written first asks its
+// Counter for; each next ask doubles, up to 64 MiB. Reserving ahead, not
+// per write, keeps the counters' store out of the data path; a file being
+// written holds at most its last ask counted ahead of the disk, and gives
+// it back when it closes.
 const ReserveChunk = 1 << 20
 
 // Counter counts the bytes an Fs stores and holds them to a quota. Paths

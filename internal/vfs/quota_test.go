@@ -302,3 +302,34 @@ func TestCloseThen(t *testing.T) {
 		}
 	}
 }
+
+// A large file written through Write (a Web Disk PUT, an FTPS upload: 16
+// KiB TLS records) asks its counter a few times, each ask doubling up to
+// 64 MiB, as a spliced upload does: 100 MiB in seven. One chunk at a time
+// made it a hundred, each past a lease's spare a store write.
+func TestWriteLargeFileReservesInFewAsks(t *testing.T) {
+	t.Parallel()
+	v, l, _ := mustQuotaFs(t, 0, 0)
+	f, err := v.Create("large.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 100 << 20
+	record := make([]byte, 16<<10)
+	for n := 0; n < size; n += len(record) {
+		if _, err := f.Write(record); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.asks > 7 {
+		t.Errorf("%d reservations for %d MiB, want at most 7", l.asks, size>>20)
+	}
+	if l.Used() != size {
+		t.Errorf("usage %d, want %d", l.Used(), size)
+	}
+}

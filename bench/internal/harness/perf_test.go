@@ -25,6 +25,13 @@ func TestPerfArgs(t *testing.T) {
 			wantArgs: []string{"stat", "-e", "syscalls:sys_enter_splice,context-switches", "-p", "1,2", "-o", "/p/pure-ftpd-small_files.txt"},
 			wantOut:  "/p/pure-ftpd-small_files.txt",
 		},
+		{
+			name: "records the event asked for",
+			p:    Profiler{Dir: "/p", Sample: "sched:sched_switch"},
+			wantArgs: []string{"record", "-q", "-e", "sched:sched_switch", "-g", "-p", "1,2",
+				"-o", "/p/pure-ftpd-small_files.data"},
+			wantOut: "/p/pure-ftpd-small_files.data",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

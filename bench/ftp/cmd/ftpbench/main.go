@@ -76,6 +76,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.parallel, "parallel", 8, "concurrent uploads of -parallel-mib MiB each")
 	flag.IntVar(&o.parallelMiB, "parallel-mib", 384, "size of each parallel upload (all of them must fit the logins' 4 GiB quotas)")
 	flag.StringVar(&o.prof.Dir, "perf", "", "directory for perf profiles of each server around each small-file and transfer step")
+	flag.StringVar(&o.prof.Sample, "perf-sample", "", "with -perf: record this event's call graphs instead of the CPU clock's (e.g. sched:sched_switch: where the server's threads sleep)")
 	flag.StringVar(&o.prof.Events, "perf-events", "", "with -perf: count these perf events (perf stat -e, e.g. 'syscalls:sys_enter_splice,context-switches') instead of sampling")
 	flag.DurationVar(&o.killTimeout, "kill-timeout", 30*time.Second, "longest wait for the clients' EOF after a kill")
 	flag.Parse()
