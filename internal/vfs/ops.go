@@ -253,23 +253,6 @@ func (v *Fs) Remove(name string) error {
 	})
 }
 
-// RemoveAll removes a tree and uncounts the bytes it held.
-func (v *Fs) RemoveAll(name string) error {
-	rel := Clean(name)
-	if err := v.changeEntry("remove", rel); err != nil {
-		return err
-	}
-	if v.opts.Usage == nil {
-		return v.root.RemoveAll(rel)
-	}
-	return v.counted(rel, func() (int64, error) {
-		before, _ := usage(v.root, rel)
-		err := v.root.RemoveAll(rel)
-		after, _ := usage(v.root, rel) // what a partial failure left
-		return before - after, err
-	})
-}
-
 // Rename moves a file or directory inside the root. A regular file it
 // replaces is uncounted, and the counter follows what moved.
 func (v *Fs) Rename(oldname, newname string) error {

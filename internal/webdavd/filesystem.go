@@ -82,11 +82,11 @@ func (f *fileSystem) openStat(name, clean string) (webdav.File, error) {
 }
 
 // RemoveAll removes a file or a tree and forgets its dead properties.
-func (f *fileSystem) RemoveAll(_ context.Context, name string) error {
+func (f *fileSystem) RemoveAll(ctx context.Context, name string) error {
 	if hiddenName(vfs.Clean(name)) {
 		return notFound("remove", name)
 	}
-	if err := f.v.RemoveAll(name); err != nil {
+	if err := f.v.RemoveAllContext(ctx, name); err != nil {
 		return err
 	}
 	f.props.removeTree(vfs.Clean(name))
