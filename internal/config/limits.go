@@ -24,7 +24,7 @@ type Limits struct {
 	FTPMaxConns            int // control connections
 	FTPMaxConnsPerIP       int
 	FTPMaxSessionsPerLogin int
-	FTPLoginTimeout        time.Duration // idle time allowed before a successful login
+	FTPLoginTimeout        time.Duration // time from connect allowed for a successful login
 	FTPIdleTimeout         time.Duration // idle time allowed after it
 	FTPShutdownGrace       time.Duration
 }
@@ -72,7 +72,7 @@ func limitOptions() []option {
 			"16", func(c *Config) *int { return &c.FTPMaxConnsPerIP }),
 		intOpt("ftp_max_sessions_per_login", "UAPID_FTP_MAX_SESSIONS_PER_LOGIN", "Most FTP sessions of one login at once on this node; one more login is refused (530). 0: no limit.",
 			"8", func(c *Config) *int { return &c.FTPMaxSessionsPerLogin }),
-		durOpt("ftp_login_timeout", "UAPID_FTP_LOGIN_TIMEOUT", "How long an FTP connection may sit idle before it has logged in (421, then closed).",
+		durOpt("ftp_login_timeout", "UAPID_FTP_LOGIN_TIMEOUT", "How long an FTP connection has, from its connect, to log in (421, then closed); commands meanwhile do not extend it.",
 			"60s", func(c *Config) *time.Duration { return &c.FTPLoginTimeout }),
 		durOpt("ftp_idle_timeout", "UAPID_FTP_IDLE_TIMEOUT", "How long a logged-in FTP session may sit idle between commands (a running transfer is never idle).",
 			"15m", func(c *Config) *time.Duration { return &c.FTPIdleTimeout }),

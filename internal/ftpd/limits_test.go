@@ -3,6 +3,7 @@ package ftpd_test
 import (
 	"bufio"
 	"net"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,40 @@ func TestLoginTimeout(t *testing.T) {
 	if err := in.NoOp(); err != nil {
 		t.Errorf("logged-in session cut by the login timeout: %v", err)
 	}
+}
+
+// The login timeout runs from the connection's accept: commands sent
+// meanwhile (USER, then a NOOP every 100 ms) do not extend it.
+func TestLoginTimeoutIsNotExtendedByCommands(t *testing.T) {
+	t.Parallel()
+	f := mustServer(t, ftpd.Config{LoginTimeout: 700 * time.Millisecond, IdleTimeout: time.Hour}, lenientLimits())
+	f.mustAccount(t, "alice", "alice-pass", "alice.example")
+	c, err := textproto.Dial("tcp", f.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if code, msg, err := c.ReadResponse(220); err != nil {
+		t.Fatalf("banner: %d %s %v", code, msg, err)
+	}
+	steps := []string{"USER alice"}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		cmd := "NOOP"
+		if len(steps) > 0 {
+			cmd, steps = steps[0], steps[1:]
+		}
+		if err := c.PrintfLine("%s", cmd); err != nil {
+			return // closed after its 421
+		}
+		code, _, err := c.ReadResponse(0)
+		if code == 421 || err != nil {
+			if _, _, err := c.ReadResponse(0); err == nil {
+				t.Error("connection still open after the 421")
+			}
+			return
+		}
+	}
+	t.Fatal("a connection that never logged in outlived its login timeout by sending commands")
 }
 
 func waitUntil(tb testing.TB, ok func() bool) {

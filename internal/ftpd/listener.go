@@ -34,7 +34,10 @@ func (l *listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cc := &ctrlConn{Conn: c, loginTimeout: l.loginTimeout, onLoginTimeout: l.onLoginTimeout}
+	cc := &ctrlConn{Conn: c, onLoginTimeout: l.onLoginTimeout}
+	if l.loginTimeout > 0 {
+		cc.loginBy = time.Now().Add(l.loginTimeout)
+	}
 	l.mu.Lock()
 	l.conns[c.RemoteAddr().String()] = cc
 	l.mu.Unlock()
@@ -88,27 +91,46 @@ func (l *listener) closeAll() {
 
 // ctrlConn is a control connection. Until its login succeeds, every
 // deadline ftpserverlib sets (its idle timeout, before each command) is
-// cut to the login timeout, so a connection that never logs in holds its
-// place for a minute, not for the logged-in idle time. The library then
-// answers 421 and closes, as for any idle timeout.
+// cut to loginBy, the login timeout after the connection was accepted: a
+// connection that never logs in holds its place for a minute, not for the
+// logged-in idle time, however many commands it sends meanwhile (as
+// ProFTPD's TimeoutLogin; a NOOP every 50 s used to keep it forever). The
+// library then answers 421 and closes, as for any idle timeout.
 type ctrlConn struct {
 	net.Conn
-	loginTimeout   time.Duration
+	loginBy        time.Time // zero: no login timeout
 	onLoginTimeout func()
 	loggedIn       atomic.Bool
 }
 
+// replyGrace is how long past loginBy a reply may still take to write:
+// the library's 421 after the login timeout goes out, and a client that
+// reads nothing holds a write no longer than this.
+const replyGrace = 10 * time.Second
+
 // SetDeadline implements net.Conn.
-func (c *ctrlConn) SetDeadline(t time.Time) error { return c.Conn.SetDeadline(c.cap(t)) }
+func (c *ctrlConn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetReadDeadline(c.cap(t, 0)); err != nil {
+		return err
+	}
+	return c.Conn.SetWriteDeadline(c.cap(t, replyGrace))
+}
 
 // SetReadDeadline implements net.Conn.
-func (c *ctrlConn) SetReadDeadline(t time.Time) error { return c.Conn.SetReadDeadline(c.cap(t)) }
+func (c *ctrlConn) SetReadDeadline(t time.Time) error { return c.Conn.SetReadDeadline(c.cap(t, 0)) }
 
-func (c *ctrlConn) cap(t time.Time) time.Time {
-	if c.loggedIn.Load() || c.loginTimeout <= 0 {
+// SetWriteDeadline implements net.Conn.
+func (c *ctrlConn) SetWriteDeadline(t time.Time) error {
+	return c.Conn.SetWriteDeadline(c.cap(t, replyGrace))
+}
+
+// cap returns t, or loginBy plus grace if that comes first and the
+// connection has not logged in.
+func (c *ctrlConn) cap(t time.Time, grace time.Duration) time.Time {
+	if c.loggedIn.Load() || c.loginBy.IsZero() {
 		return t
 	}
-	if limit := time.Now().Add(c.loginTimeout); t.IsZero() || t.After(limit) {
+	if limit := c.loginBy.Add(grace); t.IsZero() || t.After(limit) {
 		return limit
 	}
 	return t
