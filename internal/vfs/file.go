@@ -383,10 +383,23 @@ func (f *File) Truncate(size int64) error {
 }
 
 // Readdir reads directory entries; symlinks are reported, not followed.
-func (f *File) Readdir(count int) ([]fs.FileInfo, error) { return f.f.Readdir(count) }
+// A read of the whole directory (count ≤ 0) holds at most
+// Options.MaxListEntries.
+func (f *File) Readdir(count int) ([]fs.FileInfo, error) {
+	if count > 0 {
+		return f.f.Readdir(count)
+	}
+	return readWhole(f.rel, f.v.maxList(), f.f.Readdir)
+}
 
-// Readdirnames reads directory entry names.
-func (f *File) Readdirnames(n int) ([]string, error) { return f.f.Readdirnames(n) }
+// Readdirnames reads directory entry names, at most
+// Options.MaxListEntries for a read of the whole directory (n ≤ 0).
+func (f *File) Readdirnames(n int) ([]string, error) {
+	if n > 0 {
+		return f.f.Readdirnames(n)
+	}
+	return readWhole(f.rel, f.v.maxList(), f.f.Readdirnames)
+}
 
 // Stat returns the open file's information.
 func (f *File) Stat() (fs.FileInfo, error) { return f.f.Stat() }

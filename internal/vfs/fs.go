@@ -34,6 +34,9 @@ type Options struct {
 	// for itself (Web Disk's upload temporaries, which the crash repair
 	// deletes; an FTP file of that name would be deleted with them).
 	Reserved string
+	// MaxListEntries bounds a read of a whole directory (0:
+	// MaxListEntries); see listing.go.
+	MaxListEntries int
 }
 
 // Hooks let a protocol adapter follow transfers. Any field may be nil.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/uapid/uapid/internal/vfs"
 )
 
 // Defaults of LockLimits.
@@ -86,11 +88,12 @@ var (
 	errOwnerTooLarge     = &limitError{"lock_owner", http.StatusRequestEntityTooLarge, "The lock owner is too large."}
 	errTokenTooLarge     = &limitError{"lock_token", http.StatusBadRequest, "The lock token or If header is too long."}
 	errInfiniteDepth     = &limitError{"depth_infinity", http.StatusForbidden, "PROPFIND with Depth: infinity is not allowed."}
+	errListTooLarge      = &limitError{"list_entries", http.StatusForbidden, fmt.Sprintf("This collection holds more than %d entries; it cannot be listed at once.", vfs.MaxListEntries)}
 )
 
 // limitNames are every label value of the metric, so that each series
 // exists (at zero) from the start.
-var limitNames = []string{"locks_per_login", "locks_total", "lock_owner", "lock_token", "depth_infinity"}
+var limitNames = []string{"locks_per_login", "locks_total", "lock_owner", "lock_token", "depth_infinity", "list_entries"}
 
 // metrics are the server's Prometheus collectors.
 type metrics struct {
@@ -137,6 +140,9 @@ func (s *Server) checkLimits(r *http.Request, fsys *fileSystem, table *lockTable
 		if infiniteDepth(r, fsys) {
 			return errInfiniteDepth
 		}
+		if listsTooMuch(r, fsys) {
+			return errListTooLarge
+		}
 	case "LOCK":
 		grantTimeout(r, table.limits.MaxTimeout)
 		// A LOCK with a body asks for a new lock (an empty one refreshes):
@@ -157,6 +163,16 @@ func infiniteDepth(r *http.Request, fsys *fileSystem) bool {
 	}
 	fi, err := fsys.Stat(r.Context(), r.URL.Path)
 	return err == nil && fi.IsDir()
+}
+
+// listsTooMuch reports a PROPFIND with Depth: 1 of a collection larger
+// than a listing may be (vfs.MaxListEntries): refused before the answer
+// begins, as x/net/webdav would otherwise start a 207 and cut it short.
+func listsTooMuch(r *http.Request, fsys *fileSystem) bool {
+	if strings.TrimSpace(r.Header.Get("Depth")) != "1" {
+		return false
+	}
+	return errors.Is(fsys.v.CheckListable(r.URL.Path), vfs.ErrDirTooLarge)
 }
 
 // grantTimeout rewrites a LOCK's Timeout header (RFC 4918 section 10.7)

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/webdavd"
 )
 
@@ -231,5 +233,44 @@ func TestPropfindDepth(t *testing.T) {
 				t.Errorf("answer of %d bytes", len(body))
 			}
 		})
+	}
+}
+
+// TestHugeCollection: a collection of more than vfs.MaxListEntries
+// entries (empty files: no quota stops them) is refused a Depth 1
+// PROPFIND before the answer begins, and a COPY of it fails; a listing in
+// part would let a syncing client delete the rest. Depth 0 still answers.
+func TestHugeCollection(t *testing.T) {
+	t.Parallel()
+	e := mustEnvWith(t, envOptions{basicWithoutTLS: true})
+	e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
+	big := filepath.Join(e.a.HomeDir, "public_html", "bob", "big")
+	if err := os.MkdirAll(big, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for i := range vfs.MaxListEntries + 1 { // hard links of a few: one syscall each
+		name := filepath.Join(big, "f"+strconv.Itoa(i))
+		var err error
+		if i%60_000 == 0 { // ext4 allows 65,000 links to one file
+			first, err = name, os.WriteFile(name, nil, 0o644)
+		} else {
+			err = os.Link(first, name)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newRawClient(e, "bob@example.com", "bob-pass")
+	code, _, body := c.do(t, "PROPFIND", "/big/", "", map[string]string{"Depth": "1"})
+	if code != http.StatusForbidden || !strings.Contains(body, "cannot be listed at once") {
+		t.Errorf("PROPFIND Depth 1: %d %q, want 403", code, body)
+	}
+	if code, _, body := c.do(t, "PROPFIND", "/big/", "", map[string]string{"Depth": "0"}); code != http.StatusMultiStatus {
+		t.Errorf("PROPFIND Depth 0: %d %q", code, body)
+	}
+	dest := map[string]string{"Destination": c.base + "/copy/", "Depth": "infinity"}
+	if code, _, body := c.do(t, "COPY", "/big/", "", dest); code < 400 {
+		t.Errorf("COPY: %d %q, want refused", code, body)
 	}
 }
