@@ -67,7 +67,8 @@ func TestSiteRmdirRemovesTreeAndUncountsIt(t *testing.T) {
 }
 
 // A directory of more than vfs.MaxListEntries entries (empty files: no
-// quota stops them) is refused a LIST with 550, never listed in
+// quota stops them) is refused a listing (jlaffaye's List asks MLSD:
+// 550), never listed in
 // part: a mirroring client would delete what it did not see. Its files are
 // still reachable by name.
 func TestHugeDirectoryIsNotListedInPart(t *testing.T) {
