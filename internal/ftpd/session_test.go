@@ -2,6 +2,7 @@ package ftpd_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -301,4 +302,29 @@ func TestShutdownLetsTransfersFinish(t *testing.T) {
 	if err := f.srv.Shutdown(ctx); err != nil {
 		t.Errorf("second Shutdown = %v", err)
 	}
+}
+
+// A transfer still running when Shutdown's grace ends is cut: Shutdown
+// returns the context's error, the client's download ends short, and no
+// session is left.
+func TestShutdownGraceCutsTransfers(t *testing.T) {
+	t.Parallel()
+	f, a, _ := mustSessionFixture(t)
+	busy := mustLogin(t, f.addr, "bob@example.com", "bob-pass")
+	r, err := busy.Retr("big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.SetDeadline(time.Now().Add(time.Minute))
+	f.waitSession(t, a.ID, "a download", isTransfer(hosting.FTPDownload, "big.bin"))
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := f.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown = %v, want the grace's deadline", err)
+	}
+	if got, _ := io.Copy(io.Discard, r); got >= bigFile {
+		t.Errorf("the cut transfer delivered all %d bytes", got)
+	}
+	_ = r.Close()
+	waitFor(t, "the sessions to go", func() bool { return len(f.sessions(t, a.ID)) == 0 })
 }
