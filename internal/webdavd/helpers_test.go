@@ -60,6 +60,7 @@ type envOptions struct {
 	lim             *limiter.Limiter
 	basicWithoutTLS bool
 	locks           webdavd.LockLimits
+	lockReapEvery   time.Duration
 	metrics         prometheus.Registerer
 	usage           bool // count through a real usage.Keeper (env.usage)
 	loginRecheck    time.Duration
@@ -102,7 +103,7 @@ func mustEnvWith(tb testing.TB, o envOptions) *env {
 		o.lim = limiter.New(limiter.DefaultConfig(), nil)
 	}
 	cfg := webdavd.Config{TLS: tlsCfg, Realm: realm, BasicWithoutTLS: o.basicWithoutTLS,
-		Locks: o.locks, Metrics: o.metrics, Usage: usageOf(e.usage), LoginRecheck: o.loginRecheck}
+		Locks: o.locks, LockReapEvery: o.lockReapEvery, Metrics: o.metrics, Usage: usageOf(e.usage), LoginRecheck: o.loginRecheck}
 	if o.versions {
 		cfg.Versions = e.db
 	}

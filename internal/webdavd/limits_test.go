@@ -274,3 +274,29 @@ func TestHugeCollection(t *testing.T) {
 		t.Errorf("COPY: %d %q, want refused", code, body)
 	}
 }
+
+// TestLockReaperRuns: expired locks are removed by the server's own timer,
+// with no request and no call of ReapLocks; ReapLocks at the zero time
+// only counts them.
+func TestLockReaperRuns(t *testing.T) {
+	t.Parallel()
+	e := mustEnvWith(t, envOptions{basicWithoutTLS: true, lockReapEvery: 50 * time.Millisecond,
+		locks: webdavd.LockLimits{MaxTimeout: time.Second}})
+	e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
+	c := newRawClient(e, "bob@example.com", "bob-pass")
+	if code, _, answer := c.do(t, "LOCK", "/f0", lockBody(100), nil); code != http.StatusCreated {
+		t.Fatalf("LOCK: %d %s", code, answer)
+	}
+	if n := e.srv.ReapLocks(time.Time{}); n != 1 {
+		t.Fatalf("%d locks held after a LOCK", n)
+	}
+	waitFor(t, func() bool { return e.srv.ReapLocks(time.Time{}) == 0 })
+}
+
+func TestNegativeLockReapIntervalRefused(t *testing.T) {
+	t.Parallel()
+	_, err := webdavd.New(webdavd.Config{LockReapEvery: -time.Second}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "reap interval") {
+		t.Errorf("New = %v, want the negative lock reap interval refused", err)
+	}
+}

@@ -1,6 +1,7 @@
 package webdavd
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -38,6 +39,10 @@ type Config struct {
 	BasicWithoutTLS bool
 	// Locks bound the WebDAV locks clients can make the server hold.
 	Locks LockLimits
+	// LockReapEvery is how often expired locks are removed, even from
+	// logins that send no more requests: a lock outlives its timeout by at
+	// most this much. 0 means 30 s.
+	LockReapEvery time.Duration
 	// Metrics, when set, gets the server's Prometheus collectors.
 	Metrics prometheus.Registerer
 	// Timeouts bound the time a connection may hold the server; zero
@@ -103,6 +108,9 @@ func (c *Config) validate() error {
 	if c.LoginRecheck == 0 {
 		c.LoginRecheck = DefaultLoginRecheck
 	}
+	if c.LockReapEvery < 0 {
+		return fmt.Errorf("webdavd: lock reap interval %v is negative", c.LockReapEvery)
+	}
 	// The realm goes into quoted header values that simple clients split on
 	// commas; keep it to printable ASCII without quotes, backslashes or
 	// commas.
@@ -132,8 +140,7 @@ type Server struct {
 	reaperDone chan struct{}
 }
 
-// lockReapInterval is how often expired locks are removed: a lock outlives
-// its timeout by at most this much.
+// lockReapInterval is Config.LockReapEvery's default.
 const lockReapInterval = 30 * time.Second
 
 // New returns a server that checks logins with au (the daemon's one
@@ -240,7 +247,7 @@ func (s *Server) startReaperLocked() {
 	s.stopReaper, s.reaperDone = cancel, make(chan struct{})
 	go func() {
 		defer close(s.reaperDone)
-		t := time.NewTicker(lockReapInterval)
+		t := time.NewTicker(cmp.Or(s.cfg.LockReapEvery, lockReapInterval))
 		defer t.Stop()
 		for {
 			select {
@@ -254,7 +261,7 @@ func (s *Server) startReaperLocked() {
 }
 
 // ReapLocks removes the locks that expired by now, as the server does on
-// its own every lockReapInterval, and returns how many client locks are
+// its own every Config.LockReapEvery, and returns how many client locks are
 // left (for tests and operators' tools).
 func (s *Server) ReapLocks(now time.Time) int { return s.reg.reapLocks(now) }
 
