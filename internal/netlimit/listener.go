@@ -191,6 +191,7 @@ type conn struct {
 
 	mu       sync.Mutex
 	deadline time.Time // the read deadline last set
+	writeBy  time.Time // the write deadline last set
 }
 
 // Close implements net.Conn and gives the connection's place back.
@@ -223,13 +224,49 @@ func isTimeout(err error) bool {
 func (c *conn) realDeadline() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.deadline.After(time.Unix(1e9, 0)) // 2001: anything earlier is a sentinel
+	return isReal(c.deadline)
+}
+
+// isReal tells a deadline from a sentinel: anything before 2001 is a way
+// to interrupt an operation at once, not a client being slow.
+func isReal(t time.Time) bool { return t.After(time.Unix(1e9, 0)) }
+
+// Write implements net.Conn and counts writes a deadline cut: a client
+// that stopped reading holds the server's buffers until then.
+func (c *conn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if err != nil {
+		c.countWriteTimeout(err)
+	}
+	return n, err
+}
+
+func (c *conn) countWriteTimeout(err error) {
+	c.mu.Lock()
+	set := isReal(c.writeBy)
+	c.mu.Unlock()
+	if set && isTimeout(err) {
+		c.l.m.writeTimeouts.WithLabelValues(c.l.name).Inc()
+	}
 }
 
 // SetDeadline implements net.Conn.
 func (c *conn) SetDeadline(t time.Time) error {
 	c.setRead(t)
+	c.setWrite(t)
 	return c.Conn.SetDeadline(t)
+}
+
+// SetWriteDeadline implements net.Conn.
+func (c *conn) SetWriteDeadline(t time.Time) error {
+	c.setWrite(t)
+	return c.Conn.SetWriteDeadline(t)
+}
+
+func (c *conn) setWrite(t time.Time) {
+	c.mu.Lock()
+	c.writeBy = t
+	c.mu.Unlock()
 }
 
 // SetReadDeadline implements net.Conn.
@@ -246,7 +283,13 @@ func (c *conn) setRead(t time.Time) {
 
 // ReadFrom keeps sendfile(2) for plain connections: net/http copies file
 // bodies through it when the connection offers it.
-func (c *conn) ReadFrom(r io.Reader) (int64, error) { return io.Copy(c.Conn, r) }
+func (c *conn) ReadFrom(r io.Reader) (int64, error) {
+	n, err := io.Copy(c.Conn, r)
+	if err != nil {
+		c.countWriteTimeout(err)
+	}
+	return n, err
+}
 
 // hostOf returns the client address the per-IP limit counts: the IPv4
 // address, or the /64 of an IPv6 one (a single host usually holds a whole

@@ -307,3 +307,45 @@ func dialFrom(tb testing.TB, s *server, ip string) net.Conn {
 	}
 	return c
 }
+
+// TestWriteTimeoutCounted: a write that a deadline cuts, because the
+// client stopped reading, is counted by server; a write cut by a sentinel
+// deadline (an interruption) is not.
+func TestWriteTimeoutCounted(t *testing.T) {
+	t.Parallel()
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	ln := netlimit.Wrap(raw, "webdav", netlimit.Limits{}, nil, netlimit.NewMetrics(reg))
+	t.Cleanup(func() { _ = ln.Close() })
+	client, err := net.Dial("tcp", raw.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() }) // never reads
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	big := make([]byte, 64<<20) // more than the socket buffers hold
+	for _, step := range []struct {
+		deadline time.Time
+		want     float64
+	}{
+		{time.Unix(1, 0), 0}, // a sentinel: an interruption, not a slow client
+		{time.Now().Add(100 * time.Millisecond), 1},
+	} {
+		if err := c.SetWriteDeadline(step.deadline); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Write(big); err == nil {
+			t.Fatal("a 64 MiB write to a client that reads nothing succeeded")
+		}
+		if got := metricValue(t, reg, "uapid_listener_write_timeouts_total", "server=webdav"); got != step.want {
+			t.Errorf("write timeouts = %v, want %v", got, step.want)
+		}
+	}
+}

@@ -11,9 +11,10 @@ import (
 // ("https", "http", "webdav", "webdav-plain", "ftp"). One Metrics serves
 // every listener of a process.
 type Metrics struct {
-	conns    *prometheus.GaugeVec
-	refused  *prometheus.CounterVec
-	timeouts *prometheus.CounterVec
+	conns         *prometheus.GaugeVec
+	refused       *prometheus.CounterVec
+	timeouts      *prometheus.CounterVec
+	writeTimeouts *prometheus.CounterVec
 }
 
 // NewMetrics returns the collectors, registered on reg unless it is nil.
@@ -31,11 +32,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "uapid_listener_timeouts_total",
 			Help: "Reads a deadline cut (slow header or body, idle connection, FTP idle or login timeout), by server.",
 		}, []string{"server"}),
+		writeTimeouts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "uapid_listener_write_timeouts_total",
+			Help: "Writes a deadline cut (a client that stopped reading its answer), by server.",
+		}, []string{"server"}),
 	}
 	if reg != nil {
 		m.conns = register(reg, m.conns)
 		m.refused = register(reg, m.refused)
 		m.timeouts = register(reg, m.timeouts)
+		m.writeTimeouts = register(reg, m.writeTimeouts)
 	}
 	return m
 }
