@@ -43,7 +43,11 @@ func readWhole[T any](rel string, most int, read func(int) ([]T, error)) ([]T, e
 	var all []T
 	for {
 		batch, err := read(listBatch)
-		all = append(all, batch...)
+		if all == nil {
+			all = batch // most directories fit in one batch: no copy
+		} else {
+			all = append(all, batch...)
+		}
 		if len(all) > most {
 			return nil, tooLarge(rel, most)
 		}

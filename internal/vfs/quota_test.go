@@ -303,33 +303,56 @@ func TestCloseThen(t *testing.T) {
 	}
 }
 
-// A large file written through Write (a Web Disk PUT, an FTPS upload: 16
-// KiB TLS records) asks its counter a few times, each ask doubling up to
-// 64 MiB, as a spliced upload does: 100 MiB in seven. One chunk at a time
-// made it a hundred, each past a lease's spare a store write.
-func TestWriteLargeFileReservesInFewAsks(t *testing.T) {
+// A large upload asks its counter a few times, each ask doubling up to 64
+// MiB, whether it is spliced from a socket (plain FTP) or written through
+// Write (a Web Disk PUT, an FTPS upload: 16 KiB TLS records): 100 MiB in
+// seven (1, 2, 4, 8, 16, 32 MiB and a partial 64). Each ask past a lease's
+// spare is a store write: 16 MiB rounds made ten, and Write's one chunk at
+// a time a hundred.
+func TestLargeUploadReservesInFewAsks(t *testing.T) {
 	t.Parallel()
-	v, l, _ := mustQuotaFs(t, 0, 0)
-	f, err := v.Create("large.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const size = 100 << 20
-	record := make([]byte, 16<<10)
-	for n := 0; n < size; n += len(record) {
-		if _, err := f.Write(record); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name   string
+		upload func(t *testing.T, f *File) (int64, error)
+	}{
+		{"spliced from a socket", func(t *testing.T, f *File) (int64, error) {
+			return uploadOverTCP(t, f, make([]byte, size))
+		}},
+		{"written in TLS records", func(t *testing.T, f *File) (int64, error) {
+			record := make([]byte, 16<<10)
+			var total int64
+			for total < size {
+				n, err := f.Write(record)
+				if total += int64(n); err != nil {
+					return total, err
+				}
+			}
+			return total, nil
+		}},
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.asks > 7 {
-		t.Errorf("%d reservations for %d MiB, want at most 7", l.asks, size>>20)
-	}
-	if l.Used() != size {
-		t.Errorf("usage %d, want %d", l.Used(), size)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, l, _ := mustQuotaFs(t, 0, 0)
+			f, err := v.Create("large.bin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := tt.upload(t, f.(*File)); n != size || err != nil {
+				t.Fatalf("upload = %d, %v", n, err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.asks > 7 {
+				t.Errorf("%d reservations for %d MiB, want at most 7", l.asks, size>>20)
+			}
+			if l.Used() != size {
+				t.Errorf("usage %d, want %d", l.Used(), size)
+			}
+		})
 	}
 }

@@ -81,32 +81,6 @@ func TestSpliceSmallUploadReservesOneChunk(t *testing.T) {
 	}
 }
 
-// A large spliced upload asks its counter a few times, its rounds doubling
-// up to spliceRound: 100 MiB in seven (1, 2, 4, 8, 16, 32 MiB and a partial
-// 64), where 16 MiB rounds took ten. Each ask past a lease's spare is a
-// store write.
-func TestSpliceLargeUploadReservesInFewRounds(t *testing.T) {
-	t.Parallel()
-	v, l, _ := mustQuotaFs(t, 0, 0)
-	f, err := v.Create("large.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const size = 100 << 20
-	if n, err := uploadOverTCP(t, f, make([]byte, size)); n != size || err != nil {
-		t.Fatalf("upload = %d, %v", n, err)
-	}
-	f.Close()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.asks > 7 {
-		t.Errorf("%d reservations for %d MiB, want at most 7", l.asks, size>>20)
-	}
-	if l.Used() != size {
-		t.Errorf("usage %d, want %d", l.Used(), size)
-	}
-}
-
 // A spliced upload stops at the quota exactly, as a written one does.
 func TestSpliceUploadStopsAtQuota(t *testing.T) {
 	t.Parallel()
