@@ -169,7 +169,7 @@ func TestRemoveAllRefusesASwappedDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	rm := &remover{v: v, ctx: context.Background(), maxDepth: 8, maxEntries: 100}
-	if err := rm.empty(v.root, "b", "b", seen, 0); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := rm.empty(v.root, "b", "b", seen, 0); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("empty(b) with a's stat = %v, want ErrNotExist", err)
 	}
 	if _, err := os.Stat(filepath.Join(tr.home, "b", "y.txt")); err != nil {
