@@ -110,6 +110,9 @@ const replyGrace = 10 * time.Second
 
 // SetDeadline implements net.Conn.
 func (c *ctrlConn) SetDeadline(t time.Time) error {
+	if c.loggedIn.Load() || c.loginBy.IsZero() {
+		return c.Conn.SetDeadline(t) // every command's: one call, not two
+	}
 	if err := c.Conn.SetReadDeadline(c.cap(t, 0)); err != nil {
 		return err
 	}

@@ -252,8 +252,9 @@ func (c *conn) countWriteTimeout(err error) {
 
 // SetDeadline implements net.Conn.
 func (c *conn) SetDeadline(t time.Time) error {
-	c.setRead(t)
-	c.setWrite(t)
+	c.mu.Lock()
+	c.deadline, c.writeBy = t, t
+	c.mu.Unlock()
 	return c.Conn.SetDeadline(t)
 }
 

@@ -6,9 +6,9 @@ import (
 	"io"
 )
 
-// MaxListEntries is the most entries one read of a whole directory returns
-// by default (Options.MaxListEntries)
-// (an FTP LIST, MLSD or NLST; a Web Disk PROPFIND or COPY): quotas bound a
+// MaxListEntries is the default of Options.MaxListEntries, the most
+// entries one read of a whole directory returns (an FTP LIST, MLSD or
+// NLST; a Web Disk PROPFIND or COPY): quotas bound a
 // tenant's bytes, not its files, and a million empty files made one
 // listing hold some 200 MB of FileInfos. A larger directory is refused
 // with ErrDirTooLarge, never listed in part: a mirroring client that saw
@@ -65,6 +65,9 @@ func readWhole[T any](rel string, most int, read func(int) ([]T, error)) ([]T, e
 // one batch held): a Web Disk PROPFIND asks before it answers, because
 // once its multistatus answer has begun an error can only cut it short.
 func (v *Fs) CheckListable(name string) error {
+	if fi, err := v.Stat(name); err != nil || !fi.IsDir() {
+		return nil // not a directory: nothing to list (the request says what it is)
+	}
 	d, err := v.Open(name)
 	if err != nil {
 		return err
