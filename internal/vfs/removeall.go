@@ -52,7 +52,7 @@ func (v *Fs) RemoveAllContext(ctx context.Context, name string) error {
 
 // removeAll is RemoveAllContext's walk of rel within the bounds given.
 func (v *Fs) removeAll(ctx context.Context, rel string, maxDepth, maxEntries int) error {
-	rm := &remover{v: v, ctx: ctx, protected: v.protectedInfos(), maxDepth: maxDepth, maxEntries: maxEntries}
+	rm := &remover{v: v, ctx: ctx, maxDepth: maxDepth, maxEntries: maxEntries}
 	return v.counted(rel, func() (int64, error) {
 		err := rm.remove(v.root, rel, rel, 0)
 		return rm.freed, err
@@ -63,7 +63,7 @@ func (v *Fs) removeAll(ctx context.Context, rel string, maxDepth, maxEntries int
 type remover struct {
 	v          *Fs
 	ctx        context.Context
-	protected  []fs.FileInfo
+	protected  []fs.FileInfo // stated at the first directory: a file's removal needs none
 	maxDepth   int
 	maxEntries int
 	entries    int
@@ -187,8 +187,9 @@ func (rm *remover) stopped(rel string) error {
 	return nil
 }
 
-// protectedInfos stats the root and Options.Protected once, for a walk
-// that checks every directory it removes.
+// protectedInfos stats the root and Options.Protected, once per walk that
+// checks every directory it removes. The root always exists, so the
+// result is never nil.
 func (v *Fs) protectedInfos() []fs.FileInfo {
 	var out []fs.FileInfo
 	for _, p := range append([]string{"."}, v.opts.Protected...) {
@@ -200,6 +201,9 @@ func (v *Fs) protectedInfos() []fs.FileInfo {
 }
 
 func (rm *remover) isProtected(fi fs.FileInfo) bool {
+	if rm.protected == nil {
+		rm.protected = rm.v.protectedInfos()
+	}
 	for _, p := range rm.protected {
 		if os.SameFile(fi, p) {
 			return true
