@@ -246,9 +246,18 @@ func (l *sharedPassiveListener) interrupt(r *passiveReservationListener) {
 	}
 }
 
-// drainWait bounds the accept that drain makes: connections already
-// queued are accepted at once, and nothing waits longer than this.
+// drainWait bounds the accept that drain makes where the accept queue's
+// length is unknown: connections already queued are accepted at once, and
+// nothing waits longer than this.
 const drainWait = 50 * time.Microsecond
+
+// drainMax bounds each accept of a connection the queue is known to hold:
+// it returns at once; the bound only covers a connection that vanished
+// from the queue meanwhile. A deadline as short as drainWait could pass
+// before the accept even began (a descheduled goroutine, a loaded
+// machine), and Go then fails the accept without trying it, leaving the
+// connection queued.
+const drainMax = 100 * time.Millisecond
 
 // drain accepts the connections already queued on the port and dispatches
 // them, when no reservation is accepting. A reservation that closes
@@ -265,11 +274,20 @@ func (l *sharedPassiveListener) drain() {
 	}
 	defer func() { <-l.acceptor }()
 
-	if err := l.listener.SetDeadline(time.Now().Add(drainWait)); err != nil {
-		return
-	}
-
 	for {
+		wait := drainWait
+		if queued, known := queuedConns(l.listener); known {
+			if queued == 0 {
+				return
+			}
+
+			wait = drainMax
+		}
+
+		if err := l.listener.SetDeadline(time.Now().Add(wait)); err != nil {
+			return
+		}
+
 		conn, err := l.listener.Accept()
 		if err != nil {
 			if isClosedListenerError(err) {
