@@ -3,10 +3,10 @@ package ftpd_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	fixtures "github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/ftpd"
 	"github.com/uapid/uapid/internal/vfs"
 )
@@ -75,36 +75,12 @@ func TestHugeDirectoryIsNotListedInPart(t *testing.T) {
 	t.Parallel()
 	f := mustServer(t, ftpd.Config{}, lenientLimits())
 	a := f.mustAccount(t, "cpuser", "main-pass", "example.com")
-	big := filepath.Join(a.HomeDir, "big")
-	if err := os.MkdirAll(big, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	mustLinks(t, big, vfs.MaxListEntries+1)
+	fixtures.EmptyEntries(t, filepath.Join(a.HomeDir, "big"), vfs.MaxListEntries+1)
 	c := mustLogin(t, f.addr, "cpuser", "main-pass")
 	if _, err := c.List("big"); err == nil || !strings.Contains(err.Error(), "550") {
 		t.Errorf("LIST big = %v, want 550", err)
 	}
 	if got := mustRetr(t, c, "big/f7"); got != "" {
 		t.Errorf("RETR big/f7 = %q", got)
-	}
-}
-
-// mustLinks fills dir with n empty files f0..f(n-1), hard links of a few
-// (a link is one syscall where a create is three: 100,000 entries in a
-// second or two; ext4 allows 65,000 links to one file).
-func mustLinks(tb testing.TB, dir string, n int) {
-	tb.Helper()
-	var first string
-	for i := range n {
-		name := filepath.Join(dir, "f"+strconv.Itoa(i))
-		var err error
-		if i%60_000 == 0 {
-			first, err = name, os.WriteFile(name, nil, 0o644)
-		} else {
-			err = os.Link(first, name)
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
 	}
 }

@@ -260,25 +260,21 @@ func (c *conn) SetDeadline(t time.Time) error {
 
 // SetWriteDeadline implements net.Conn.
 func (c *conn) SetWriteDeadline(t time.Time) error {
-	c.setWrite(t)
+	c.remember(&c.writeBy, t)
 	return c.Conn.SetWriteDeadline(t)
-}
-
-func (c *conn) setWrite(t time.Time) {
-	c.mu.Lock()
-	c.writeBy = t
-	c.mu.Unlock()
 }
 
 // SetReadDeadline implements net.Conn.
 func (c *conn) SetReadDeadline(t time.Time) error {
-	c.setRead(t)
+	c.remember(&c.deadline, t)
 	return c.Conn.SetReadDeadline(t)
 }
 
-func (c *conn) setRead(t time.Time) {
+// remember records a deadline just set (c.deadline or c.writeBy), for
+// telling a client's slowness from a sentinel when an operation fails.
+func (c *conn) remember(field *time.Time, t time.Time) {
 	c.mu.Lock()
-	c.deadline = t
+	*field = t
 	c.mu.Unlock()
 }
 

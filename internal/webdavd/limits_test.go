@@ -7,13 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uapid/uapid/internal/fixture"
 	"github.com/uapid/uapid/internal/vfs"
 	"github.com/uapid/uapid/internal/webdavd"
 )
@@ -244,23 +244,7 @@ func TestHugeCollection(t *testing.T) {
 	t.Parallel()
 	e := mustEnvWith(t, envOptions{basicWithoutTLS: true})
 	e.mustDisk(t, e.a, "bob", "example.com", "bob-pass", diskOptions{})
-	big := filepath.Join(e.a.HomeDir, "public_html", "bob", "big")
-	if err := os.MkdirAll(big, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var first string
-	for i := range vfs.MaxListEntries + 1 { // hard links of a few: one syscall each
-		name := filepath.Join(big, "f"+strconv.Itoa(i))
-		var err error
-		if i%60_000 == 0 { // ext4 allows 65,000 links to one file
-			first, err = name, os.WriteFile(name, nil, 0o644)
-		} else {
-			err = os.Link(first, name)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.EmptyEntries(t, filepath.Join(e.a.HomeDir, "public_html", "bob", "big"), vfs.MaxListEntries+1)
 	c := newRawClient(e, "bob@example.com", "bob-pass")
 	code, _, body := c.do(t, "PROPFIND", "/big/", "", map[string]string{"Depth": "1"})
 	if code != http.StatusForbidden || !strings.Contains(body, "cannot be listed at once") {
